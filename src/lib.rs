@@ -1,0 +1,20 @@
+//! OAuth Playground: an OAuth 2.0 / OpenID Connect playground that runs in the browser.
+//!
+//! The crate is layered; data flows one way, UI → client flow → transport → server:
+//!
+//! - [`jose`]: base64url, JWK, JWS. Pure Rust, no browser.
+//! - [`oauth`]: the relying party (client) side of the protocol.
+//! - [`mock_as`]: the in-process authorization server.
+//! - [`http`]: the HTTP-shaped request/response types and the `Transport` trait both sides share.
+//! - `ui` (wasm32 only): the Leptos application.
+//!
+//! Only `ui` may touch the browser; everything else runs natively under `cargo test`
+//! (`tests/architecture.rs` enforces it).
+
+pub mod http;
+pub mod jose;
+pub mod mock_as;
+pub mod oauth;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
