@@ -1,13 +1,40 @@
-//! JOSE for the playground: base64url, JSON Web Keys (RFC 7517) and JWS compact
-//! serialization (RFC 7515) with the algorithms of RFC 7518.
+//! JOSE for the playground: base64url, JSON Web Keys (RFC 7517) and sets, PEM import and
+//! export, RFC 7638 thumbprints, key generation, JWS compact serialization (RFC 7515) with
+//! the algorithms of RFC 7518 and RFC 8037, and JWT claim checks (RFC 7519).
 //!
-//! Pure Rust; nothing here knows about the browser.
+//! Pure Rust; nothing here knows about the browser. The cryptography sits behind
+//! [`backend::CryptoBackend`] so that the UI can put WebCrypto in its place.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`base64url`] | unpadded base64url with positioned errors |
+//! | [`jwk`] | [`Jwk`]: parse, export, public half, thumbprint, key/algorithm policy |
+//! | [`pem`] | `Jwk::from_pem`, `to_pkcs8_pem`, `to_spki_pem` |
+//! | [`jwks`] | [`Jwks`], [`KeyQuery`]: key sets and key selection |
+//! | [`keygen`] | [`KeyGenSpec`], `generate` with an injected RNG |
+//! | [`jws`] | compact sign/verify, `decode_unverified`, `unsecured` |
+//! | [`jwt`] | [`Validation`] of claims with an explicit `now` |
+//! | [`backend`] | [`CryptoBackend`] and [`RustCryptoBackend`] |
 
+pub mod alg;
+pub mod backend;
 pub mod base64url;
 mod error;
+mod json;
 pub mod jwk;
+pub mod jwks;
 pub mod jws;
+pub mod jwt;
+pub mod keygen;
+pub mod pem;
+mod rustcrypto;
+pub mod secret;
 
-pub use error::JoseError;
-pub use jwk::Jwk;
-pub use jws::Algorithm;
+pub use alg::{Algorithm, ShortHmacKeys};
+pub use backend::{CryptoBackend, RustCryptoBackend};
+pub use error::{JoseError, KeySummary};
+pub use jwk::{EcCurve, Jwk, KeyMaterial, KeyOperation, OkpCurve, RsaPrivate};
+pub use jwks::{Jwks, KeyQuery};
+pub use jwt::Validation;
+pub use keygen::KeyGenSpec;
+pub use secret::{SecretBytes, SecretString};

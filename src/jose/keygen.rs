@@ -1,0 +1,70 @@
+//! Key generation with an injected RNG, so tests (and reproducible playground runs) can use
+//! a seeded one.
+
+use rand_core::CryptoRngCore;
+
+use super::alg::{Algorithm, KeyFamily};
+use super::jwk::EcCurve;
+use super::{rustcrypto, JoseError, Jwk};
+
+/// RSA modulus sizes offered: RFC 7518 §3.3 requires at least 2048.
+pub const RSA_BITS: [usize; 3] = [2048, 3072, 4096];
+
+/// The largest HMAC secret generated.
+pub const MAX_OCT_BYTES: usize = 1024;
+
+/// What key to generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyGenSpec {
+    /// An RSA key with e = 65537; `bits` is one of [`RSA_BITS`].
+    Rsa { bits: usize },
+    /// An EC key on P-256 or P-384.
+    Ec { crv: EcCurve },
+    /// An Ed25519 key (`kty: OKP`).
+    Ed25519,
+    /// A random HMAC secret of `bytes` bytes (1 to [`MAX_OCT_BYTES`]).
+    Oct { bytes: usize },
+}
+
+impl KeyGenSpec {
+    /// The usual key for `alg`: RSA-2048 for RS*/PS*, the algorithm's curve for ES*/EdDSA,
+    /// and for HS* a secret as long as the hash output (RFC 7518 §3.2).
+    pub fn for_alg(alg: Algorithm) -> Self {
+        match alg.family() {
+            KeyFamily::Hmac => KeyGenSpec::Oct {
+                bytes: alg.sha().output_bytes(),
+            },
+            KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => KeyGenSpec::Rsa { bits: 2048 },
+            KeyFamily::EcP256 => KeyGenSpec::Ec { crv: EcCurve::P256 },
+            KeyFamily::EcP384 => KeyGenSpec::Ec { crv: EcCurve::P384 },
+            KeyFamily::Ed25519 => KeyGenSpec::Ed25519,
+        }
+    }
+
+    /// Refuses sizes that are not offered.
+    pub fn check(&self) -> Result<(), JoseError> {
+        match *self {
+            KeyGenSpec::Rsa { bits } if !RSA_BITS.contains(&bits) => Err(JoseError::KeyGeneration {
+                problem: format!("RSA keys are generated with 2048, 3072 or 4096 bits, not {bits}"),
+            }),
+            KeyGenSpec::Oct { bytes } if bytes == 0 || bytes > MAX_OCT_BYTES => Err(JoseError::KeyGeneration {
+                problem: format!("an HMAC secret has 1 to {MAX_OCT_BYTES} bytes, not {bytes}"),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A new key, with its RFC 7638 thumbprint as `kid`.
+pub fn generate(spec: KeyGenSpec, rng: &mut impl CryptoRngCore) -> Result<Jwk, JoseError> {
+    Ok(Jwk::new(rustcrypto::generate(spec, rng)?).with_thumbprint_kid())
+}
+
+/// A new key for `alg` ([`KeyGenSpec::for_alg`]) with `alg`, `use: sig` and the thumbprint
+/// as `kid`.
+pub fn generate_for(alg: Algorithm, rng: &mut impl CryptoRngCore) -> Result<Jwk, JoseError> {
+    let mut jwk = generate(KeyGenSpec::for_alg(alg), rng)?;
+    jwk.alg = Some(alg.name().into());
+    jwk.key_use = Some("sig".into());
+    Ok(jwk)
+}

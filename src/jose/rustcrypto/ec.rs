@@ -1,0 +1,270 @@
+//! EC keys on P-256 and P-384 and ES256/ES384 signatures (RFC 7518 §3.4) with `p256`/`p384`.
+//!
+//! JWS carries ECDSA signatures as the fixed-size concatenation r || s, not DER.
+
+use rand_core::CryptoRngCore;
+
+use crate::jose::jwk::{EcCurve, KeyMaterial};
+use crate::jose::secret::SecretBytes;
+use crate::jose::JoseError;
+
+/// The same code for each curve crate: `p256` and `p384` have identical APIs.
+macro_rules! curve {
+    ($module:ident, $krate:ident, $curve:expr) => {
+        pub(crate) mod $module {
+            use pkcs8::{DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+            use rand_core::CryptoRngCore;
+            use $krate::ecdsa::signature::{Signer, Verifier};
+            use $krate::ecdsa::{Signature, SigningKey, VerifyingKey};
+            use $krate::elliptic_curve::sec1::ToEncodedPoint;
+            use $krate::{PublicKey, SecretKey};
+
+            use crate::jose::jwk::{EcCurve, KeyMaterial};
+            use crate::jose::secret::SecretBytes;
+            use crate::jose::JoseError;
+
+            const CURVE: EcCurve = $curve;
+
+            fn check_len(member: &'static str, bytes: &[u8]) -> Result<(), JoseError> {
+                let want = CURVE.field_bytes();
+                if bytes.len() == want {
+                    Ok(())
+                } else {
+                    Err(JoseError::JwkMember {
+                        member,
+                        problem: format!(
+                            "must be {want} bytes for {} (RFC 7518 §6.2.1), found {}",
+                            CURVE.name(),
+                            bytes.len()
+                        ),
+                    })
+                }
+            }
+
+            pub(crate) fn public(x: &[u8], y: &[u8]) -> Result<PublicKey, JoseError> {
+                check_len("x", x)?;
+                check_len("y", y)?;
+                let mut sec1 = Vec::with_capacity(1 + x.len() + y.len());
+                sec1.push(0x04);
+                sec1.extend_from_slice(x);
+                sec1.extend_from_slice(y);
+                PublicKey::from_sec1_bytes(&sec1).map_err(|_| JoseError::JwkMember {
+                    member: "y",
+                    problem: format!("the point (x, y) is not on the curve {}", CURVE.name()),
+                })
+            }
+
+            /// The secret scalar `d`, checked against the public point `(x, y)`.
+            pub(crate) fn secret(x: &[u8], y: &[u8], d: &[u8]) -> Result<SecretKey, JoseError> {
+                let public = public(x, y)?;
+                check_len("d", d)?;
+                let secret = SecretKey::from_slice(d).map_err(|_| JoseError::JwkMember {
+                    member: "d",
+                    problem: format!("is zero or not below the order of {}", CURVE.name()),
+                })?;
+                if secret.public_key() != public {
+                    return Err(JoseError::KeyPairMismatch {
+                        kty: "EC",
+                        problem: "d × G is not the point (x, y)".into(),
+                    });
+                }
+                Ok(secret)
+            }
+
+            pub(crate) fn material_from_public(public: &PublicKey) -> KeyMaterial {
+                let point = public.to_encoded_point(false);
+                // Uncompressed SEC1: 0x04 || x || y.
+                let bytes = point.as_bytes();
+                let size = CURVE.field_bytes();
+                KeyMaterial::Ec {
+                    crv: CURVE,
+                    x: bytes.get(1..1 + size).unwrap_or_default().to_vec(),
+                    y: bytes.get(1 + size..).unwrap_or_default().to_vec(),
+                    d: None,
+                }
+            }
+
+            pub(crate) fn material_from_secret(secret: &SecretKey) -> KeyMaterial {
+                match material_from_public(&secret.public_key()) {
+                    KeyMaterial::Ec { crv, x, y, .. } => KeyMaterial::Ec {
+                        crv,
+                        x,
+                        y,
+                        d: Some(SecretBytes::new(secret.to_bytes().to_vec())),
+                    },
+                    other => other,
+                }
+            }
+
+            pub(crate) fn sign(x: &[u8], y: &[u8], d: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+                let key = SigningKey::from(secret(x, y, d)?);
+                // RFC 6979 deterministic nonces: no RNG needed, no nonce reuse possible.
+                let signature: Signature = key.try_sign(input).map_err(|e| JoseError::Backend {
+                    backend: "RustCrypto ECDSA",
+                    problem: e.to_string(),
+                })?;
+                Ok(signature.to_bytes().to_vec())
+            }
+
+            pub(crate) fn verify(x: &[u8], y: &[u8], input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
+                let key = VerifyingKey::from(public(x, y)?);
+                let signature = Signature::from_slice(signature).map_err(|_| JoseError::InvalidSignature)?;
+                key.verify(input, &signature)
+                    .map_err(|_| JoseError::InvalidSignature)
+            }
+
+            pub(crate) fn generate(rng: &mut dyn CryptoRngCore) -> KeyMaterial {
+                material_from_secret(&SecretKey::random(&mut &mut *rng))
+            }
+
+            /// The material of the private scalar `d` (big-endian; shorter encodings are padded).
+            pub(crate) fn material_from_scalar(d: &[u8]) -> Result<KeyMaterial, JoseError> {
+                SecretKey::from_slice(d)
+                    .map(|secret| material_from_secret(&secret))
+                    .map_err(|_| JoseError::Der {
+                        what: "EC private key",
+                        problem: format!(
+                            "the private scalar is not a valid {} key (wrong length, zero, or not below the order)",
+                            CURVE.name()
+                        ),
+                    })
+            }
+
+            pub(crate) fn from_spki_der(der: &[u8]) -> Result<KeyMaterial, JoseError> {
+                PublicKey::from_public_key_der(der)
+                    .map(|public| material_from_public(&public))
+                    .map_err(|e| JoseError::Der {
+                        what: "SPKI EC public key",
+                        problem: e.to_string(),
+                    })
+            }
+
+            pub(crate) fn to_pkcs8_der(x: &[u8], y: &[u8], d: &[u8]) -> Result<SecretBytes, JoseError> {
+                let document = secret(x, y, d)?.to_pkcs8_der().map_err(|e| JoseError::Der {
+                    what: "PKCS#8 EC private key",
+                    problem: e.to_string(),
+                })?;
+                Ok(SecretBytes::new(document.as_bytes().to_vec()))
+            }
+
+            pub(crate) fn to_spki_der(x: &[u8], y: &[u8]) -> Result<Vec<u8>, JoseError> {
+                let document = public(x, y)?.to_public_key_der().map_err(|e| JoseError::Der {
+                    what: "SPKI EC public key",
+                    problem: e.to_string(),
+                })?;
+                Ok(document.as_bytes().to_vec())
+            }
+        }
+    };
+}
+
+curve!(p256_ops, p256, EcCurve::P256);
+curve!(p384_ops, p384, EcCurve::P384);
+
+/// Checks EC material: coordinate lengths, the point on the curve, `d` matching it.
+pub(crate) fn validate(material: &KeyMaterial) -> Result<(), JoseError> {
+    match material {
+        KeyMaterial::Ec { crv, x, y, d } => match (crv, d) {
+            (EcCurve::P256, None) => p256_ops::public(x, y).map(drop),
+            (EcCurve::P256, Some(d)) => p256_ops::secret(x, y, d.expose()).map(drop),
+            (EcCurve::P384, None) => p384_ops::public(x, y).map(drop),
+            (EcCurve::P384, Some(d)) => p384_ops::secret(x, y, d.expose()).map(drop),
+        },
+        other => Err(not_ec(other)),
+    }
+}
+
+pub(crate) fn sign(material: &KeyMaterial, input: &[u8]) -> Result<Vec<u8>, JoseError> {
+    match material {
+        KeyMaterial::Ec {
+            crv: EcCurve::P256,
+            x,
+            y,
+            d: Some(d),
+        } => p256_ops::sign(x, y, d.expose(), input),
+        KeyMaterial::Ec {
+            crv: EcCurve::P384,
+            x,
+            y,
+            d: Some(d),
+        } => p384_ops::sign(x, y, d.expose(), input),
+        KeyMaterial::Ec { d: None, .. } => Err(JoseError::PrivateKeyRequired {
+            operation: "signing",
+            kty: "EC",
+        }),
+        other => Err(not_ec(other)),
+    }
+}
+
+pub(crate) fn verify(material: &KeyMaterial, input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
+    match material {
+        KeyMaterial::Ec {
+            crv: EcCurve::P256,
+            x,
+            y,
+            ..
+        } => p256_ops::verify(x, y, input, signature),
+        KeyMaterial::Ec {
+            crv: EcCurve::P384,
+            x,
+            y,
+            ..
+        } => p384_ops::verify(x, y, input, signature),
+        other => Err(not_ec(other)),
+    }
+}
+
+pub(crate) fn generate(crv: EcCurve, rng: &mut dyn CryptoRngCore) -> KeyMaterial {
+    match crv {
+        EcCurve::P256 => p256_ops::generate(rng),
+        EcCurve::P384 => p384_ops::generate(rng),
+    }
+}
+
+pub(crate) fn to_pkcs8_der(material: &KeyMaterial) -> Result<SecretBytes, JoseError> {
+    match material {
+        KeyMaterial::Ec {
+            crv: EcCurve::P256,
+            x,
+            y,
+            d: Some(d),
+        } => p256_ops::to_pkcs8_der(x, y, d.expose()),
+        KeyMaterial::Ec {
+            crv: EcCurve::P384,
+            x,
+            y,
+            d: Some(d),
+        } => p384_ops::to_pkcs8_der(x, y, d.expose()),
+        KeyMaterial::Ec { d: None, .. } => Err(JoseError::PrivateKeyRequired {
+            operation: "PKCS#8 export",
+            kty: "EC",
+        }),
+        other => Err(not_ec(other)),
+    }
+}
+
+pub(crate) fn to_spki_der(material: &KeyMaterial) -> Result<Vec<u8>, JoseError> {
+    match material {
+        KeyMaterial::Ec {
+            crv: EcCurve::P256,
+            x,
+            y,
+            ..
+        } => p256_ops::to_spki_der(x, y),
+        KeyMaterial::Ec {
+            crv: EcCurve::P384,
+            x,
+            y,
+            ..
+        } => p384_ops::to_spki_der(x, y),
+        other => Err(not_ec(other)),
+    }
+}
+
+fn not_ec(material: &KeyMaterial) -> JoseError {
+    JoseError::KeyMismatch {
+        alg: "ECDSA",
+        expected: "an EC key",
+        found: format!("a {} key", material.kty()),
+    }
+}

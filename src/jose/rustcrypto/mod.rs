@@ -1,0 +1,102 @@
+//! Every algorithm in pure Rust (RustCrypto crates), synchronous, on every target. The
+//! mock server and the native tests sign with this; the [`super::backend`] trait wraps it
+//! so the browser can swap in WebCrypto.
+//!
+//! These functions run the cryptography only; the policy checks (key fits the algorithm,
+//! key sizes, allowed algorithms) come first, in [`super::jwk::Jwk::check_usable`] and the
+//! `jws` module.
+
+pub(crate) mod ec;
+pub(crate) mod ed25519;
+pub(crate) mod rsa;
+
+use hmac::{Hmac, Mac};
+use rand_core::CryptoRngCore;
+use sha2::{Sha256, Sha384, Sha512};
+use subtle::ConstantTimeEq;
+
+use super::alg::{Algorithm, KeyFamily, Sha};
+use super::jwk::{KeyMaterial, KeyOperation};
+use super::keygen::KeyGenSpec;
+use super::secret::SecretBytes;
+use super::{JoseError, Jwk, ShortHmacKeys};
+
+/// Signs `signing_input` with `alg`. `rng` blinds RSA and salts PS*; without it, PS* fails
+/// with [`JoseError::RandomnessRequired`]. HMAC key length is the caller's policy: this
+/// function accepts short HMAC keys (see [`Jwk::check_usable`]).
+pub fn sign(
+    alg: Algorithm,
+    key: &Jwk,
+    signing_input: &[u8],
+    rng: Option<&mut dyn CryptoRngCore>,
+) -> Result<Vec<u8>, JoseError> {
+    key.check_usable(alg, KeyOperation::Sign, ShortHmacKeys::Allow)?;
+    match alg.family() {
+        KeyFamily::Hmac => hmac(alg.sha(), hmac_secret(&key.material)?, signing_input),
+        KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => rsa::sign(alg, &key.material, signing_input, rng),
+        KeyFamily::EcP256 | KeyFamily::EcP384 => ec::sign(&key.material, signing_input),
+        KeyFamily::Ed25519 => ed25519::sign(&key.material, signing_input),
+    }
+}
+
+/// Verifies `signature` over `signing_input`. Every mismatch is
+/// [`JoseError::InvalidSignature`]; MACs are compared in constant time (RFC 7515 §10.7).
+pub fn verify(alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
+    key.check_usable(alg, KeyOperation::Verify, ShortHmacKeys::Allow)?;
+    match alg.family() {
+        KeyFamily::Hmac => {
+            let expected = hmac(alg.sha(), hmac_secret(&key.material)?, signing_input)?;
+            if bool::from(expected.ct_eq(signature)) {
+                Ok(())
+            } else {
+                Err(JoseError::InvalidSignature)
+            }
+        }
+        KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => rsa::verify(alg, &key.material, signing_input, signature),
+        KeyFamily::EcP256 | KeyFamily::EcP384 => ec::verify(&key.material, signing_input, signature),
+        KeyFamily::Ed25519 => ed25519::verify(&key.material, signing_input, signature),
+    }
+}
+
+/// Generates key material as `spec` says.
+pub fn generate(spec: KeyGenSpec, rng: &mut dyn CryptoRngCore) -> Result<KeyMaterial, JoseError> {
+    spec.check()?;
+    Ok(match spec {
+        KeyGenSpec::Rsa { bits } => rsa::generate(bits, rng)?,
+        KeyGenSpec::Ec { crv } => ec::generate(crv, rng),
+        KeyGenSpec::Ed25519 => ed25519::generate(rng),
+        KeyGenSpec::Oct { bytes } => {
+            let mut k = vec![0u8; bytes];
+            rng.fill_bytes(&mut k);
+            KeyMaterial::Oct { k: SecretBytes::new(k) }
+        }
+    })
+}
+
+fn hmac_secret(material: &KeyMaterial) -> Result<&[u8], JoseError> {
+    match material {
+        KeyMaterial::Oct { k } => Ok(k.expose()),
+        other => Err(JoseError::KeyMismatch {
+            alg: "HMAC",
+            expected: "an oct (symmetric) key",
+            found: format!("a {} key", other.kty()),
+        }),
+    }
+}
+
+fn hmac(sha: Sha, secret: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+    fn mac<M: Mac + hmac::digest::KeyInit>(secret: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+        // HMAC takes keys of any length, so this cannot fail; map it rather than unwrap.
+        let mut m = <M as Mac>::new_from_slice(secret).map_err(|e| JoseError::Backend {
+            backend: "RustCrypto HMAC",
+            problem: e.to_string(),
+        })?;
+        m.update(input);
+        Ok(m.finalize().into_bytes().to_vec())
+    }
+    match sha {
+        Sha::Sha256 => mac::<Hmac<Sha256>>(secret, input),
+        Sha::Sha384 => mac::<Hmac<Sha384>>(secret, input),
+        Sha::Sha512 => mac::<Hmac<Sha512>>(secret, input),
+    }
+}

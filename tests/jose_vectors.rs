@@ -1,0 +1,213 @@
+//! The data-driven JWS vector harness: every `tests/vectors/jws/*.json` file is an array of
+//! `{"id", "source", "alg", "jwk", "jws", "valid", "deterministic"}` cases.
+//!
+//! For each case: verify `jws` with `jwk`, allowing only `alg`; the outcome must equal
+//! `valid` (an invalid case must fail with an error, never a panic). When `deterministic`,
+//! signing the same protected header bytes and payload with `jwk` must reproduce `jws` byte
+//! for byte; a valid, non-deterministic case with a private key is re-signed and verified.
+//! An algorithm we do not implement is a listed skip, never a silent pass. Dropping a new
+//! file into the folder adds its cases.
+//!
+//! See the per-file counts with `cargo test --test jose_vectors -- --nocapture`.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use oauth_playground::jose::{base64url, jws, Algorithm, JoseError, Jwk, ShortHmacKeys};
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde_json::Value;
+
+#[derive(Default)]
+struct Tally {
+    run: usize,
+    passed: usize,
+    skipped: Vec<String>,
+    failed: Vec<String>,
+}
+
+fn vector_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jws");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/vectors/jws exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn field<'a>(case: &'a Value, name: &str) -> Result<&'a Value, String> {
+    case.get(name).ok_or_else(|| format!("the case has no \"{name}\""))
+}
+
+/// Runs one case; `Ok(None)` passed, `Ok(Some(reason))` skipped, `Err(why)` failed.
+fn run_case(case: &Value) -> Result<Option<String>, String> {
+    let alg_name = field(case, "alg")?.as_str().ok_or("\"alg\" is not a string")?;
+    let token = field(case, "jws")?.as_str().ok_or("\"jws\" is not a string")?;
+    let valid = field(case, "valid")?.as_bool().ok_or("\"valid\" is not a boolean")?;
+    let deterministic = field(case, "deterministic")?
+        .as_bool()
+        .ok_or("\"deterministic\" is not a boolean")?;
+    let alg = match Algorithm::from_name(alg_name) {
+        Ok(alg) => alg,
+        Err(e) => return Ok(Some(format!("{alg_name}: {e}"))),
+    };
+    let outcome = Jwk::from_json(&field(case, "jwk")?.to_string())
+        .and_then(|key| jws::verify_compact(token, &key, &[alg]).map(|v| (key, v)));
+    let (key, verified) = match (outcome, valid) {
+        (Ok(pair), true) => pair,
+        (Err(_), false) => return Ok(None),
+        (Ok(_), false) => return Err("verified, but the vector says it is invalid".into()),
+        (Err(e), true) => return Err(format!("did not verify: {e}")),
+    };
+
+    let parts: Vec<&str> = token.split('.').collect();
+    let header = String::from_utf8(base64url::decode(parts[0], "header").map_err(|e| e.to_string())?)
+        .map_err(|_| "header is not UTF-8".to_string())?;
+    if verified.payload != base64url::decode(parts[1], "payload").map_err(|e| e.to_string())? {
+        return Err("verified payload differs from the token's".into());
+    }
+    if deterministic {
+        let signed = jws::sign_compact(&header, &verified.payload, &key, ShortHmacKeys::Refuse)
+            .map_err(|e| format!("re-signing failed: {e}"))?;
+        if signed != token {
+            return Err(format!(
+                "re-signing gave a different token:\n  ours {signed}\n  want {token}"
+            ));
+        }
+    } else if key.is_private() {
+        let mut rng = ChaCha20Rng::seed_from_u64(7515);
+        let signed = jws::sign_compact_with_rng(&header, &verified.payload, &key, ShortHmacKeys::Refuse, &mut rng)
+            .map_err(|e| format!("signing with the vector's key failed: {e}"))?;
+        jws::verify_compact(&signed, &key, &[alg]).map_err(|e| format!("our own signature did not verify: {e}"))?;
+    }
+    Ok(None)
+}
+
+#[test]
+fn every_jws_vector_file_passes() {
+    let files = vector_files();
+    assert!(!files.is_empty(), "no vector files found");
+    let mut total = Tally::default();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(file).expect("read vector file");
+        let cases: Vec<Value> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not a JSON array of cases: {e}"));
+        let mut tally = Tally::default();
+        for (i, case) in cases.iter().enumerate() {
+            let id = case["id"].as_str().map_or_else(|| format!("#{i}"), str::to_string);
+            match catch_unwind(AssertUnwindSafe(|| run_case(case))) {
+                Ok(Ok(None)) => {
+                    tally.run += 1;
+                    tally.passed += 1;
+                }
+                Ok(Ok(Some(reason))) => tally.skipped.push(format!("{id}: {reason}")),
+                Ok(Err(why)) => {
+                    tally.run += 1;
+                    tally.failed.push(format!("{id}: {why}"));
+                }
+                Err(_) => {
+                    tally.run += 1;
+                    tally.failed.push(format!("{id}: PANICKED"));
+                }
+            }
+        }
+        println!(
+            "{name}: {} cases, {} run, {} passed, {} skipped, {} failed",
+            cases.len(),
+            tally.run,
+            tally.passed,
+            tally.skipped.len(),
+            tally.failed.len()
+        );
+        for skip in &tally.skipped {
+            println!("  skipped {skip}");
+        }
+        for failure in &tally.failed {
+            println!("  FAILED {failure}");
+        }
+        total.run += tally.run;
+        total.passed += tally.passed;
+        total.skipped.extend(tally.skipped);
+        total
+            .failed
+            .extend(tally.failed.into_iter().map(|f| format!("{name}: {f}")));
+    }
+    println!(
+        "all vector files: {} run, {} passed, {} skipped, {} failed",
+        total.run,
+        total.passed,
+        total.skipped.len(),
+        total.failed.len()
+    );
+    assert!(total.failed.is_empty(), "vector failures:\n{}", total.failed.join("\n"));
+    assert!(total.run > 0, "no case ran");
+}
+
+/// Every negative vector must fail for its own reason, not by accident of a malformed
+/// vector file: this prints each case's error, and checks a few that must fail before any
+/// cryptography (algorithm confusion, `none`, `crit`).
+#[test]
+fn negative_vectors_fail_for_the_stated_reason() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jws/negative.json");
+    let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let error_of = |id: &str| -> JoseError {
+        let case = cases
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} present"));
+        let alg = Algorithm::from_name(case["alg"].as_str().unwrap()).unwrap();
+        Jwk::from_json(&case["jwk"].to_string())
+            .and_then(|key| jws::verify_compact(case["jws"].as_str().unwrap(), &key, &[alg]))
+            .expect_err(id)
+    };
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        println!("{id}: {}", error_of(id));
+    }
+    assert!(matches!(
+        error_of("alg-confusion-hs256-keyed-with-rsa-spki-pem"),
+        JoseError::KeyMismatch { alg: "HS256", .. }
+    ));
+    assert!(matches!(
+        error_of("rs256-token-when-only-hs256-allowed"),
+        JoseError::AlgorithmNotAllowed { .. }
+    ));
+    assert_eq!(error_of("alg-none-empty-signature"), JoseError::UnsecuredNotAllowed);
+    assert_eq!(
+        error_of("unknown-crit-exp"),
+        JoseError::UnsupportedCritical {
+            names: vec!["exp".into()]
+        }
+    );
+    assert_eq!(
+        error_of("rfc7797-b64-false-detached"),
+        JoseError::UnsupportedCritical {
+            names: vec!["b64".into()]
+        }
+    );
+    assert!(matches!(
+        error_of("crit-lists-registered-header"),
+        JoseError::InvalidCritical { .. }
+    ));
+    assert!(matches!(
+        error_of("duplicate-alg-member"),
+        JoseError::DuplicateMember { .. }
+    ));
+    assert!(matches!(
+        error_of("rs256-with-1024-bit-key"),
+        JoseError::RsaModulusTooShort { bits: 1024, .. }
+    ));
+    assert!(matches!(error_of("padded-signature"), JoseError::Base64 { .. }));
+    assert!(matches!(error_of("five-segments-jwe-shape"), JoseError::Malformed(_)));
+    assert_eq!(error_of("tampered-payload-rs256"), JoseError::InvalidSignature);
+    assert_eq!(error_of("es256-der-encoded-signature"), JoseError::InvalidSignature);
+    assert_eq!(
+        error_of("embedded-jwk-header-is-not-trusted"),
+        JoseError::InvalidSignature
+    );
+}
