@@ -37,7 +37,7 @@ fn browser_uses(source: &str) -> Vec<(usize, String)> {
                         after
                     };
                     let used = after_name.starts_with("::")
-                        || (after_name.starts_with(|c: char| c == ';' || c == ' ' || c == ',' || c == '}')
+                        || (after_name.starts_with([';', ' ', ',', '}'])
                             && (line.contains("use ") || line.contains("extern crate")));
                     if starts_word && used {
                         return true;

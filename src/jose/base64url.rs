@@ -14,7 +14,7 @@ pub fn encode(bytes: impl AsRef<[u8]>) -> String {
 pub fn decode(input: &str, what: &'static str) -> Result<Vec<u8>, JoseError> {
     URL_SAFE_NO_PAD.decode(input).map_err(|e| {
         let (position, problem) = match e {
-            DecodeError::InvalidByte(at, byte) if byte == b'=' => {
+            DecodeError::InvalidByte(at, b'=') => {
                 (at, "padding '=' is not allowed in base64url (RFC 7515 §2)".to_string())
             }
             DecodeError::InvalidByte(at, byte) => (at, format!("{} is not a base64url character", describe(byte))),
@@ -25,7 +25,11 @@ pub fn decode(input: &str, what: &'static str) -> Result<Vec<u8>, JoseError> {
                 "padding '=' is not allowed in base64url (RFC 7515 §2)".to_string(),
             ),
         };
-        JoseError::Base64 { what, position, problem }
+        JoseError::Base64 {
+            what,
+            position,
+            problem,
+        }
     })
 }
 
@@ -64,6 +68,9 @@ mod tests {
 
     #[test]
     fn padding_is_refused() {
-        assert!(matches!(decode("YQ==", "x"), Err(JoseError::Base64 { position: 2, .. })));
+        assert!(matches!(
+            decode("YQ==", "x"),
+            Err(JoseError::Base64 { position: 2, .. })
+        ));
     }
 }
