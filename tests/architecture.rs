@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 4] = ["src/jose", "src/oauth", "src/mock_as", "src/http.rs"];
+const CORE: [&str; 5] = ["src/jose", "src/oauth", "src/mock_as", "src/http.rs", "src/clock.rs"];
 const BROWSER_CRATES: [&str; 6] = [
     "leptos",
     "web_sys",
