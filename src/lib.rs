@@ -5,12 +5,14 @@
 //! - [`jose`]: base64url, JWK, JWS. Pure Rust, no browser.
 //! - [`oauth`]: the relying party (client) side of the protocol.
 //! - [`mock_as`]: the in-process authorization server.
+//! - [`clock`]: injected time, so every protocol path is deterministic under test.
 //! - [`http`]: the HTTP-shaped request/response types and the `Transport` trait both sides share.
 //! - `ui` (wasm32 only): the Leptos application.
 //!
 //! Only `ui` may touch the browser; everything else runs natively under `cargo test`
 //! (`tests/architecture.rs` enforces it).
 
+pub mod clock;
 pub mod http;
 pub mod jose;
 pub mod mock_as;

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 4] = ["src/jose", "src/oauth", "src/mock_as", "src/http.rs"];
+const CORE: [&str; 5] = ["src/jose", "src/oauth", "src/mock_as", "src/http.rs", "src/clock.rs"];
 const BROWSER_CRATES: [&str; 6] = [
     "leptos",
     "web_sys",
@@ -37,7 +37,7 @@ fn browser_uses(source: &str) -> Vec<(usize, String)> {
                         after
                     };
                     let used = after_name.starts_with("::")
-                        || (after_name.starts_with(|c: char| c == ';' || c == ' ' || c == ',' || c == '}')
+                        || (after_name.starts_with([';', ' ', ',', '}'])
                             && (line.contains("use ") || line.contains("extern crate")));
                     if starts_word && used {
                         return true;

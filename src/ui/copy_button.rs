@@ -14,7 +14,11 @@ pub fn CopyButton(
         let promise = window.navigator().clipboard().write_text(&text.get_untracked());
         leptos::task::spawn_local(async move {
             let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
-            status.set(if outcome.is_ok() { "Copied" } else { "Copy refused by the browser" });
+            status.set(if outcome.is_ok() {
+                "Copied"
+            } else {
+                "Copy refused by the browser"
+            });
         });
     };
     view! {

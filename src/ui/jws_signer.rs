@@ -73,7 +73,7 @@ pub fn JwsSigner() -> impl IntoView {
                 <label for="jws-jwk">"Key (JWK)"</label>
                 <textarea
                     id="jws-jwk"
-                    rows="4"
+                    rows="5"
                     spellcheck="false"
                     prop:value=move || jwk.get()
                     on:input=move |ev| jwk.set(event_target_value(&ev))

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make size`: the release build's first-load files, raw and gzip -9, as a table.
+# With --no-build it reports on the dist/ already there (the test command builds first).
+set -euo pipefail
+source "$(dirname "$0")/tools.sh"
+if [ "${1:-}" != "--no-build" ]; then
+  ensure_build_tools
+  trunk build --release --offline >/dev/null 2>&1 || trunk build --release --offline
+fi
+[ -f dist/index.html ] || die "no dist/: run make size (it builds) or trunk build --release first"
+
+row() { printf '| %-6s | %-44s | %9s | %9s |\n' "$@"; }
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+total_raw=0
+total_gz=0
+echo
+row kind file raw gzip
+row ------ -------------------------------------------- --------- ---------
+for f in dist/*.wasm dist/*.js dist/*.css dist/index.html dist/*.svg; do
+  [ -f "$f" ] || continue
+  raw=$(wc -c <"$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + gz))
+  kind="${f##*.}"
+  row "$kind" "${f#dist/}" "$(kb "$raw")" "$(kb "$gz")"
+done
+row total "first load" "$(kb "$total_raw")" "$(kb "$total_gz")"
+echo

@@ -1,0 +1,81 @@
+//! The tool versions are pinned in four files; a disagreement builds a broken module or
+//! makes Trunk try a download, so it fails here first, with the two values side by side.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::Path;
+
+fn read(file: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect(file)
+}
+
+/// The quoted value on the first line of `text` that starts with `key` (TOML-ish, enough here).
+fn quoted_after(text: &str, key: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(key))
+        .unwrap_or_else(|| panic!("no line starting with {key}"));
+    line.split('"').nth(1).expect("a quoted value").to_string()
+}
+
+#[test]
+fn trunk_runs_the_wasm_bindgen_the_crate_is_pinned_to() {
+    let cargo_pin = quoted_after(&read("Cargo.toml"), "wasm-bindgen =");
+    assert!(
+        cargo_pin.starts_with('='),
+        "wasm-bindgen must be pinned with '=', found {cargo_pin}"
+    );
+    let trunk_pin = quoted_after(&read("Trunk.toml"), "wasm_bindgen =");
+    assert_eq!(cargo_pin.trim_start_matches('='), trunk_pin);
+
+    let lock = read("Cargo.lock");
+    let locked = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"wasm-bindgen\"\n"))
+        .map(|p| quoted_after(p, "version ="))
+        .expect("wasm-bindgen in Cargo.lock");
+    assert_eq!(locked, trunk_pin);
+}
+
+#[test]
+fn trunk_runs_the_wasm_opt_npm_installs() {
+    let trunk_pin = quoted_after(&read("Trunk.toml"), "wasm_opt =");
+    let package: serde_json::Value = serde_json::from_str(&read("package.json")).unwrap();
+    let binaryen = package["devDependencies"]["binaryen"]
+        .as_str()
+        .expect("binaryen in package.json");
+    let major = binaryen.split('.').next().unwrap();
+    assert_eq!(trunk_pin, format!("version_{major}"));
+    // binaryen before 130 here produced "WebAssembly.Table.set(): Argument 1 is invalid for table".
+    assert!(
+        major.parse::<u32>().unwrap() >= 130,
+        "binaryen {binaryen} is known to break the module"
+    );
+}
+
+#[test]
+fn npm_tools_are_pinned_exactly() {
+    let package: serde_json::Value = serde_json::from_str(&read("package.json")).unwrap();
+    for (name, version) in package["devDependencies"].as_object().unwrap() {
+        let version = version.as_str().unwrap();
+        assert!(
+            version.chars().all(|c| c.is_ascii_digit() || c == '.'),
+            "{name} is pinned as {version}; use an exact version"
+        );
+    }
+}
+
+#[test]
+fn every_browser_launch_uses_the_same_chromium_flags() {
+    let e2e = read("tests/e2e/chromium.mjs");
+    let webdriver = read("webdriver.json");
+    for flag in [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-quic",
+    ] {
+        assert!(e2e.contains(flag), "tests/e2e/chromium.mjs lacks {flag}");
+        assert!(webdriver.contains(flag), "webdriver.json lacks {flag}");
+    }
+}
