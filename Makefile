@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size
+.PHONY: serve test size bench-crypto
 
 serve:
 	@scripts/serve.sh
@@ -10,3 +10,7 @@ test:
 
 size:
 	@scripts/size-report.sh
+
+# WebCrypto vs pure-Rust signing and key generation medians in Chromium (not part of `make test`).
+bench-crypto:
+	@scripts/bench-crypto.sh

@@ -20,8 +20,14 @@ step "cargo fmt --check" cargo fmt --all --check
 step "clippy (native)" cargo clippy --quiet --all-targets --locked -- -D warnings
 step "clippy (wasm32)" cargo clippy --quiet --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test --quiet --locked
+# Every tests/web*.rs but the benchmark; --nocapture shows the cross-backend matrix.
+browser_tests=()
+for f in tests/web*.rs; do
+  name="$(basename "$f" .rs)"
+  [ "$name" = web_bench ] || browser_tests+=(--test "$name")
+done
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
-  cargo test --locked --target wasm32-unknown-unknown --test web
+  cargo test --locked --target wasm32-unknown-unknown "${browser_tests[@]}" -- --nocapture
 step "release build (trunk build --release --offline)" trunk build --release --offline --quiet
 step "end-to-end tests (Playwright, Chromium, dist/ on loopback)" playwright test
 step "size report" scripts/size-report.sh --no-build

@@ -3,6 +3,7 @@
 mod app;
 mod copy_button;
 pub mod jws_signer;
+pub mod webcrypto;
 
 pub use app::App;
 
