@@ -67,6 +67,9 @@ mod tests {
         clock.advance(61);
         assert_eq!(clock.now(), 1_300_819_441);
         clock.set(0);
-        assert_eq!((&clock).now(), 0);
+        fn read(clock: impl Clock) -> UnixTime {
+            clock.now()
+        }
+        assert_eq!(read(&clock), 0, "a borrowed clock is a clock");
     }
 }
