@@ -101,6 +101,25 @@ impl AuthorizationServer {
     /// Where errors go before the request object is trusted: the query's `redirect_uri` if
     /// registered, else the client's only registered one, else nowhere (an error page).
     fn fallback_target(&self, client: &ClientMetadata, outer: &Params) -> Option<ResponseTarget> {
+        // A request object's own redirect_uri/state/mode count here even before it verifies:
+        // the URI must still be registered, so this can never become an open redirector.
+        let mut outer = outer.clone();
+        if let Some(decoded) = outer
+            .get(param::REQUEST)
+            .and_then(|jws| crate::mock_as::crypto::decode_unverified(jws).ok())
+        {
+            for name in [
+                param::REDIRECT_URI,
+                param::STATE,
+                param::RESPONSE_TYPE,
+                param::RESPONSE_MODE,
+            ] {
+                if let Some(serde_json::Value::String(value)) = decoded.claims.get(name) {
+                    outer.entry(name.to_string()).or_insert_with(|| value.clone());
+                }
+            }
+        }
+        let outer = &outer;
         let redirect_uri = match outer.get(param::REDIRECT_URI) {
             Some(uri) if client.redirect_uris.contains(uri) => uri.clone(),
             Some(_) => return None,
