@@ -317,6 +317,7 @@ impl Run {
                 form.push((k.clone(), text(v)));
             }
         }
+        append_duplicates(&mut form, obj(scenario, "par_duplicate"));
         let mut headers = Vec::new();
         self.authenticate(scenario, &mut form, &mut headers, client_id, "/par");
         let mut body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -345,6 +346,7 @@ impl Run {
                 }
             }
         }
+        append_duplicates(&mut pairs, obj(scenario, "duplicate"));
         let query = form_encode(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         if scenario.get("authorize_method").and_then(Value::as_str) == Some("POST") {
             self.send(&Request::form_post(format!("{ISSUER}/authorize"), query))
@@ -429,6 +431,7 @@ impl Run {
                 ];
                 let token_spec = if flow == "token" { obj(scenario, "token") } else { None };
                 apply_pairs(&mut form, token_spec);
+                append_duplicates(&mut form, obj(scenario, "token_duplicate"));
                 let client_id = scenario
                     .get("token_client")
                     .and_then(Value::as_str)
@@ -487,6 +490,13 @@ impl Run {
             request.headers.append(k, v);
         }
         self.send(&request)
+    }
+}
+
+/// Appends pairs without replacing, so a parameter is sent twice.
+fn append_duplicates(pairs: &mut Vec<(String, String)>, extra: Option<&Map<String, Value>>) {
+    for (k, v) in extra.into_iter().flatten() {
+        pairs.push((k.clone(), text(v)));
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::checks::{Check, Failure};
 use super::response::ResponseTarget;
-use super::server::{params_from_pairs, AuthorizationServer, Params};
+use super::server::{duplicate_failure, duplicate_parameter, params_from_pairs, AuthorizationServer, Params};
 use super::settings::{ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode};
 use crate::http::{Method, Request, Response};
 use crate::protocol::{
@@ -71,11 +71,13 @@ fn resolve_mode(response_type: &str, requested: Option<&str>) -> Result<&'static
 
 impl AuthorizationServer {
     pub(super) fn authorization_endpoint(&mut self, request: &Request, url: &UrlParts<'_>) -> Response {
-        let outer = match request.method {
-            Method::Get => params_from_pairs(url.query_pairs()),
+        let pairs = match request.method {
+            Method::Get => url.query_pairs(),
             // OIDC Core §3.1.2.1: authorize also accepts a form POST.
-            Method::Post => params_from_pairs(crate::protocol::form_decode(&request.body)),
+            Method::Post => crate::protocol::form_decode(&request.body),
         };
+        let duplicate = duplicate_parameter(&pairs);
+        let outer = params_from_pairs(pairs);
         let client = match outer.get(param::CLIENT_ID).and_then(|id| self.clients.get(id)) {
             Some(client) => client.clone(),
             None => {
@@ -88,6 +90,9 @@ impl AuthorizationServer {
             }
         };
         let fallback = self.fallback_target(&client, &outer);
+        if let Some(name) = duplicate {
+            return self.authorize_error(&client, fallback, &duplicate_failure(name));
+        }
         let params = match self.resolve_authorization_request(&client, &outer) {
             Ok(params) => params,
             Err(failure) => return self.authorize_error(&client, fallback, &failure),

@@ -58,6 +58,7 @@ table! {
     ClientAssertionJtiMissing => "client.assertion_jti_missing", e::INVALID_CLIENT, 401, "OIDC Core §9 (jti REQUIRED)", "the assertion has no jti";
     ClientAssertionJtiReplayed => "client.assertion_jti_replayed", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 7", "the assertion jti was already used";
     ParRequestUriInBody => "par.request_uri_in_body", e::INVALID_REQUEST, 400, "RFC 9126 §2.1", "request_uri must not be pushed";
+    RequestDuplicateParameter => "request.duplicate_parameter", e::INVALID_REQUEST, 400, "RFC 6749 §3.1 / §3.2 (parameters MUST NOT be included more than once)", "a parameter appears more than once";
     RequestAndRequestUri => "request.request_and_request_uri", e::INVALID_REQUEST, 400, "RFC 9101 §5", "request and request_uri sent together";
     ParRequestUriUnknown => "par.request_uri_unknown", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 / RFC 9101 §6.2", "the request_uri was never issued by this server";
     ParRequestUriExpired => "par.request_uri_expired", e::INVALID_REQUEST_URI, 400, "RFC 9126 §2.2 expires_in", "the request_uri has expired";
@@ -69,6 +70,7 @@ table! {
     JarRequestRequired => "jar.request_required", e::INVALID_REQUEST, 400, "RFC 9101 §10.5 require_signed_request_object / PingOne", "a request object is required but none was sent";
     JarTooLarge => "jar.too_large", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_bytes", "the request object is larger than allowed";
     JarMalformed => "jar.malformed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.1 / RFC 7515 §7.1", "the request object is not a compact JWS with a JSON object payload";
+    JarTypInvalid => "jar.typ_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.8 / RFC 8725 §3.11 (explicit typing; required by setting)", "the header typ is not oauth-authz-req+jwt";
     JarNestedRequest => "jar.nested_request", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4", "the request object contains request or request_uri";
     JarUnsignedNotAllowed => "jar.unsigned_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / client and server settings", "alg none, but signed request objects are required";
     JarAlgNotAllowed => "jar.alg_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / OIDC Registration request_object_signing_alg", "the alg is not in the server's and client's allow-lists";

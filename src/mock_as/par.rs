@@ -4,7 +4,9 @@ use serde_json::json;
 
 use super::checks::{Check, Failure};
 use super::events::PROTOCOL;
-use super::server::{json_response, params_from_pairs, path, AuthorizationServer};
+use super::server::{
+    duplicate_failure, duplicate_parameter, json_response, params_from_pairs, path, AuthorizationServer,
+};
 use super::settings::ParMode;
 use super::tokens::PushedRequest;
 use crate::http::{Method, Request, Response};
@@ -44,7 +46,9 @@ impl AuthorizationServer {
                 "disabled",
             ));
         }
-        let form = params_from_pairs(form_decode(&request.body));
+        let pairs = form_decode(&request.body);
+        let duplicate = duplicate_parameter(&pairs);
+        let form = params_from_pairs(pairs);
         *client_id = form.get(param::CLIENT_ID).cloned();
         let url = self.endpoint(path::PAR);
         let client = self.authenticate_client(request, &form, &url)?;
@@ -64,6 +68,9 @@ impl AuthorizationServer {
                 "no request_uri in the body",
                 "request_uri present",
             ));
+        }
+        if let Some(name) = duplicate {
+            return Err(duplicate_failure(name));
         }
         let params = self.resolve_request_parameter(&client, &form, true)?;
         let alg = form.get(param::REQUEST).and(self.details.get("alg").cloned());

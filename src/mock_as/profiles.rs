@@ -31,6 +31,7 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         allow_unsigned_request_object: false,
         par_mode: ParMode::Enabled,
         jar_only_via_par: false,
+        require_request_object_typ: false,
         request_object_max_lifetime: 300,
         clock_skew: 30,
         require_exp: true,
@@ -60,13 +61,14 @@ pub fn strict(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Strict,
         description: "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
-            PS256/ES256 only (needs the asymmetric JOSE layer, not merged yet), exp − nbf ≤ 60 min, nbf \
+            PS256/ES256 only (needs the asymmetric JOSE layer, not merged yet), typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
             and exp required, jti replay protection, S256 PKCE required."
             .into(),
         request_object_algs: algs(&["PS256", "ES256"]),
         require_signed_request_object: true,
         par_mode: ParMode::Required,
         jar_only_via_par: true,
+        require_request_object_typ: true,
         request_object_max_lifetime: 3600,
         clock_skew: 10,
         require_nbf: true,

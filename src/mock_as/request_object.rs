@@ -108,6 +108,21 @@ impl AuthorizationServer {
         if let Some(kid) = decoded.kid() {
             self.detail("kid", kid);
         }
+        if settings.require_request_object_typ {
+            let typ = decoded.header.get("typ").and_then(Value::as_str).unwrap_or("(absent)");
+            // RFC 7515 §4.1.9: the "application/" prefix may be omitted.
+            let typ_ok = typ
+                .strip_prefix("application/")
+                .unwrap_or(typ)
+                .eq_ignore_ascii_case(crate::protocol::REQUEST_OBJECT_TYP);
+            if !typ_ok {
+                return Err(Failure::new(
+                    Check::JarTypInvalid,
+                    crate::protocol::REQUEST_OBJECT_TYP,
+                    typ,
+                ));
+            }
+        }
         for name in [claim::ISS, claim::AUD, claim::EXP, claim::NBF, claim::IAT, claim::JTI] {
             if let Some(value) = decoded.claims.get(name) {
                 self.detail(name, claim_as_param(value));

@@ -28,6 +28,24 @@ pub(super) fn params_from_pairs(pairs: Vec<(String, String)>) -> Params {
     params
 }
 
+/// The first parameter name sent more than once (RFC 6749 §3.1: "MUST NOT be included more
+/// than once"), if any.
+pub(super) fn duplicate_parameter(pairs: &[(String, String)]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    pairs
+        .iter()
+        .find(|(k, _)| !seen.insert(k.as_str()))
+        .map(|(k, _)| k.clone())
+}
+
+pub(super) fn duplicate_failure(name: String) -> Failure {
+    Failure::new(
+        Check::RequestDuplicateParameter,
+        format!("{name} at most once"),
+        format!("{name} repeated"),
+    )
+}
+
 /// Endpoint paths, relative to the issuer's path (PingOne's layout: `{issuer}/authorize`).
 pub mod path {
     pub const DISCOVERY: &str = "/.well-known/openid-configuration";
@@ -172,6 +190,26 @@ impl AuthorizationServer {
             serde_json::from_str(json_text).map_err(|e| ConfigError(format!("client metadata: {e}")))?;
         let registered = self.register_client(client)?;
         serde_json::to_value(registered).map_err(|e| ConfigError(e.to_string()))
+    }
+
+    /// Every registered client's metadata as a JSON array (secrets included: the UI edits them).
+    pub fn clients_json(&self) -> Value {
+        Value::Array(
+            self.clients
+                .values()
+                .filter_map(|c| serde_json::to_value(c).ok())
+                .collect(),
+        )
+    }
+
+    /// Removes a client; `true` if it was registered.
+    pub fn unregister_client(&mut self, client_id: &str) -> bool {
+        self.clients.remove(client_id).is_some()
+    }
+
+    /// The check table as JSON, for the UI and docs.
+    pub fn checks_json() -> Value {
+        serde_json::to_value(super::checks::checks()).unwrap_or(Value::Null)
     }
 
     pub fn client(&self, client_id: &str) -> Option<&ClientMetadata> {

@@ -189,6 +189,8 @@ pub struct ServerSettings {
     pub par_mode: ParMode,
     /// FAPI 2.0 style: a request object only inside a PAR body, never by value at authorize.
     pub jar_only_via_par: bool,
+    /// RFC 9101 §10.8: require the header `typ: oauth-authz-req+jwt`.
+    pub require_request_object_typ: bool,
     /// Longest accepted `exp − nbf` (or `exp − iat`, or `exp − now`).
     pub request_object_max_lifetime: i64,
     pub clock_skew: i64,

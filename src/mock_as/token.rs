@@ -8,7 +8,7 @@ use super::checks::{Check, Failure};
 use super::crypto;
 use super::events::PROTOCOL;
 use super::response::signing_failure;
-use super::server::{json_response, params_from_pairs, AuthorizationServer};
+use super::server::{duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer};
 use super::settings::ClientMetadata;
 use super::tokens::{AccessToken, AuthorizationCode, RefreshToken};
 use crate::http::{Method, Request, Response};
@@ -130,7 +130,9 @@ impl AuthorizationServer {
     }
 
     pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
-        let form = params_from_pairs(form_decode(&request.body));
+        let pairs = form_decode(&request.body);
+        let duplicate = duplicate_parameter(&pairs);
+        let form = params_from_pairs(pairs);
         let url = self.endpoint(super::server::path::TOKEN);
         let client = match self.authenticate_client(request, &form, &url) {
             Ok(client) => client,
@@ -139,6 +141,9 @@ impl AuthorizationServer {
                 return self.error_json(TOKEN, id.as_deref(), &failure);
             }
         };
+        if let Some(name) = duplicate {
+            return self.error_json(TOKEN, Some(&client.client_id), &duplicate_failure(name));
+        }
         let result = match form.get(param::GRANT_TYPE).map(String::as_str) {
             Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form),
             Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form),
