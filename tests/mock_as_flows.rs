@@ -450,3 +450,61 @@ fn replay_cache_stays_bounded_under_load() {
     assert_eq!(cache.len(), 1000);
     assert!(!cache.insert("jti-199999", NOW + 300, NOW + 200));
 }
+
+#[test]
+fn pingone_layout_routes_under_the_issuer_path() {
+    // PingOne: issuer https://auth.pingone.com/{envId}/as, endpoints {issuer}/authorize, /par, …
+    let issuer = "https://auth.pingone.com/env-1/as";
+    let clock = Rc::new(FixedClock::at(NOW));
+    let mut server = AuthorizationServer::new(
+        profiles::preset(ProfileName::PingOne, issuer),
+        Box::new(Rc::clone(&clock)),
+        Box::new(ChaCha20Rng::seed_from_u64(3)),
+    )
+    .unwrap();
+    let discovery = server.handle(&Request::get(format!("{issuer}/.well-known/openid-configuration")));
+    assert_eq!(discovery.status, 200);
+    let metadata: Value = serde_json::from_slice(&discovery.body).unwrap();
+    assert_eq!(
+        metadata["pushed_authorization_request_endpoint"],
+        "https://auth.pingone.com/env-1/as/par"
+    );
+    assert_eq!(
+        metadata["authorization_endpoint"],
+        "https://auth.pingone.com/env-1/as/authorize"
+    );
+    assert_eq!(
+        metadata["response_modes_supported"],
+        json!(["query", "fragment", "form_post"])
+    );
+    assert_eq!(server.handle(&Request::get(format!("{issuer}/jwks"))).status, 200);
+    assert_eq!(
+        server
+            .handle(&Request::get("https://auth.pingone.com/other/as/jwks"))
+            .status,
+        404
+    );
+}
+
+/// Cost of the replay cache against its size (run with `--ignored --nocapture`, ideally
+/// `--release`): per-insert time should grow like log n, not n.
+#[test]
+#[ignore]
+fn replay_cache_cost_against_size() {
+    for size in [1_000usize, 10_000, 100_000, 1_000_000] {
+        let mut cache = ReplayCache::new(size);
+        for n in 0..size {
+            cache.insert(&format!("fill-{n}"), NOW + 300, NOW);
+        }
+        let rounds = 100_000;
+        let started = std::time::Instant::now();
+        for n in 0..rounds {
+            // Full cache, nothing expired: every insert evicts the oldest entry.
+            cache.insert(&format!("probe-{n}"), NOW + 300, NOW);
+            std::hint::black_box(cache.contains("fill-0", NOW));
+        }
+        let per_op = started.elapsed() / rounds;
+        println!("size {size:>9}: {per_op:?} per insert+lookup");
+        assert_eq!(cache.len(), size);
+    }
+}

@@ -90,6 +90,7 @@ impl AuthorizationServer {
         let reference = format!("{PAR_REQUEST_URI_PREFIX}{}", self.random_token(24));
         let lifetime = self.settings.par_request_uri_lifetime;
         let now = self.clock.now();
+        self.prune_expired(now);
         self.pushed.insert(
             reference.clone(),
             PushedRequest {

@@ -72,7 +72,7 @@ impl AuthorizationServer {
         Ok(pairs)
     }
 
-    fn prune_expired(&mut self, now: i64) {
+    pub(super) fn prune_expired(&mut self, now: i64) {
         // Bounded by lifetimes: whatever expired is forgotten when something new is issued.
         self.codes.retain(|_, c| c.expires_at.saturating_add(300) >= now);
         self.pushed.retain(|_, p| p.expires_at.saturating_add(300) >= now);
