@@ -614,6 +614,18 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
             return Err(format!("expected parameter {p}; {}", context()));
         }
     }
+    // RFC 6749 §4.1.2.1 / §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
+    let description = params.get("error_description").cloned().or(body
+        .get("error_description")
+        .and_then(Value::as_str)
+        .map(str::to_string));
+    if let Some(text) = description {
+        if !text.chars().all(|c| matches!(c, ' ' | '!' | '#'..='[' | ']'..='~')) {
+            return Err(format!(
+                "{family}/{name}: error_description outside the RFC 6749 charset: {text}"
+            ));
+        }
+    }
     if let Some(mode) = expect.get("delivery").and_then(Value::as_str) {
         let location = response.headers.get("Location").unwrap_or("");
         let ok = match mode {

@@ -400,7 +400,7 @@ impl AuthorizationServer {
         let info = failure.info();
         let pairs = vec![
             (param::ERROR.to_string(), info.error.to_string()),
-            (param::ERROR_DESCRIPTION.to_string(), failure.description()),
+            (param::ERROR_DESCRIPTION.to_string(), failure.error_description()),
         ];
         self.render_authorization_response(client, &target, pairs)
     }

@@ -165,11 +165,41 @@ impl Failure {
             info.code, info.summary, self.expected, self.actual, info.clause
         )
     }
+
+    /// The description as an OAuth `error_description` may carry it: RFC 6749 §5.2 allows only
+    /// %x20-21 / %x23-5B / %x5D-7E, so typography is spelled out and anything else becomes `?`.
+    pub fn error_description(&self) -> String {
+        let mut out = String::new();
+        for c in self.description().chars() {
+            match c {
+                '§' => out.push_str("Sec. "),
+                '≥' => out.push_str(">="),
+                '≤' => out.push_str("<="),
+                '−' | '–' | '—' => out.push('-'),
+                '…' => out.push_str("..."),
+                '"' => out.push('\''),
+                ' ' | '!' | '#'..='[' | ']'..='~' => out.push(c),
+                _ => out.push('?'),
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_description_uses_only_the_rfc6749_characters() {
+        let failure = Failure::new(Check::JarExpTooFar, "exp − nbf ≤ 300 s", "\"é\\\n");
+        let text = failure.error_description();
+        assert!(
+            text.chars().all(|c| matches!(c, ' ' | '!' | '#'..='[' | ']'..='~')),
+            "{text}"
+        );
+        assert!(text.starts_with("jar.exp_too_far: "), "{text}");
+    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {

@@ -342,7 +342,7 @@ impl AuthorizationServer {
         let mut response = match self.settings.error_format {
             ErrorFormat::OAuth => json_response(
                 info.status,
-                &json!({ "error": info.error, "error_description": failure.description() }),
+                &json!({ "error": info.error, "error_description": failure.error_description() }),
             ),
             ErrorFormat::PingOne => {
                 let id = self.random_token(16);
