@@ -41,6 +41,13 @@ impl<C: Clock + ?Sized> Clock for &C {
     }
 }
 
+/// A shared clock: a test keeps one handle to move time, the server owns another.
+impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
+    fn now(&self) -> UnixTime {
+        (**self).now()
+    }
+}
+
 /// The operating system's clock, for native tools (benchmarks); never used on wasm32.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,9 +74,11 @@ mod tests {
         clock.advance(61);
         assert_eq!(clock.now(), 1_300_819_441);
         clock.set(0);
-        fn read(clock: impl Clock) -> UnixTime {
-            clock.now()
-        }
-        assert_eq!(read(&clock), 0, "a borrowed clock is a clock");
+        let by_ref: &FixedClock = &clock;
+        assert_eq!(Clock::now(&by_ref), 0);
+        let shared = std::rc::Rc::new(FixedClock::at(5));
+        let boxed: Box<dyn Clock> = Box::new(std::rc::Rc::clone(&shared));
+        shared.advance(1);
+        assert_eq!(boxed.now(), 6);
     }
 }

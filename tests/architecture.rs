@@ -6,7 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 5] = ["src/jose", "src/oauth", "src/mock_as", "src/http.rs", "src/clock.rs"];
+const CORE: [&str; 6] = [
+    "src/jose",
+    "src/oauth",
+    "src/mock_as",
+    "src/http.rs",
+    "src/clock.rs",
+    "src/protocol.rs",
+];
 const BROWSER_CRATES: [&str; 6] = [
     "leptos",
     "web_sys",

@@ -1,5 +1,35 @@
 //! The in-process authorization server the playground talks to by default: discovery, JWKS,
 //! PAR, authorize, token and userinfo endpoints behind an ordered table of validation checks.
 //!
-//! It implements [`crate::http::Transport`] so the client cannot tell it from a real server,
-//! and never depends on the client side in [`crate::oauth`].
+//! It implements [`crate::http::Transport`] (through [`InProcessTransport`]) so the client
+//! cannot tell it from a real server, and never depends on the client side in [`crate::oauth`].
+//!
+//! One concern per file: `checks` (the table), `request_object` (JAR), `authorize`, `par`,
+//! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
+//! `crypto` (every JOSE call), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
+
+mod authorize;
+pub mod checks;
+mod client_auth;
+pub mod crypto;
+mod discovery;
+pub mod events;
+mod par;
+pub mod profiles;
+pub mod replay;
+mod request_object;
+mod response;
+mod server;
+pub mod settings;
+mod token;
+pub mod tokens;
+mod transport;
+
+pub use checks::{checks, Check, CheckInfo, Failure};
+pub use events::Event;
+pub use response::{form_post_page, ResponseTarget};
+pub use server::{path, AuthorizationServer, ConfigError, Params};
+pub use settings::{
+    ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode, ProfileName, Secret, ServerSettings, TestUser,
+};
+pub use transport::InProcessTransport;

@@ -1,0 +1,213 @@
+//! The validation table: every check the server runs, in the order it runs them, each with a
+//! stable code, the protocol error it produces, the HTTP status of a back-channel answer and
+//! the clause it enforces. The UI's timeline, the event log, tamper presets and the scenario
+//! tests all speak these codes.
+//!
+//! At the authorize endpoint a failing check is a 302 to the client's redirect URI (the
+//! status column is what PAR and token answer), except before the redirect URI is known
+//! good: then it is an HTML error page (RFC 6749 §4.1.2.1).
+
+use serde::Serialize;
+
+use crate::protocol::error as e;
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckInfo {
+    pub code: &'static str,
+    /// The OAuth error code it maps to.
+    pub error: &'static str,
+    /// Status of a back-channel (PAR, token, userinfo) error response.
+    pub status: u16,
+    /// The specification clause (or profile rule) it enforces.
+    pub clause: &'static str,
+    pub summary: &'static str,
+}
+
+macro_rules! table {
+    ($($variant:ident => $code:literal, $error:expr, $status:literal, $clause:literal, $summary:literal;)*) => {
+        /// A check, by its stable code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        pub enum Check { $($variant,)* }
+
+        const TABLE: &[CheckInfo] = &[
+            $(CheckInfo { code: $code, error: $error, status: $status, clause: $clause, summary: $summary },)*
+        ];
+
+        const ALL: &[Check] = &[$(Check::$variant,)*];
+    };
+}
+
+table! {
+    ParMethodNotAllowed => "par.method_not_allowed", e::INVALID_REQUEST, 405, "RFC 9126 §2.1", "the PAR endpoint accepts POST only";
+    ParBodyTooLarge => "par.body_too_large", e::INVALID_REQUEST, 413, "PingOne PAR (bodies of 1 MB or more refused)", "the PAR body is larger than par_body_max_bytes";
+    ParDisabled => "par.disabled", e::INVALID_REQUEST, 400, "RFC 9126 §5 (server) / client par_mode", "PAR is disabled for this server or client";
+    ClientMultipleMethods => "client.multiple_methods", e::INVALID_REQUEST, 400, "RFC 6749 §2.3", "the client used more than one authentication method";
+    ClientUnknown => "client.unknown", e::INVALID_CLIENT, 401, "RFC 6749 §4.1.2.1 / §5.2", "client_id is missing or not registered";
+    ClientAuthMethodMismatch => "client.auth_method_mismatch", e::INVALID_CLIENT, 401, "RFC 7591 §2 token_endpoint_auth_method", "the client authenticated with another method than it registered";
+    ClientAuthFailed => "client.auth_failed", e::INVALID_CLIENT, 401, "RFC 6749 §2.3.1", "the client secret is wrong";
+    ClientAssertionMalformed => "client.assertion_malformed", e::INVALID_CLIENT, 401, "RFC 7523 §3 / RFC 7521 §4.2", "the client assertion is not a JWT of the expected type";
+    ClientAssertionAlgUnsupported => "client.assertion_alg_unsupported", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9", "the assertion alg is not one this server can verify for the method";
+    ClientAssertionSignatureInvalid => "client.assertion_signature_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9", "the assertion signature does not verify";
+    ClientAssertionIssSubMismatch => "client.assertion_iss_sub_mismatch", e::INVALID_CLIENT, 401, "RFC 7523 §3 items 1–2 / OIDC Core §9", "iss and sub must both be the client_id";
+    ClientAssertionAudInvalid => "client.assertion_aud_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 3", "aud is neither the issuer nor the endpoint URL";
+    ClientAssertionExpMissing => "client.assertion_exp_missing", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 4", "the assertion has no exp";
+    ClientAssertionExpired => "client.assertion_expired", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 4", "the assertion exp has passed";
+    ClientAssertionExpTooFar => "client.assertion_exp_too_far", e::INVALID_CLIENT, 401, "PingOne private_key_jwt (exp at most 1 h ahead)", "the assertion exp is further ahead than client_assertion_max_lifetime";
+    ClientAssertionNbfInFuture => "client.assertion_nbf_in_future", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 5 / PingOne", "the assertion nbf is in the future";
+    ClientAssertionJtiMissing => "client.assertion_jti_missing", e::INVALID_CLIENT, 401, "OIDC Core §9 (jti REQUIRED)", "the assertion has no jti";
+    ClientAssertionJtiReplayed => "client.assertion_jti_replayed", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 7", "the assertion jti was already used";
+    ParRequestUriInBody => "par.request_uri_in_body", e::INVALID_REQUEST, 400, "RFC 9126 §2.1", "request_uri must not be pushed";
+    RequestDuplicateParameter => "request.duplicate_parameter", e::INVALID_REQUEST, 400, "RFC 6749 §3.1 / §3.2 (parameters MUST NOT be included more than once)", "a parameter appears more than once";
+    RequestAndRequestUri => "request.request_and_request_uri", e::INVALID_REQUEST, 400, "RFC 9101 §5", "request and request_uri sent together";
+    ParRequestUriUnknown => "par.request_uri_unknown", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 / RFC 9101 §6.2", "the request_uri was never issued by this server";
+    ParRequestUriExpired => "par.request_uri_expired", e::INVALID_REQUEST_URI, 400, "RFC 9126 §2.2 expires_in", "the request_uri has expired";
+    ParRequestUriUsed => "par.request_uri_used", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (one-time use)", "the request_uri was already used";
+    ParRequestUriOtherClient => "par.request_uri_other_client", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (bound to the client)", "the request_uri was pushed by another client";
+    ParRequired => "par.required", e::INVALID_REQUEST, 400, "RFC 9126 §5–6 require_pushed_authorization_requests", "this client must use PAR";
+    JarNotSupported => "jar.not_supported", e::REQUEST_NOT_SUPPORTED, 400, "OIDC Core §3.1.2.6 / RFC 9101 §10.5 request_parameter_supported", "request objects are disabled for this server or client";
+    JarByValueNotAllowed => "jar.by_value_not_allowed", e::INVALID_REQUEST, 400, "FAPI 2.0 Security Profile §5.3.1.2 (request objects only via PAR)", "a request object by value at authorize; push it instead";
+    JarRequestRequired => "jar.request_required", e::INVALID_REQUEST, 400, "RFC 9101 §10.5 require_signed_request_object / PingOne", "a request object is required but none was sent";
+    JarTooLarge => "jar.too_large", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_bytes", "the request object is larger than allowed";
+    JarMalformed => "jar.malformed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.1 / RFC 7515 §7.1", "the request object is not a compact JWS with a JSON object payload";
+    JarTypInvalid => "jar.typ_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.8 / RFC 8725 §3.11 (explicit typing; required by setting)", "the header typ is not oauth-authz-req+jwt";
+    JarNestedRequest => "jar.nested_request", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4", "the request object contains request or request_uri";
+    JarUnsignedNotAllowed => "jar.unsigned_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / client and server settings", "alg none, but signed request objects are required";
+    JarAlgNotAllowed => "jar.alg_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / OIDC Registration request_object_signing_alg", "the alg is not in the server's and client's allow-lists";
+    JarAlgUnsupported => "jar.alg_unsupported", e::INVALID_REQUEST_OBJECT, 400, "implementation capability (RFC 7518 §3.1 lists algs this build lacks, e.g. ES512)", "the alg is allowed but this build cannot verify it";
+    JarKidNotFound => "jar.kid_not_found", e::INVALID_REQUEST_OBJECT, 400, "RFC 7515 §4.1.4 / RFC 9101 §6.2", "the header kid names no key of the client";
+    JarKeyUnavailable => "jar.key_unavailable", e::INVALID_REQUEST_OBJECT, 400, "OIDC Core §10.1 (HS keyed with client_secret)", "no key of the client fits the alg";
+    JarSignatureInvalid => "jar.signature_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.2", "the request object signature does not verify";
+    JarIssMismatch => "jar.iss_mismatch", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 (iss = client_id)", "iss is not the client_id";
+    JarAudMissingIssuer => "jar.aud_missing_issuer", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 (aud = issuer)", "aud does not contain the issuer";
+    JarExpMissing => "jar.exp_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4; required by setting (FAPI 2.0)", "the request object has no exp";
+    JarExpPassed => "jar.exp_passed", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4", "exp has passed (after clock skew)";
+    JarExpTooFar => "jar.exp_too_far", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_lifetime (FAPI 2.0: ≤ 60 min)", "exp − nbf (or iat, or now) exceeds the maximum lifetime";
+    JarNbfMissing => "jar.nbf_missing", e::INVALID_REQUEST_OBJECT, 400, "FAPI 2.0 Security Profile §5.3.2.2 (nbf required)", "the request object has no nbf";
+    JarNbfInFuture => "jar.nbf_in_future", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.5", "nbf is in the future (after clock skew)";
+    JarIatInFuture => "jar.iat_in_future", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.6", "iat is in the future (after clock skew)";
+    JarJtiMissing => "jar.jti_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.7; required by setting", "the request object has no jti";
+    JarJtiReplayed => "jar.jti_replayed", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.7 (replay protection)", "this jti was already used";
+    JarParamMismatch => "jar.param_mismatch", e::INVALID_REQUEST, 400, "RFC 9101 §5 / §6.3", "a query parameter contradicts the request object";
+    AuthorizeRedirectUriNotRegistered => "authorize.redirect_uri_not_registered", e::INVALID_REQUEST, 400, "RFC 6749 §3.1.2.3 / §4.1.2.1 (no redirect)", "redirect_uri missing or not registered: error page, never a redirect";
+    AuthorizeResponseTypeMissing => "authorize.response_type_missing", e::INVALID_REQUEST, 400, "RFC 6749 §4.1.1", "response_type is missing";
+    AuthorizeUnsupportedResponseType => "authorize.unsupported_response_type", e::UNSUPPORTED_RESPONSE_TYPE, 400, "RFC 6749 §4.1.2.1", "the server does not support this response_type";
+    AuthorizeResponseTypeNotRegistered => "authorize.response_type_not_registered", e::UNAUTHORIZED_CLIENT, 400, "RFC 7591 §2 response_types", "the client did not register this response_type";
+    AuthorizeUnsupportedResponseMode => "authorize.unsupported_response_mode", e::INVALID_REQUEST, 400, "OAuth Multiple Response Types §2.1, §5 / JARM §2.3", "unknown response_mode, disabled JARM, or query for a response with tokens";
+    JarmRequired => "jarm.required", e::INVALID_REQUEST, 400, "JARM §3 (client jarm_mode required)", "this client must use a jwt response mode";
+    AuthorizeOpenidScopeMissing => "authorize.openid_scope_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.1.2.1 / §3.2.2.1", "an id_token response needs the openid scope";
+    AuthorizeNonceMissing => "authorize.nonce_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.2.2.1 / §3.3.2.11", "implicit and hybrid flows with id_token require nonce";
+    AuthorizePkceMissing => "authorize.pkce_missing", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1 / RFC 9700 §2.1.1", "code_challenge is required";
+    AuthorizePkceMethodUnsupported => "authorize.pkce_method_unsupported", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1", "code_challenge_method is not supported";
+    ServerSigningUnavailable => "server.signing_unavailable", e::SERVER_ERROR, 500, "implementation capability (asymmetric JOSE not merged yet)", "the response must be signed with an alg this build cannot produce";
+    TokenUnsupportedGrantType => "token.unsupported_grant_type", e::UNSUPPORTED_GRANT_TYPE, 400, "RFC 6749 §5.2", "grant_type is missing or not supported";
+    TokenCodeMissing => "token.code_missing", e::INVALID_REQUEST, 400, "RFC 6749 §4.1.3", "the code parameter is missing";
+    TokenCodeInvalid => "token.code_invalid", e::INVALID_GRANT, 400, "RFC 6749 §5.2", "the code was never issued";
+    TokenCodeReused => "token.code_reused", e::INVALID_GRANT, 400, "RFC 6749 §4.1.2 (used once; tokens revoked)", "the code was already redeemed";
+    TokenCodeExpired => "token.code_expired", e::INVALID_GRANT, 400, "RFC 6749 §4.1.2 (short lifetime)", "the code has expired";
+    TokenClientMismatch => "token.client_mismatch", e::INVALID_GRANT, 400, "RFC 6749 §4.1.3", "the code was issued to another client";
+    TokenRedirectUriMismatch => "token.redirect_uri_mismatch", e::INVALID_GRANT, 400, "RFC 6749 §4.1.3", "redirect_uri differs from the authorization request";
+    TokenPkceMissing => "token.pkce_missing", e::INVALID_GRANT, 400, "RFC 7636 §4.5–4.6", "code_verifier is missing";
+    TokenPkceMismatch => "token.pkce_mismatch", e::INVALID_GRANT, 400, "RFC 7636 §4.6", "code_verifier does not match the code_challenge";
+    TokenRefreshTokenInvalid => "token.refresh_token_invalid", e::INVALID_GRANT, 400, "RFC 6749 §6", "the refresh token is unknown, expired or another client's";
+    UserinfoTokenMissing => "userinfo.token_missing", e::INVALID_TOKEN, 401, "RFC 6750 §2.1 / §3.1", "no Bearer access token";
+    UserinfoTokenInvalid => "userinfo.token_invalid", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token is unknown";
+    UserinfoTokenExpired => "userinfo.token_expired", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token has expired";
+}
+
+impl Check {
+    pub fn info(self) -> &'static CheckInfo {
+        // `ALL` and `TABLE` come from the same macro list, so the index always exists.
+        let index = ALL.iter().position(|c| *c == self).unwrap_or(0);
+        TABLE.get(index).unwrap_or(&TABLE[0])
+    }
+
+    pub fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    pub fn from_code(code: &str) -> Option<Check> {
+        ALL.iter().copied().find(|c| c.code() == code)
+    }
+}
+
+/// The whole table in evaluation order.
+pub fn checks() -> &'static [CheckInfo] {
+    TABLE
+}
+
+/// A failed check, with what was expected and what arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub check: Check,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl Failure {
+    pub fn new(check: Check, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        Self {
+            check,
+            expected: expected.into(),
+            actual: actual.into(),
+        }
+    }
+
+    pub fn info(&self) -> &'static CheckInfo {
+        self.check.info()
+    }
+
+    /// The `error_description`: code first, so a human and a test can both read it.
+    pub fn description(&self) -> String {
+        let info = self.info();
+        format!(
+            "{}: {} (expected {}, got {}) [{}]",
+            info.code, info.summary, self.expected, self.actual, info.clause
+        )
+    }
+
+    /// The description as an OAuth `error_description` may carry it: RFC 6749 §5.2 allows only
+    /// %x20-21 / %x23-5B / %x5D-7E, so typography is spelled out and anything else becomes `?`.
+    pub fn error_description(&self) -> String {
+        let mut out = String::new();
+        for c in self.description().chars() {
+            match c {
+                '§' => out.push_str("Sec. "),
+                '≥' => out.push_str(">="),
+                '≤' => out.push_str("<="),
+                '−' | '–' | '—' => out.push('-'),
+                '…' => out.push_str("..."),
+                '"' => out.push('\''),
+                ' ' | '!' | '#'..='[' | ']'..='~' => out.push(c),
+                _ => out.push('?'),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_description_uses_only_the_rfc6749_characters() {
+        let failure = Failure::new(Check::JarExpTooFar, "exp − nbf ≤ 300 s", "\"é\\\n");
+        let text = failure.error_description();
+        assert!(
+            text.chars().all(|c| matches!(c, ' ' | '!' | '#'..='[' | ']'..='~')),
+            "{text}"
+        );
+        assert!(text.starts_with("jar.exp_too_far: "), "{text}");
+    }
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for check in ALL {
+            assert!(seen.insert(check.code()), "duplicate {}", check.code());
+            assert_eq!(Check::from_code(check.code()), Some(*check));
+        }
+        assert_eq!(ALL.len(), TABLE.len());
+    }
+}

@@ -1,0 +1,79 @@
+//! Discovery metadata (RFC 8414, OIDC Discovery), computed from the current settings on every
+//! request so it can never go stale.
+
+use serde_json::{json, Value};
+
+use super::crypto::SUPPORTED_ALGS;
+use super::server::{json_response, path, AuthorizationServer};
+use super::settings::ParMode;
+use crate::http::Response;
+use crate::protocol::{auth_method, metadata as m, response_mode, response_type};
+
+impl AuthorizationServer {
+    pub fn discovery(&self) -> Value {
+        let s = &self.settings;
+        let mut modes: Vec<&str> = response_mode::PLAIN.to_vec();
+        if s.jarm_enabled {
+            modes.extend(response_mode::JARM);
+        }
+        let mut pkce = vec!["S256"];
+        if s.pkce_plain_allowed {
+            pkce.push("plain");
+        }
+        let mut request_object_algs = s.request_object_algs.clone();
+        if s.allow_unsigned_request_object && !s.require_signed_request_object {
+            request_object_algs.push("none".into());
+        }
+        let par_enabled = s.par_mode != ParMode::Disabled;
+        let mut doc = json!({
+            m::ISSUER: s.issuer,
+            m::AUTHORIZATION_ENDPOINT: self.endpoint(path::AUTHORIZE),
+            m::TOKEN_ENDPOINT: self.endpoint(path::TOKEN),
+            m::USERINFO_ENDPOINT: self.endpoint(path::USERINFO),
+            m::JWKS_URI: self.endpoint(path::JWKS),
+            m::RESPONSE_TYPES_SUPPORTED: response_type::ALL,
+            m::RESPONSE_MODES_SUPPORTED: modes,
+            m::GRANT_TYPES_SUPPORTED: ["authorization_code", "refresh_token", "implicit"],
+            m::SUBJECT_TYPES_SUPPORTED: ["public"],
+            m::SCOPES_SUPPORTED: ["openid", "profile", "email", "offline_access"],
+            m::ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
+            m::REQUEST_PARAMETER_SUPPORTED: s.request_parameter_supported,
+            // request_uri by reference is only the PAR one here.
+            m::REQUEST_URI_PARAMETER_SUPPORTED: par_enabled,
+            m::REQUIRE_SIGNED_REQUEST_OBJECT: s.require_signed_request_object,
+            m::REQUEST_OBJECT_SIGNING_ALG_VALUES_SUPPORTED: request_object_algs,
+            m::REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: s.par_mode == ParMode::Required,
+            m::AUTHORIZATION_RESPONSE_ISS_PARAMETER_SUPPORTED: s.authorization_response_iss_parameter,
+            m::CODE_CHALLENGE_METHODS_SUPPORTED: pkce,
+            m::TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
+            m::TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
+            m::CLAIMS_PARAMETER_SUPPORTED: false,
+        });
+        if let Value::Object(map) = &mut doc {
+            if par_enabled {
+                map.insert(
+                    m::PUSHED_AUTHORIZATION_REQUEST_ENDPOINT.into(),
+                    Value::from(self.endpoint(path::PAR)),
+                );
+            }
+            if s.jarm_enabled {
+                map.insert(
+                    m::AUTHORIZATION_SIGNING_ALG_VALUES_SUPPORTED.into(),
+                    json!(SUPPORTED_ALGS),
+                );
+            }
+        }
+        doc
+    }
+
+    pub(super) fn discovery_response(&mut self) -> Response {
+        self.record(
+            "discovery.served",
+            super::events::PROTOCOL,
+            "discovery",
+            None,
+            "success",
+        );
+        json_response(200, &self.discovery())
+    }
+}

@@ -1,0 +1,149 @@
+//! Profiles: presets of [`ServerSettings`]. Every setting stays adjustable afterwards.
+
+use super::settings::{ErrorFormat, ParMode, ProfileName, ServerSettings, TestUser};
+
+fn algs(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// The preset for `name`, with `issuer`.
+pub fn preset(name: ProfileName, issuer: &str) -> ServerSettings {
+    match name {
+        ProfileName::Strict => strict(issuer),
+        ProfileName::Hardened => hardened(issuer),
+        ProfileName::PingOne => pingone(issuer),
+        ProfileName::Lenient => lenient(issuer),
+    }
+}
+
+/// The JAR/JARM hardening of the MrWho OIDC roadmap.
+pub fn hardened(issuer: &str) -> ServerSettings {
+    ServerSettings {
+        profile: ProfileName::Hardened,
+        description: "Hardened: HS256/RS256 request objects (RS256 needs the asymmetric JOSE layer), \
+            exp ≤ 5 min, clock skew configurable, per-client alg allow-list, jti replay protection, \
+            size limit, query/request-object mismatch rejected, response_mode=jwt (JARM)."
+            .into(),
+        issuer: issuer.to_string(),
+        request_object_algs: algs(&["HS256", "RS256"]),
+        request_parameter_supported: true,
+        require_signed_request_object: false,
+        allow_unsigned_request_object: false,
+        par_mode: ParMode::Enabled,
+        jar_only_via_par: false,
+        require_request_object_typ: false,
+        request_object_max_lifetime: 300,
+        clock_skew: 30,
+        require_exp: true,
+        require_nbf: false,
+        require_jti: true,
+        jti_replay_protection: true,
+        jti_cache_capacity: 10_000,
+        request_object_max_bytes: 16 * 1024,
+        reject_param_mismatch: true,
+        accept_endpoint_as_audience: false,
+        par_request_uri_lifetime: 60,
+        par_body_max_bytes: 1_000_000,
+        authorization_response_iss_parameter: true,
+        jarm_enabled: true,
+        jarm_lifetime: 300,
+        pkce_required: true,
+        pkce_plain_allowed: false,
+        client_assertion_max_lifetime: 3600,
+        error_format: ErrorFormat::OAuth,
+        event_log_capacity: 1000,
+        test_user: TestUser::default(),
+    }
+}
+
+/// RFC 9101/9126, FAPI 2.0 style.
+pub fn strict(issuer: &str) -> ServerSettings {
+    ServerSettings {
+        profile: ProfileName::Strict,
+        description: "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
+            PS256/ES256 only (needs the asymmetric JOSE layer, not merged yet), typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
+            and exp required, jti replay protection, S256 PKCE required."
+            .into(),
+        request_object_algs: algs(&["PS256", "ES256"]),
+        require_signed_request_object: true,
+        par_mode: ParMode::Required,
+        jar_only_via_par: true,
+        require_request_object_typ: true,
+        request_object_max_lifetime: 3600,
+        clock_skew: 10,
+        require_nbf: true,
+        ..hardened(issuer)
+    }
+}
+
+/// PingOne-compatible (see DESIGN.md "PingOne facts").
+pub fn pingone(issuer: &str) -> ServerSettings {
+    ServerSettings {
+        profile: ProfileName::PingOne,
+        description: "PingOne-compatible. Documented: requireSignedRequestObject / supportUnsignedRequestObject \
+            (both true refused); request objects HS256/384/512 with the client secret, RS256/384/512 with an \
+            external key; parRequirement REQUIRED/OPTIONAL, parTimeout 1–600 s (default 60), PAR bodies of \
+            1 MB or more refused, each request_uri accepted once; response modes query, fragment, form_post \
+            (pi.flow not emulated), no JARM; error envelope {id, code, message, details[{code, target, message}]} \
+            with INVALID_DATA / INVALID_VALUE / target request when a required request object is missing; \
+            private_key_jwt assertions refused when exp is more than 1 h ahead or nbf is in the future. \
+            ASSUMPTIONS (not publicly documented): the envelope is used for every back-channel error and for \
+            that one authorize error; the mapping of other errors to envelope codes; jti replay of request \
+            objects; 300 s request-object lifetime; 60 s clock skew; query/request-object mismatch rejected; \
+            the authorize endpoint URL accepted as request-object aud."
+            .into(),
+        request_object_algs: algs(&["HS256", "HS384", "HS512", "RS256", "RS384", "RS512"]),
+        require_signed_request_object: false,
+        allow_unsigned_request_object: false,
+        par_mode: ParMode::Enabled,
+        clock_skew: 60,
+        require_jti: false,
+        accept_endpoint_as_audience: true,
+        jarm_enabled: false,
+        pkce_required: false,
+        pkce_plain_allowed: true,
+        error_format: ErrorFormat::PingOne,
+        ..hardened(issuer)
+    }
+}
+
+/// Accepts what most servers accept, for first experiments.
+pub fn lenient(issuer: &str) -> ServerSettings {
+    ServerSettings {
+        profile: ProfileName::Lenient,
+        description: "Lenient: HS and RS algs, unsigned request objects allowed, no exp/jti requirement, \
+            request-object values win over query values, PKCE optional (plain allowed), 5 min clock skew."
+            .into(),
+        request_object_algs: algs(&["HS256", "HS384", "HS512", "RS256", "PS256", "ES256"]),
+        allow_unsigned_request_object: true,
+        request_object_max_lifetime: 3600,
+        clock_skew: 300,
+        require_exp: false,
+        require_jti: false,
+        reject_param_mismatch: false,
+        accept_endpoint_as_audience: true,
+        pkce_required: false,
+        pkce_plain_allowed: true,
+        request_object_max_bytes: 64 * 1024,
+        ..hardened(issuer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_consistent() {
+        for name in [
+            ProfileName::Strict,
+            ProfileName::Hardened,
+            ProfileName::PingOne,
+            ProfileName::Lenient,
+        ] {
+            let settings = preset(name, "https://auth.pingone.com/env/as");
+            assert_eq!(settings.validate(), Ok(()), "{name:?}");
+            assert_eq!(settings.profile, name);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! What the server remembers between requests: pushed requests, authorization codes and
+//! tokens. Their `Debug` never shows the secret values.
+
+use std::fmt;
+
+use super::server::Params;
+use crate::clock::UnixTime;
+
+/// RFC 9126: a request pushed to the PAR endpoint, referenced by its `request_uri`.
+#[derive(Clone)]
+pub struct PushedRequest {
+    pub client_id: String,
+    /// The validated (and, with JAR, request-object) parameters.
+    pub params: Params,
+    pub expires_at: UnixTime,
+    pub used: bool,
+    /// The alg of the request object it carried, if any.
+    pub request_object_alg: Option<String>,
+}
+
+impl fmt::Debug for PushedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PushedRequest")
+            .field("client_id", &self.client_id)
+            .field("expires_at", &self.expires_at)
+            .field("used", &self.used)
+            .finish_non_exhaustive()
+    }
+}
+
+/// RFC 6749 §4.1.2: bound to the client, its redirect URI and PKCE challenge; used once.
+#[derive(Clone)]
+pub struct AuthorizationCode {
+    pub client_id: String,
+    pub redirect_uri: String,
+    /// RFC 7636 `code_challenge` and its method (`plain` when absent, §4.3).
+    pub code_challenge: Option<(String, String)>,
+    pub nonce: Option<String>,
+    pub scope: String,
+    pub auth_time: UnixTime,
+    pub expires_at: UnixTime,
+    pub used: bool,
+    /// Tokens issued for it, revoked when the code is replayed (RFC 6749 §4.1.2).
+    pub issued: Vec<String>,
+}
+
+impl fmt::Debug for AuthorizationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationCode")
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("expires_at", &self.expires_at)
+            .field("used", &self.used)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    pub client_id: String,
+    pub scope: String,
+    pub expires_at: UnixTime,
+}
+
+#[derive(Clone, Debug)]
+pub struct RefreshToken {
+    pub client_id: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub auth_time: UnixTime,
+    pub expires_at: UnixTime,
+}

@@ -1,0 +1,803 @@
+//! Runs every scenario file under `tests/scenarios/` (format: `tests/scenarios/README.md`)
+//! against the mock authorization server, with a fixed clock and a seeded RNG, and
+//! regenerates `tests/scenarios/CHECKS.md` (check code → scenarios that prove it).
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::rc::Rc;
+
+use oauth_playground::clock::{Clock, FixedClock};
+use oauth_playground::http::{Method, Request, Response};
+use oauth_playground::jose::jws::{self, ShortHmacKeys};
+use oauth_playground::jose::{base64url, Algorithm, Jwk, Jwks, KeyQuery};
+use oauth_playground::jose::{KeyMaterial, SecretBytes};
+use oauth_playground::mock_as::{checks, crypto, AuthorizationServer, ProfileName};
+use oauth_playground::protocol::{form_encode, UrlParts};
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde_json::{json, Map, Value};
+
+const ISSUER: &str = "https://mock.as.example";
+const NOW: i64 = 1_800_000_000;
+const SECRET: &str = "client-1-secret-0123456789abcdef0123456789";
+const OTHER_SECRET: &str = "client-2-secret-0123456789abcdef0123456789";
+const REDIRECT: &str = "https://client.example/cb";
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+struct Run {
+    server: AuthorizationServer,
+    clock: Rc<FixedClock>,
+    jti: u32,
+}
+
+fn obj<'a>(v: &'a Value, key: &str) -> Option<&'a Map<String, Value>> {
+    v.get(key).and_then(Value::as_object)
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Applies `{"set": {...}, "remove": [...]}` to a map of JSON values.
+fn mutate(target: &mut Map<String, Value>, mutation: Option<&Map<String, Value>>) {
+    let Some(m) = mutation else { return };
+    if let Some(set) = m.get("set").and_then(Value::as_object) {
+        for (k, v) in set {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some(remove) = m.get("remove").and_then(Value::as_array) {
+        for k in remove {
+            target.remove(k.as_str().unwrap());
+        }
+    }
+}
+
+/// client-1's private asymmetric keys (`tests/scenarios/keys/client-1.jwks.json`); their
+/// public halves are registered in its JWKS next to the `oct` key `k1`.
+fn client_private_keys() -> Jwks {
+    Jwks::from_json(include_str!("scenarios/keys/client-1.jwks.json")).unwrap()
+}
+
+/// Signs with the secret `key` for HS* (and `none`), or with client-1's private key for the alg.
+fn sign(header: &Map<String, Value>, claims: &Map<String, Value>, key: &str) -> String {
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("HS256");
+    if let Ok(asymmetric) =
+        Algorithm::from_name(alg)
+            .map_err(|_| ())
+            .and_then(|a| if a.kty() == "oct" { Err(()) } else { Ok(a) })
+    {
+        let keys = client_private_keys();
+        let private = keys
+            .select(&KeyQuery {
+                alg: Some(asymmetric),
+                ..KeyQuery::default()
+            })
+            .unwrap();
+        return jws::sign_compact_with_rng(
+            &Value::Object(header.clone()).to_string(),
+            Value::Object(claims.clone()).to_string().as_bytes(),
+            private,
+            ShortHmacKeys::Allow,
+            &mut ChaCha20Rng::seed_from_u64(9),
+        )
+        .unwrap();
+    }
+    if alg == "none" {
+        return format!(
+            "{}.{}.",
+            base64url::encode(Value::Object(header.clone()).to_string()),
+            base64url::encode(Value::Object(claims.clone()).to_string())
+        );
+    }
+    if !alg.starts_with("HS") {
+        // An alg nobody implements (ES512 here): a well-formed JWS with a dummy signature.
+        return format!(
+            "{}.{}.{}",
+            base64url::encode(Value::Object(header.clone()).to_string()),
+            base64url::encode(Value::Object(claims.clone()).to_string()),
+            base64url::encode(b"not-a-real-signature")
+        );
+    }
+    let jwk = Jwk::new(KeyMaterial::Oct {
+        k: SecretBytes::new(key.as_bytes().to_vec()),
+    });
+    jws::sign_compact(
+        &Value::Object(header.clone()).to_string(),
+        Value::Object(claims.clone()).to_string().as_bytes(),
+        &jwk,
+        ShortHmacKeys::Allow,
+    )
+    .unwrap()
+}
+
+/// Builds a JWT from a baseline header/claims and the scenario's mutation block.
+fn build_jwt(
+    mut header: Map<String, Value>,
+    mut claims: Map<String, Value>,
+    spec: Option<&Map<String, Value>>,
+    key: &str,
+) -> String {
+    if let Some(raw) = spec.and_then(|s| s.get("raw")).and_then(Value::as_str) {
+        return raw.to_string();
+    }
+    mutate(&mut claims, spec);
+    if let Some(h) = spec.and_then(|s| s.get("header")).and_then(Value::as_object) {
+        for (k, v) in h {
+            if v.is_null() {
+                header.remove(k);
+            } else {
+                header.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let key = spec.and_then(|s| s.get("key")).and_then(Value::as_str).unwrap_or(key);
+    let mut jwt = sign(&header, &claims, key);
+    if spec.and_then(|s| s.get("tamper_signature")).and_then(Value::as_bool) == Some(true) {
+        let last = jwt.pop().unwrap();
+        jwt.push(if last == 'A' { 'B' } else { 'A' });
+    }
+    if let Some(pad) = spec.and_then(|s| s.get("pad_claim_bytes")).and_then(Value::as_u64) {
+        claims.insert("padding".into(), Value::from("x".repeat(pad as usize)));
+        jwt = sign(&header, &claims, key);
+    }
+    jwt
+}
+
+/// client-1's registered JWKS: the `oct` key `k1` (= its secret) and the public halves of its
+/// asymmetric keys.
+fn client_1_jwks() -> Value {
+    let mut keys = vec![json!({"kty": "oct", "kid": "k1", "k": base64url::encode(SECRET)})];
+    let public: Value = serde_json::from_str(&client_private_keys().to_public().to_json()).unwrap();
+    keys.extend(public["keys"].as_array().unwrap().iter().cloned());
+    json!({ "keys": keys })
+}
+
+impl Run {
+    fn new(scenario: &Value) -> Self {
+        let clock = Rc::new(FixedClock::at(NOW));
+        let profile: ProfileName =
+            serde_json::from_value(scenario.get("profile").cloned().unwrap_or(json!("hardened"))).unwrap();
+        let settings = oauth_playground::mock_as::profiles::preset(profile, ISSUER);
+        let rng = ChaCha20Rng::seed_from_u64(7);
+        let mut server = AuthorizationServer::new(settings, Box::new(Rc::clone(&clock)), Box::new(rng)).unwrap();
+        if let Some(patch) = scenario.get("server") {
+            server
+                .configure_json(&patch.to_string())
+                .expect("server settings patch");
+        }
+        let mut client = json!({
+            "client_id": "client-1",
+            "client_secret": SECRET,
+            "redirect_uris": [REDIRECT, "https://client.example/other"],
+            "response_types": ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"],
+            "token_endpoint_auth_method": "client_secret_basic",
+            "jwks": client_1_jwks(),
+        });
+        let mut other = client.clone();
+        other["client_id"] = json!("client-2");
+        other["client_secret"] = json!(OTHER_SECRET);
+        other["jwks"] = json!({"keys": [{"kty": "oct", "kid": "k2", "k": base64url::encode(OTHER_SECRET)}]});
+        for (c, key) in [(&mut client, "client"), (&mut other, "client")] {
+            if let (Some(patch), Value::Object(map)) = (obj(scenario, key), c) {
+                for (k, v) in patch {
+                    map.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        server
+            .register_client_json(&client.to_string())
+            .expect("client-1 metadata");
+        server
+            .register_client_json(&other.to_string())
+            .expect("client-2 metadata");
+        Run { server, clock, jti: 0 }
+    }
+
+    fn send(&mut self, request: &Request) -> Response {
+        self.server.handle(request)
+    }
+
+    fn secret_of(&self, client_id: &str) -> String {
+        if client_id == "client-2" { OTHER_SECRET } else { SECRET }.to_string()
+    }
+
+    /// The baseline authorization parameters plus the scenario's `params` mutation.
+    fn params(&self, scenario: &Value, client_id: &str) -> Map<String, Value> {
+        let mut p = Map::new();
+        for (k, v) in [
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT),
+            ("scope", "openid profile"),
+            ("state", "st-1"),
+            ("nonce", "n-1"),
+            ("code_challenge", &crypto::pkce_s256(VERIFIER)),
+            ("code_challenge_method", "S256"),
+        ] {
+            p.insert(k.into(), Value::from(v));
+        }
+        mutate(&mut p, obj(scenario, "params"));
+        p
+    }
+
+    fn request_object(&mut self, scenario: &Value, params: &Map<String, Value>, client_id: &str) -> String {
+        self.jti += 1;
+        let now = self.clock.now();
+        let mut claims = params.clone();
+        claims.insert("iss".into(), Value::from(client_id));
+        claims.insert("aud".into(), Value::from(ISSUER));
+        claims.insert("iat".into(), Value::from(now));
+        claims.insert("nbf".into(), Value::from(now));
+        claims.insert("exp".into(), Value::from(now + 240));
+        claims.insert("jti".into(), Value::from(format!("jti-{}", self.jti)));
+        let mut header = Map::new();
+        header.insert("alg".into(), Value::from("HS256"));
+        header.insert("typ".into(), Value::from("oauth-authz-req+jwt"));
+        let spec = obj(scenario, "request_object");
+        // A fixed jti keeps a replayed request object identical.
+        if spec.and_then(|s| s.get("same_jti")).is_some() {
+            claims.insert("jti".into(), Value::from("jti-fixed"));
+        }
+        build_jwt(header, claims, spec, &self.secret_of(client_id))
+    }
+
+    fn client_assertion(&mut self, scenario: &Value, client_id: &str, alg: &str, aud: &str) -> String {
+        self.jti += 1;
+        let now = self.clock.now();
+        let mut claims = Map::new();
+        claims.insert("iss".into(), Value::from(client_id));
+        claims.insert("sub".into(), Value::from(client_id));
+        claims.insert("aud".into(), Value::from(aud));
+        claims.insert("iat".into(), Value::from(now));
+        claims.insert("exp".into(), Value::from(now + 60));
+        claims.insert("jti".into(), Value::from(format!("assertion-{}", self.jti)));
+        let spec = obj(scenario, "assertion");
+        if spec.and_then(|s| s.get("same_jti")).is_some() {
+            claims.insert("jti".into(), Value::from("assertion-fixed"));
+        }
+        let mut header = Map::new();
+        header.insert("alg".into(), Value::from(alg));
+        build_jwt(header, claims, spec, &self.secret_of(client_id))
+    }
+
+    /// Adds client authentication to a back-channel form, per `auth` (or the registered method).
+    fn authenticate(
+        &mut self,
+        scenario: &Value,
+        form: &mut Vec<(String, String)>,
+        headers: &mut Vec<(String, String)>,
+        client_id: &str,
+        endpoint: &str,
+    ) {
+        let registered = self
+            .server
+            .client(client_id)
+            .map(|c| c.token_endpoint_auth_method.clone())
+            .unwrap_or_default();
+        let auth = scenario
+            .get("auth")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or(match registered.as_str() {
+                "client_secret_post" => "post".into(),
+                "none" => "none".into(),
+                "client_secret_jwt" => "jwt".into(),
+                "private_key_jwt" => "private_key_jwt".into(),
+                _ => "basic".into(),
+            });
+        let secret = scenario
+            .get("secret")
+            .and_then(Value::as_str)
+            .map_or(self.secret_of(client_id), str::to_string);
+        let basic = || {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"))
+        };
+        // RFC 6749 §2.3.1 / §3.2.1: without Basic, the client_id travels in the form.
+        if auth != "basic" && !form.iter().any(|(k, _)| k == "client_id") {
+            form.push(("client_id".into(), client_id.into()));
+        }
+        match auth.as_str() {
+            "basic" => headers.push(("Authorization".into(), format!("Basic {}", basic()))),
+            "post" => form.push(("client_secret".into(), secret.clone())),
+            "both" => {
+                headers.push(("Authorization".into(), format!("Basic {}", basic())));
+                form.push(("client_secret".into(), secret.clone()));
+            }
+            "jwt" | "private_key_jwt" => {
+                let alg = if auth == "jwt" { "HS256" } else { "RS256" };
+                let aud = scenario
+                    .get("assertion_aud")
+                    .and_then(Value::as_str)
+                    .map_or(ISSUER.to_string(), |a| {
+                        if a == "endpoint" {
+                            format!("{ISSUER}{endpoint}")
+                        } else {
+                            a.to_string()
+                        }
+                    });
+                let assertion = self.client_assertion(scenario, client_id, alg, &aud);
+                let kind = scenario
+                    .get("assertion_type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+                form.push(("client_assertion".into(), assertion));
+                form.push(("client_assertion_type".into(), kind.into()));
+            }
+            _ => {}
+        }
+    }
+
+    fn par(&mut self, scenario: &Value, with_jar: bool) -> Response {
+        let client_id = "client-1";
+        let params = self.params(scenario, client_id);
+        let mut form: Vec<(String, String)> = if with_jar {
+            let request = self.request_object(scenario, &params, client_id);
+            vec![("client_id".into(), client_id.into()), ("request".into(), request)]
+        } else {
+            params.iter().map(|(k, v)| (k.clone(), text(v))).collect()
+        };
+        if let Some(extra) = obj(scenario, "par_body") {
+            for (k, v) in extra {
+                form.retain(|(n, _)| n != k);
+                form.push((k.clone(), text(v)));
+            }
+        }
+        append_duplicates(&mut form, obj(scenario, "par_duplicate"));
+        let mut headers = Vec::new();
+        self.authenticate(scenario, &mut form, &mut headers, client_id, "/par");
+        let mut body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if let Some(pad) = scenario.get("par_pad_bytes").and_then(Value::as_u64) {
+            body.push_str("&padding=");
+            body.push_str(&"x".repeat(pad as usize));
+        }
+        let mut request = Request::form_post(format!("{ISSUER}/par"), body);
+        if scenario.get("par_method").and_then(Value::as_str) == Some("GET") {
+            request.method = Method::Get;
+        }
+        for (k, v) in headers {
+            request.headers.append(k, v);
+        }
+        self.send(&request)
+    }
+
+    /// The front channel: a GET (or form POST) to authorize with `pairs`.
+    fn authorize(&mut self, scenario: &Value, pairs: Vec<(String, String)>) -> Response {
+        let mut pairs = pairs;
+        if let Some(outer) = obj(scenario, "outer") {
+            for (k, v) in outer {
+                pairs.retain(|(n, _)| n != k);
+                if !v.is_null() {
+                    pairs.push((k.clone(), text(v)));
+                }
+            }
+        }
+        append_duplicates(&mut pairs, obj(scenario, "duplicate"));
+        let query = form_encode(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if scenario.get("authorize_method").and_then(Value::as_str) == Some("POST") {
+            self.send(&Request::form_post(format!("{ISSUER}/authorize"), query))
+        } else {
+            self.send(&Request::get(format!("{ISSUER}/authorize?{query}")))
+        }
+    }
+
+    /// Runs the front channel per `flow` and returns the authorize (or failing PAR) response.
+    fn front_channel(&mut self, scenario: &Value, flow: &str) -> Response {
+        match flow {
+            "plain" => {
+                let params = self.params(scenario, "client-1");
+                self.authorize(scenario, params.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+            }
+            "jar" => {
+                let params = self.params(scenario, "client-1");
+                let request = self.request_object(scenario, &params, "client-1");
+                self.authorize(
+                    scenario,
+                    vec![("client_id".into(), "client-1".into()), ("request".into(), request)],
+                )
+            }
+            "par" | "par_jar" => {
+                let pushed = self.par(scenario, flow == "par_jar");
+                if pushed.status != 201 {
+                    return pushed;
+                }
+                let body: Value = serde_json::from_slice(&pushed.body).unwrap();
+                let mut request_uri = body["request_uri"].as_str().unwrap().to_string();
+                let ru = scenario.get("request_uri").and_then(Value::as_str).unwrap_or("");
+                if ru == "unknown" {
+                    request_uri = "urn:ietf:params:oauth:request_uri:never-issued".into();
+                }
+                if let Some(seconds) = scenario.get("advance_before_authorize").and_then(Value::as_i64) {
+                    self.clock.advance(seconds);
+                }
+                let client_id = if ru == "other_client" { "client-2" } else { "client-1" };
+                let pairs = vec![
+                    ("client_id".to_string(), client_id.to_string()),
+                    ("request_uri".into(), request_uri),
+                ];
+                if ru == "reuse" {
+                    self.authorize(scenario, pairs.clone());
+                }
+                self.authorize(scenario, pairs)
+            }
+            other => panic!("unknown flow {other}"),
+        }
+    }
+
+    fn run(&mut self, scenario: &Value) -> (Response, usize) {
+        let flow = scenario.get("flow").and_then(Value::as_str).unwrap_or("plain");
+        let via = scenario.get("via").and_then(Value::as_str).unwrap_or("plain");
+        // `replay`: the same scenario runs twice; the second attempt is judged.
+        if scenario.get("replay").and_then(Value::as_bool) == Some(true) {
+            self.run_flow(scenario, flow, via);
+        }
+        let before_seq = self.server.events().last().map_or(0, |e| e.seq);
+        let response = self.run_flow(scenario, flow, via);
+        (response, before_seq as usize)
+    }
+
+    fn run_flow(&mut self, scenario: &Value, flow: &str, via: &str) -> Response {
+        match flow {
+            "discovery" => self.send(&Request::get(format!("{ISSUER}/.well-known/openid-configuration"))),
+            "jwks" => self.send(&Request::get(format!("{ISSUER}/jwks"))),
+            "token" | "refresh" | "userinfo" => {
+                let front = self.front_channel(scenario, via);
+                let code = callback_params(&front)
+                    .get("code")
+                    .cloned()
+                    .unwrap_or_else(|| panic!("no code: {front:?}"));
+                if let Some(seconds) = scenario.get("advance_before_token").and_then(Value::as_i64) {
+                    self.clock.advance(seconds);
+                }
+                let mut form: Vec<(String, String)> = vec![
+                    ("grant_type".into(), "authorization_code".into()),
+                    ("code".into(), code),
+                    ("redirect_uri".into(), REDIRECT.into()),
+                    ("code_verifier".into(), VERIFIER.into()),
+                ];
+                let token_spec = if flow == "token" { obj(scenario, "token") } else { None };
+                apply_pairs(&mut form, token_spec);
+                append_duplicates(&mut form, obj(scenario, "token_duplicate"));
+                let client_id = scenario
+                    .get("token_client")
+                    .and_then(Value::as_str)
+                    .unwrap_or("client-1")
+                    .to_string();
+                if client_id != "client-1" {
+                    form.push(("client_id".into(), "client-2".into()));
+                }
+                let repeat = scenario.get("token_repeat").and_then(Value::as_bool) == Some(true);
+                let mut response = self.token_request(scenario, &mut form.clone(), &client_id);
+                if repeat {
+                    response = self.token_request(scenario, &mut form.clone(), &client_id);
+                }
+                if flow == "token" {
+                    return response;
+                }
+                let tokens: Value = serde_json::from_slice(&response.body).unwrap();
+                if flow == "refresh" {
+                    let mut form = vec![
+                        ("grant_type".to_string(), "refresh_token".to_string()),
+                        (
+                            "refresh_token".into(),
+                            tokens["refresh_token"].as_str().unwrap().to_string(),
+                        ),
+                    ];
+                    apply_pairs(&mut form, obj(scenario, "refresh"));
+                    if scenario.get("refresh_client").and_then(Value::as_str) == Some("client-2") {
+                        return self.token_request(scenario, &mut form, "client-2");
+                    }
+                    return self.token_request(scenario, &mut form, "client-1");
+                }
+                if let Some(seconds) = scenario.get("advance_before_userinfo").and_then(Value::as_i64) {
+                    self.clock.advance(seconds);
+                }
+                let mut request = Request::get(format!("{ISSUER}/userinfo"));
+                let token = match scenario.get("bearer").and_then(Value::as_str) {
+                    Some("none") => None,
+                    Some(other) => Some(other.to_string()),
+                    None => tokens["access_token"].as_str().map(str::to_string),
+                };
+                if let Some(token) = token {
+                    request.headers.append("Authorization", format!("Bearer {token}"));
+                }
+                self.send(&request)
+            }
+            _ => self.front_channel(scenario, flow),
+        }
+    }
+
+    fn token_request(&mut self, scenario: &Value, form: &mut Vec<(String, String)>, client_id: &str) -> Response {
+        let mut headers = Vec::new();
+        self.authenticate(scenario, form, &mut headers, client_id, "/token");
+        let body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut request = Request::form_post(format!("{ISSUER}/token"), body);
+        for (k, v) in headers {
+            request.headers.append(k, v);
+        }
+        self.send(&request)
+    }
+}
+
+/// Appends pairs without replacing, so a parameter is sent twice.
+fn append_duplicates(pairs: &mut Vec<(String, String)>, extra: Option<&Map<String, Value>>) {
+    for (k, v) in extra.into_iter().flatten() {
+        pairs.push((k.clone(), text(v)));
+    }
+}
+
+fn apply_pairs(form: &mut Vec<(String, String)>, spec: Option<&Map<String, Value>>) {
+    let Some(spec) = spec else { return };
+    if let Some(set) = spec.get("set").and_then(Value::as_object) {
+        for (k, v) in set {
+            form.retain(|(n, _)| n != k);
+            form.push((k.clone(), text(v)));
+        }
+    }
+    if let Some(remove) = spec.get("remove").and_then(Value::as_array) {
+        for k in remove {
+            form.retain(|(n, _)| Some(n.as_str()) != k.as_str());
+        }
+    }
+}
+
+/// The parameters a client would read from an authorization response: the Location's query
+/// or fragment, or a form_post page's inputs; a JARM `response` is decoded (and verified by
+/// the caller).
+fn callback_params(response: &Response) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(location) = response.headers.get("Location") {
+        let parts = UrlParts::split(location).unwrap();
+        for (k, v) in parts.query_pairs().into_iter().chain(parts.fragment_pairs()) {
+            out.insert(k, v);
+        }
+    } else if response.status == 200 && response.body_text().contains("<form") {
+        let page = response.body_text();
+        for input in page.split("<input ").skip(1) {
+            let attr = |name: &str| {
+                let start = input.find(&format!("{name}=\""))? + name.len() + 2;
+                let end = input[start..].find('"')? + start;
+                Some(input[start..end].replace("&quot;", "\"").replace("&amp;", "&"))
+            };
+            if let (Some(n), Some(v)) = (attr("name"), attr("value")) {
+                out.insert(n, v);
+            }
+        }
+    }
+    if let Some(jwt) = out.get("response").cloned() {
+        let decoded = crypto::decode_unverified(&jwt).unwrap();
+        for (k, v) in decoded.claims {
+            out.insert(k, text(&v));
+        }
+    }
+    out
+}
+
+/// The error a response carries, wherever it carries it.
+fn response_error(response: &Response) -> Option<String> {
+    let params = callback_params(response);
+    if let Some(e) = params.get("error") {
+        return Some(e.clone());
+    }
+    if let Ok(body) = serde_json::from_slice::<Value>(&response.body) {
+        if let Some(e) = body.get("error").or(body.get("code")).and_then(Value::as_str) {
+            return Some(e.to_string());
+        }
+    }
+    let page = response.body_text();
+    let at = page.find("data-error=\"")? + "data-error=\"".len();
+    Some(page[at..].split('"').next()?.to_string())
+}
+
+fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String> {
+    let name = scenario.get("name").and_then(Value::as_str).unwrap_or("(unnamed)");
+    let mut run = Run::new(scenario);
+    let (response, before_seq) = run.run(scenario);
+    let expect = obj(scenario, "expect").ok_or_else(|| format!("{family}/{name}: no expect"))?;
+    let failures: Vec<&str> = run
+        .server
+        .events()
+        .filter(|e| e.seq as usize > before_seq && e.outcome == "failure")
+        .filter_map(|e| e.check)
+        .collect();
+    let context = || {
+        format!(
+            "{family}/{name}: status {} body {} headers {:?} events {failures:?}",
+            response.status,
+            response.body_text(),
+            response.headers
+        )
+    };
+    if let Some(status) = expect.get("status").and_then(Value::as_u64) {
+        if u64::from(response.status) != status {
+            return Err(format!("expected status {status}; {}", context()));
+        }
+    }
+    let check = expect.get("check").and_then(Value::as_str);
+    match check {
+        Some(code) => {
+            assert!(
+                checks().iter().any(|c| c.code == code),
+                "{family}/{name}: unknown check code {code}"
+            );
+            if failures.last() != Some(&code) {
+                return Err(format!("expected check {code}; {}", context()));
+            }
+        }
+        None if !failures.is_empty() => return Err(format!("expected success; {}", context())),
+        None => {}
+    }
+    if let Some(error) = expect.get("error").and_then(Value::as_str) {
+        if response_error(&response).as_deref() != Some(error) {
+            return Err(format!("expected error {error}; {}", context()));
+        }
+    }
+    let params = callback_params(&response);
+    let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    for p in expect.get("params").and_then(Value::as_array).into_iter().flatten() {
+        let p = p.as_str().unwrap();
+        if !params.contains_key(p) && body.get(p).is_none() {
+            return Err(format!("expected parameter {p}; {}", context()));
+        }
+    }
+    // RFC 6749 §4.1.2.1 / §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
+    let description = params.get("error_description").cloned().or(body
+        .get("error_description")
+        .and_then(Value::as_str)
+        .map(str::to_string));
+    if let Some(text) = description {
+        if !text.chars().all(|c| matches!(c, ' ' | '!' | '#'..='[' | ']'..='~')) {
+            return Err(format!(
+                "{family}/{name}: error_description outside the RFC 6749 charset: {text}"
+            ));
+        }
+    }
+    if let Some(mode) = expect.get("delivery").and_then(Value::as_str) {
+        let location = response.headers.get("Location").unwrap_or("");
+        let ok = match mode {
+            "query" => location.contains('?') && !location.contains('#'),
+            "fragment" => location.contains('#'),
+            "form_post" => response.status == 200 && response.body_text().contains("<form"),
+            "page" => response.status >= 400 && response.body_text().contains("data-error"),
+            other => return Err(format!("{family}/{name}: unknown delivery {other}")),
+        };
+        if !ok {
+            return Err(format!("expected delivery {mode}; {}", context()));
+        }
+    }
+    // A JARM response must verify (with the client secret for HS*, the server's JWKS otherwise)
+    // and carry iss/aud/exp/iat.
+    if let Some(jwt) = callback_params(&response).get("response") {
+        let verified = verify_server_jwt(jwt).map_err(|e| format!("{family}/{name}: JARM does not verify: {e}"))?;
+        let claims: Value = serde_json::from_slice(&verified.payload).unwrap();
+        for c in ["iss", "aud", "exp", "iat"] {
+            if claims.get(c).is_none() {
+                return Err(format!("{family}/{name}: JARM lacks {c}"));
+            }
+        }
+        if claims["iss"] != ISSUER || claims["aud"] != "client-1" {
+            return Err(format!("{family}/{name}: JARM iss/aud wrong: {claims}"));
+        }
+    }
+    let id_token = params
+        .get("id_token")
+        .cloned()
+        .or(body.get("id_token").and_then(Value::as_str).map(str::to_string));
+    if let Some(jwt) = &id_token {
+        verify_server_jwt(jwt).map_err(|e| format!("{family}/{name}: ID token does not verify: {e}"))?;
+        let decoded = crypto::decode_unverified(jwt).unwrap();
+        for c in ["iss", "sub", "aud", "exp", "iat", "auth_time"] {
+            if !decoded.claims.contains_key(c) {
+                return Err(format!("{family}/{name}: ID token lacks {c}"));
+            }
+        }
+    }
+    Ok(check.map(str::to_string))
+}
+
+/// Verifies a JWT the server signed: HS* with client-1's secret, anything else with the
+/// server's published JWKS.
+fn verify_server_jwt(jwt: &str) -> Result<jws::VerifiedJws, oauth_playground::jose::JoseError> {
+    let secret = Jwk::new(KeyMaterial::Oct {
+        k: SecretBytes::new(SECRET.as_bytes().to_vec()),
+    });
+    match jws::verify_compact(jwt, &secret, &[Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]) {
+        Ok(verified) => Ok(verified),
+        Err(_) => {
+            let server = Jwks::from_json(&crypto::server_jwks().to_string())?;
+            let asymmetric: Vec<Algorithm> = Algorithm::ALL.into_iter().filter(|a| a.kty() != "oct").collect();
+            jws::verify_compact_with_jwks(jwt, &server, &asymmetric).map(|(verified, _)| verified)
+        }
+    }
+}
+
+#[test]
+fn every_scenario_file_passes_and_every_check_is_proven() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut proofs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut counts = Vec::new();
+    for file in &files {
+        let family = file.file_stem().unwrap().to_string_lossy().to_string();
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let defaults = doc.get("defaults").cloned().unwrap_or(json!({}));
+        let list = doc["scenarios"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{family}: no scenarios array"));
+        let (mut positive, mut negative) = (0, 0);
+        for scenario in list {
+            let mut merged = defaults.clone();
+            for (k, v) in scenario.as_object().unwrap() {
+                merged[k] = v.clone();
+            }
+            let name = merged["name"].as_str().unwrap_or("(unnamed)").to_string();
+            match run_scenario(&family, &merged) {
+                Ok(Some(code)) => {
+                    negative += 1;
+                    proofs.entry(code).or_default().insert(format!("{family}: {name}"));
+                }
+                Ok(None) => positive += 1,
+                Err(e) => errors.push(e),
+            }
+        }
+        counts.push(format!(
+            "{family}: {} scenarios ({positive} positive, {negative} negative)",
+            list.len()
+        ));
+    }
+    println!("scenario counts per family:\n  {}", counts.join("\n  "));
+    assert!(
+        errors.is_empty(),
+        "{} scenario(s) failed:\n{}",
+        errors.len(),
+        errors.join("\n\n")
+    );
+
+    // The generated table: check code → scenarios that prove it.
+    let mut table = String::from(
+        "# Check codes and the scenarios that prove them\n\n\
+         Generated by `cargo test --test mock_as_scenarios` from `checks()` and `tests/scenarios/*.json`; do not edit.\n\n\
+         | # | check code | error | status | clause | scenarios (family: name) |\n|---|---|---|---|---|---|\n",
+    );
+    let mut missing = Vec::new();
+    for (n, info) in checks().iter().enumerate() {
+        let proven = proofs
+            .get(info.code)
+            .map(|s| s.iter().cloned().collect::<Vec<_>>().join("<br>"))
+            .unwrap_or_default();
+        if proven.is_empty() {
+            missing.push(info.code);
+        }
+        table.push_str(&format!(
+            "| {} | `{}` | `{}` | {} | {} | {} |\n",
+            n + 1,
+            info.code,
+            info.error,
+            info.status,
+            info.clause,
+            if proven.is_empty() {
+                "**none**".to_string()
+            } else {
+                proven
+            }
+        ));
+    }
+    let path = dir.join("CHECKS.md");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(table.as_str()) {
+        std::fs::write(&path, &table).unwrap();
+    }
+    assert!(missing.is_empty(), "check codes without a scenario: {missing:?}");
+}
