@@ -1,0 +1,326 @@
+//! `window.oauthPlayground.mock`: the in-page authorization server, offered to any JavaScript
+//! OAuth client as a custom `fetch`.
+//!
+//! ```js
+//! const { mock } = window.oauthPlayground;
+//! const meta = await (await mock.fetch(`${mock.issuer}/.well-known/openid-configuration`)).json();
+//! await mock.registerClient({ client_id: 'app', client_secret: '…', redirect_uris: ['https://app.example/cb'] });
+//! const res = await mock.fetch(meta.pushed_authorization_request_endpoint, { method: 'POST', headers, body });
+//! ```
+//!
+//! `fetch` takes what the browser's does (a URL string, a `URL` or a `Request`; `init` with
+//! `method`, headers as `Headers` or a plain object, a body as string, `URLSearchParams` or
+//! `FormData`) and answers a real `Response`. Redirects are never followed: a 302 comes back
+//! with its `Location` readable, so the caller plays the browser's part.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array, JSON};
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::clock::{Clock, UnixTime};
+use crate::http::{Headers, Method, Request, Response};
+use crate::mock_as::{AuthorizationServer, ServerSettings};
+use crate::protocol::form_encode;
+
+/// Requests larger than the server's own PAR limit are refused before they are copied.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// `Date.now()`, in the seconds JWTs count.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now(&self) -> UnixTime {
+        (js_sys::Date::now() / 1000.0).floor() as UnixTime
+    }
+}
+
+pub type SharedServer = Rc<RefCell<AuthorizationServer>>;
+
+/// The page's server: default (Hardened) settings, the browser's clock, randomness from
+/// `crypto.getRandomValues`.
+pub fn new_server() -> Result<SharedServer, String> {
+    let crypto = web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(|e| format!("WebCrypto unavailable: {e:?}"))?;
+    let mut seed = [0u8; 32];
+    crypto
+        .get_random_values_with_u8_array(&mut seed)
+        .map_err(|e| format!("getRandomValues failed: {e:?}"))?;
+    let server = AuthorizationServer::new(
+        ServerSettings::default(),
+        Box::new(BrowserClock),
+        Box::new(ChaCha20Rng::from_seed(seed)),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Rc::new(RefCell::new(server)))
+}
+
+/// Installs `window.oauthPlayground.mock` for `server`. The closures live as long as the page.
+pub fn install(server: SharedServer) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let mock = Object::new();
+
+    let issuer_server = Rc::clone(&server);
+    let issuer_getter = Closure::<dyn Fn() -> JsValue>::new(move || match issuer_server.try_borrow() {
+        Ok(s) => JsValue::from_str(s.issuer()),
+        Err(_) => JsValue::UNDEFINED,
+    });
+    let descriptor = Object::new();
+    Reflect::set(&descriptor, &"get".into(), issuer_getter.as_ref())?;
+    Reflect::set(&descriptor, &"enumerable".into(), &JsValue::TRUE)?;
+    Object::define_property(&mock, &"issuer".into(), &descriptor);
+    issuer_getter.forget();
+
+    let fetch_server = Rc::clone(&server);
+    let fetch = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |input, init| {
+        let server = Rc::clone(&fetch_server);
+        future_to_promise(async move { mock_fetch(&server, input, init).await })
+    });
+    set_function(&mock, "fetch", fetch)?;
+
+    let register_server = Rc::clone(&server);
+    let register = Closure::<dyn Fn(JsValue) -> Promise>::new(move |metadata: JsValue| {
+        let outcome = stringify(&metadata).and_then(|json| {
+            let mut server = busy(register_server.try_borrow_mut())?;
+            server
+                .register_client_json(&json)
+                .map_err(|e| type_error(&e.to_string()))
+                .and_then(|registered| to_js(&registered))
+        });
+        settle(outcome)
+    });
+    set_function(&mock, "registerClient", register)?;
+
+    let configure_server = Rc::clone(&server);
+    let configure = Closure::<dyn Fn(JsValue) -> Promise>::new(move |settings: JsValue| {
+        let outcome = stringify(&settings).and_then(|json| {
+            let mut server = busy(configure_server.try_borrow_mut())?;
+            server
+                .configure_json(&json)
+                .map_err(|e| type_error(&e.to_string()))
+                .and_then(|()| to_js(&server.settings_json()))
+        });
+        settle(outcome)
+    });
+    set_function(&mock, "configure", configure)?;
+
+    let events_server = Rc::clone(&server);
+    let events = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+        let server = busy(events_server.try_borrow())?;
+        to_js(&server.events_json())
+    });
+    set_function(&mock, "events", events)?;
+
+    let playground = Object::new();
+    Reflect::set(&playground, &"mock".into(), &mock)?;
+    Reflect::set(&window, &"oauthPlayground".into(), &playground)?;
+    Ok(())
+}
+
+fn set_function<F: ?Sized + wasm_bindgen::closure::WasmClosure>(
+    target: &Object,
+    name: &str,
+    closure: Closure<F>,
+) -> Result<(), JsValue> {
+    Reflect::set(target, &name.into(), closure.as_ref().unchecked_ref::<Function>())?;
+    closure.forget();
+    Ok(())
+}
+
+fn settle(outcome: Result<JsValue, JsValue>) -> Promise {
+    match outcome {
+        Ok(value) => Promise::resolve(&value),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
+fn busy<T, E>(borrow: Result<T, E>) -> Result<T, JsValue> {
+    borrow.map_err(|_| type_error("the in-page server is busy with another call"))
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+fn stringify(value: &JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    JSON::stringify(value)
+        .map(String::from)
+        .map_err(|_| type_error("expected a JSON-serialisable object"))
+}
+
+fn to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
+    JSON::parse(&value.to_string())
+}
+
+/// The fetch-compatible entry point.
+async fn mock_fetch(server: &SharedServer, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
+    let request = to_request(input, &init).await?;
+    let Some(request) = request else {
+        return to_response(&Response::new(405));
+    };
+    let response = busy(server.try_borrow_mut())?.handle(&request);
+    to_response(&response)
+}
+
+/// Reads what `fetch(input, init)` would send. `None` for a method the server has no
+/// endpoint for (answered 405).
+async fn to_request(input: JsValue, init: &JsValue) -> Result<Option<Request>, JsValue> {
+    let mut method = String::from("GET");
+    let mut headers = Headers::new();
+    let mut body: Vec<u8> = Vec::new();
+    let url = if let Some(request) = input.dyn_ref::<web_sys::Request>() {
+        method = request.method();
+        copy_headers(&request.headers().into(), &mut headers)?;
+        let text = JsFuture::from(request.text()?).await?;
+        body = text.as_string().unwrap_or_default().into_bytes();
+        request.url()
+    } else if let Some(url) = input.dyn_ref::<web_sys::Url>() {
+        url.href()
+    } else if let Some(text) = input.as_string() {
+        text
+    } else {
+        return Err(type_error(
+            "mock.fetch: the first argument must be a URL string, a URL or a Request",
+        ));
+    };
+    if init.is_object() {
+        if let Some(m) = Reflect::get(init, &"method".into())?.as_string() {
+            method = m;
+        }
+        let init_headers = Reflect::get(init, &"headers".into())?;
+        if !init_headers.is_undefined() && !init_headers.is_null() {
+            headers = Headers::new();
+            copy_headers(&init_headers, &mut headers)?;
+        }
+        let init_body = Reflect::get(init, &"body".into())?;
+        if let Some((bytes, content_type)) = read_body(&init_body)? {
+            body = bytes;
+            if headers.get("Content-Type").is_none() {
+                if let Some(content_type) = content_type {
+                    headers.append("Content-Type", content_type);
+                }
+            }
+        }
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(type_error("mock.fetch: request body over 1 MiB"));
+    }
+    let method = match method.to_ascii_uppercase().as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        _ => return Ok(None),
+    };
+    Ok(Some(Request {
+        method,
+        url: absolute(&url),
+        headers,
+        body,
+    }))
+}
+
+/// A relative URL resolved against the page, as `fetch` would.
+fn absolute(url: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(url, &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| url.to_string())
+}
+
+/// Headers from a `Headers` object, an array of pairs, or a plain object.
+fn copy_headers(source: &JsValue, into: &mut Headers) -> Result<(), JsValue> {
+    if let Some(iterator) = js_sys::try_iter(source)? {
+        for pair in iterator {
+            let pair: Array = pair?.unchecked_into();
+            into.append(
+                pair.get(0).as_string().unwrap_or_default(),
+                pair.get(1).as_string().unwrap_or_default(),
+            );
+        }
+    } else if let Some(object) = source.dyn_ref::<Object>() {
+        for entry in Object::entries(object).iter() {
+            let pair: Array = entry.unchecked_into();
+            let value = pair.get(1);
+            into.append(
+                pair.get(0).as_string().unwrap_or_default(),
+                value
+                    .as_string()
+                    .unwrap_or_else(|| String::from(JSON::stringify(&value).unwrap_or_default())),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A request body's bytes and the Content-Type `fetch` would give it.
+type Body = (Vec<u8>, Option<&'static str>);
+
+/// A fetch body as bytes, with the Content-Type fetch would give it.
+fn read_body(body: &JsValue) -> Result<Option<Body>, JsValue> {
+    if body.is_undefined() || body.is_null() {
+        return Ok(None);
+    }
+    if let Some(text) = body.as_string() {
+        return Ok(Some((text.into_bytes(), Some("text/plain;charset=UTF-8"))));
+    }
+    if let Some(params) = body.dyn_ref::<web_sys::UrlSearchParams>() {
+        let text: String = params.to_string().into();
+        return Ok(Some((
+            text.into_bytes(),
+            Some("application/x-www-form-urlencoded;charset=UTF-8"),
+        )));
+    }
+    if let Some(form) = body.dyn_ref::<web_sys::FormData>() {
+        // The endpoints take x-www-form-urlencoded; a FormData of text fields is sent as such.
+        let mut pairs = Vec::new();
+        if let Some(iterator) = js_sys::try_iter(form)? {
+            for entry in iterator {
+                let pair: Array = entry?.unchecked_into();
+                let value = pair
+                    .get(1)
+                    .as_string()
+                    .ok_or_else(|| type_error("mock.fetch: FormData file fields are not supported"))?;
+                pairs.push((pair.get(0).as_string().unwrap_or_default(), value));
+            }
+        }
+        let encoded = form_encode(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        return Ok(Some((encoded.into_bytes(), Some("application/x-www-form-urlencoded"))));
+    }
+    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+        return Ok(Some((bytes.to_vec(), None)));
+    }
+    Err(type_error(
+        "mock.fetch: the body must be a string, URLSearchParams, FormData or Uint8Array",
+    ))
+}
+
+/// A real `Response` with the server's status, headers and body.
+fn to_response(response: &Response) -> Result<JsValue, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in response.headers.iter() {
+        headers.append(name, value)?;
+    }
+    let init = web_sys::ResponseInit::new();
+    init.set_status(response.status);
+    init.set_headers(&headers);
+    // Fetch forbids a body on 204/304 ("null body status").
+    let mut body = response.body.clone();
+    let body = if matches!(response.status, 101 | 204 | 205 | 304) {
+        None
+    } else {
+        Some(body.as_mut_slice())
+    };
+    Ok(web_sys::Response::new_with_opt_u8_array_and_init(body, &init)?.into())
+}
