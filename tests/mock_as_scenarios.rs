@@ -380,11 +380,34 @@ impl Run {
         }
         append_duplicates(&mut pairs, obj(scenario, "duplicate"));
         let query = form_encode(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        if scenario.get("authorize_method").and_then(Value::as_str) == Some("POST") {
+        let response = if scenario.get("authorize_method").and_then(Value::as_str) == Some("POST") {
             self.send(&Request::form_post(format!("{ISSUER}/authorize"), query))
         } else {
             self.send(&Request::get(format!("{ISSUER}/authorize?{query}")))
+        };
+        match scenario.get("consent").and_then(Value::as_str) {
+            Some(decision) => self.decide_consent(&response, decision),
+            None => response,
         }
+    }
+
+    /// Answers the consent page as the user would: `approve`, `deny`, or `bogus` (a ticket the
+    /// server never issued).
+    fn decide_consent(&mut self, page: &Response, decision: &str) -> Response {
+        assert_eq!(page.status, 200, "expected the consent page, got {}", page.body_text());
+        let html = page.body_text();
+        let ticket = html
+            .split("name=\"ticket\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a ticket on the consent page")
+            .to_string();
+        let (ticket, decision) = match decision {
+            "bogus" => ("never-issued".to_string(), "approve"),
+            other => (ticket, other),
+        };
+        let body = form_encode([("ticket", ticket.as_str()), ("decision", decision)]);
+        self.send(&Request::form_post(format!("{ISSUER}/authorize/consent"), body))
     }
 
     /// Runs the front channel per `flow` and returns the authorize (or failing PAR) response.

@@ -2,7 +2,9 @@
 
 use super::checks::{Check, Failure};
 use super::response::ResponseTarget;
-use super::server::{duplicate_failure, duplicate_parameter, params_from_pairs, AuthorizationServer, Params};
+use super::server::{
+    duplicate_failure, duplicate_parameter, html_escape, params_from_pairs, plain, AuthorizationServer, Params,
+};
 use super::settings::{ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode};
 use crate::http::{Method, Request, Response};
 use crate::protocol::{
@@ -20,6 +22,19 @@ pub(super) struct ValidatedRequest {
     pub scope: String,
     pub code_challenge: Option<(String, String)>,
 }
+
+/// A validated authorization request waiting for the user's decision on the consent page.
+#[derive(Clone, Debug)]
+pub(super) struct PendingConsent {
+    client_id: String,
+    request: ValidatedRequest,
+    expires_at: i64,
+}
+
+/// How long a consent page stays answerable, and how many may wait at once.
+const CONSENT_LIFETIME: i64 = 600;
+const MAX_PENDING_CONSENTS: usize = 64;
+const CONSENT_ENDPOINT: &str = "consent";
 
 /// Space-separated response type values in a canonical order, so `id_token code` equals
 /// `code id_token` (RFC 6749 §3.1.1: order does not matter).
@@ -98,8 +113,86 @@ impl AuthorizationServer {
             Err(failure) => return self.authorize_error(&client, fallback, &failure),
         };
         match self.validate_authorization_params(&client, &params) {
+            Ok(validated) if self.settings.consent_step => self.consent_page(&client, validated),
             Ok(validated) => self.issue_authorization_response(&client, &validated),
             Err((failure, target)) => self.authorize_error(&client, target, &failure),
+        }
+    }
+
+    /// The consent page: the validated request waits under a single-use ticket while the
+    /// user decides. The page names the client, the scope and where the answer goes.
+    fn consent_page(&mut self, client: &ClientMetadata, request: ValidatedRequest) -> Response {
+        let now = self.clock.now();
+        self.consents.retain(|_, pending| pending.expires_at > now);
+        if self.consents.len() >= MAX_PENDING_CONSENTS {
+            // Bounded: the oldest waiting request gives way.
+            if let Some(oldest) = self
+                .consents
+                .iter()
+                .min_by_key(|(_, p)| p.expires_at)
+                .map(|(t, _)| t.clone())
+            {
+                self.consents.remove(&oldest);
+            }
+        }
+        let ticket = self.random_token(16);
+        let action = self.endpoint(super::server::path::CONSENT);
+        let page = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Consent</title></head><body>\
+             <h1>Allow access?</h1><p id=\"consent\" data-client=\"{client}\" data-scope=\"{scope}\">\
+             <strong>{client}</strong> asks for <code>{scope}</code>; the answer goes to {redirect}.</p>\
+             <form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"ticket\" value=\"{ticket}\">\
+             <button name=\"decision\" value=\"approve\">Approve</button> \
+             <button name=\"decision\" value=\"deny\">Deny</button></form></body></html>",
+            client = html_escape(&client.client_id),
+            scope = html_escape(&request.scope),
+            redirect = html_escape(&request.target.redirect_uri),
+            action = html_escape(&action),
+            ticket = html_escape(&ticket),
+        );
+        self.consents.insert(
+            ticket,
+            PendingConsent {
+                client_id: client.client_id.clone(),
+                request,
+                expires_at: now.saturating_add(CONSENT_LIFETIME),
+            },
+        );
+        self.record(
+            "consent.requested",
+            super::events::PROTOCOL,
+            ENDPOINT,
+            Some(&client.client_id),
+            "pending",
+        );
+        plain(200, "text/html; charset=utf-8", &page)
+    }
+
+    /// The user's decision: `approve` answers the waiting request as if there had been no
+    /// page; anything else is `access_denied` at the client's redirect URI.
+    pub(super) fn consent_decision(&mut self, request: &Request) -> Response {
+        let form = params_from_pairs(crate::protocol::form_decode(&request.body));
+        let now = self.clock.now();
+        let ticket = form.get("ticket").cloned().unwrap_or_default();
+        let pending = self.consents.remove(&ticket).filter(|p| p.expires_at > now);
+        let Some(pending) = pending else {
+            let failure = Failure::new(Check::ConsentTicketUnknown, "a pending consent ticket", "none");
+            return self.error_page(CONSENT_ENDPOINT, None, &failure);
+        };
+        let Some(client) = self.clients.get(&pending.client_id).cloned() else {
+            let failure = Failure::new(
+                Check::ClientUnknown,
+                "a registered client_id",
+                pending.client_id.as_str(),
+            );
+            return self.error_page(CONSENT_ENDPOINT, None, &failure);
+        };
+        match form.get("decision").map(String::as_str) {
+            Some("approve") => self.issue_authorization_response(&client, &pending.request),
+            other => {
+                let failure = Failure::new(Check::ConsentDenied, "decision=approve", other.unwrap_or("(none)"));
+                self.authorize_error(&client, Some(pending.request.target), &failure)
+            }
         }
     }
 

@@ -99,7 +99,9 @@ table! {
     AuthorizeNonceMissing => "authorize.nonce_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.2.2.1 / §3.3.2.11", "implicit and hybrid flows with id_token require nonce";
     AuthorizePkceMissing => "authorize.pkce_missing", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1 / RFC 9700 §2.1.1", "code_challenge is required";
     AuthorizePkceMethodUnsupported => "authorize.pkce_method_unsupported", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1", "code_challenge_method is not supported";
-    ServerSigningUnavailable => "server.signing_unavailable", e::SERVER_ERROR, 500, "implementation capability (asymmetric JOSE not merged yet)", "the response must be signed with an alg this build cannot produce";
+    ConsentDenied => "consent.denied", e::ACCESS_DENIED, 400, "RFC 6749 §4.1.2.1 (access_denied)", "the user denied the request on the consent page";
+    ConsentTicketUnknown => "consent.ticket_unknown", e::INVALID_REQUEST, 400, "implementation (consent tickets are single use, 10 minutes)", "the consent decision names no pending request";
+    ServerSigningUnavailable => "server.signing_unavailable", e::SERVER_ERROR, 500, "implementation capability (no server key for the alg, e.g. ES512; no client secret for HS*)", "the response must be signed with a key the server does not have";
     TokenUnsupportedGrantType => "token.unsupported_grant_type", e::UNSUPPORTED_GRANT_TYPE, 400, "RFC 6749 §5.2", "grant_type is missing or not supported";
     TokenCodeMissing => "token.code_missing", e::INVALID_REQUEST, 400, "RFC 6749 §4.1.3", "the code parameter is missing";
     TokenCodeInvalid => "token.code_invalid", e::INVALID_GRANT, 400, "RFC 6749 §5.2", "the code was never issued";

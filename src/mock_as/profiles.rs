@@ -53,6 +53,7 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         error_format: ErrorFormat::OAuth,
         event_log_capacity: 1000,
         test_user: TestUser::default(),
+        consent_step: false,
     }
 }
 

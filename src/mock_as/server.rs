@@ -54,6 +54,8 @@ pub mod path {
     pub const AUTHORIZE: &str = "/authorize";
     pub const TOKEN: &str = "/token";
     pub const USERINFO: &str = "/userinfo";
+    /// Where the consent page posts the user's decision.
+    pub const CONSENT: &str = "/authorize/consent";
 }
 
 /// Why a configuration call was refused.
@@ -77,6 +79,8 @@ pub struct AuthorizationServer {
     /// Request-object and client-assertion `jti`s, keyed with a prefix per kind.
     pub(super) replay: ReplayCache,
     pub(super) pushed: HashMap<String, PushedRequest>,
+    /// Validated authorization requests waiting on the consent page, by ticket.
+    pub(super) consents: HashMap<String, super::authorize::PendingConsent>,
     pub(super) codes: HashMap<String, AuthorizationCode>,
     pub(super) access_tokens: HashMap<String, AccessToken>,
     pub(super) refresh_tokens: HashMap<String, RefreshToken>,
@@ -111,6 +115,7 @@ impl AuthorizationServer {
             clock,
             rng,
             pushed: HashMap::new(),
+            consents: HashMap::new(),
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
@@ -267,9 +272,12 @@ impl AuthorizationServer {
             (path::JWKS, Method::Get) => json_response(200, &super::crypto::server_jwks()),
             (path::PAR, _) => self.pushed_authorization_endpoint(request),
             (path::AUTHORIZE, _) => self.authorization_endpoint(request, &url),
+            (path::CONSENT, Method::Post) => self.consent_decision(request),
             (path::TOKEN, Method::Post) => self.token_endpoint(request),
             (path::USERINFO, _) => self.userinfo_endpoint(request),
-            (path::DISCOVERY | path::JWKS | path::TOKEN, _) => plain(405, "text/plain", "method not allowed"),
+            (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
+                plain(405, "text/plain", "method not allowed")
+            }
             _ => plain(404, "text/plain", "not found"),
         }
     }

@@ -217,6 +217,9 @@ pub struct ServerSettings {
     pub error_format: ErrorFormat,
     pub event_log_capacity: usize,
     pub test_user: TestUser,
+    /// Show a consent page before answering an authorization request (for demonstrations:
+    /// the user approves or denies; a denial is `access_denied`, RFC 6749 §4.1.2.1).
+    pub consent_step: bool,
 }
 
 impl Default for ServerSettings {
