@@ -303,21 +303,17 @@ impl AuthorizationServer {
         } else {
             ("request.rejected", PROTOCOL)
         };
-        let mut details = std::mem::take(&mut self.details);
-        details.insert("expected".into(), failure.expected.clone());
-        details.insert("actual".into(), failure.actual.clone());
-        self.log.push(Event {
-            seq: 0,
-            time: self.clock.now(),
-            name: name.into(),
+        self.detail("expected", &failure.expected);
+        self.detail("actual", &failure.actual);
+        self.push_event(
+            name,
             category,
-            endpoint: endpoint.into(),
-            client_id: client_id.map(str::to_string),
-            check: Some(info.code),
-            outcome: "failure",
-            clause: Some(info.clause),
-            details,
-        });
+            endpoint,
+            client_id,
+            Some(info.code),
+            "failure",
+            Some(info.clause),
+        );
     }
 
     pub(super) fn record(
@@ -328,6 +324,21 @@ impl AuthorizationServer {
         client_id: Option<&str>,
         outcome: &'static str,
     ) {
+        self.push_event(name, category, endpoint, client_id, None, outcome, None);
+    }
+
+    /// Logs one event carrying the details gathered while the request was checked.
+    #[allow(clippy::too_many_arguments)]
+    fn push_event(
+        &mut self,
+        name: &str,
+        category: &'static str,
+        endpoint: &str,
+        client_id: Option<&str>,
+        check: Option<&'static str>,
+        outcome: &'static str,
+        clause: Option<&'static str>,
+    ) {
         let details = std::mem::take(&mut self.details);
         self.log.push(Event {
             seq: 0,
@@ -336,9 +347,9 @@ impl AuthorizationServer {
             category,
             endpoint: endpoint.into(),
             client_id: client_id.map(str::to_string),
-            check: None,
+            check,
             outcome,
-            clause: None,
+            clause,
             details,
         });
     }

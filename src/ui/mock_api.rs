@@ -86,29 +86,14 @@ pub fn install(server: SharedServer) -> Result<(), JsValue> {
     });
     set_function(&mock, "fetch", fetch)?;
 
-    let register_server = Rc::clone(&server);
-    let register = Closure::<dyn Fn(JsValue) -> Promise>::new(move |metadata: JsValue| {
-        let outcome = stringify(&metadata).and_then(|json| {
-            let mut server = busy(register_server.try_borrow_mut())?;
-            server
-                .register_client_json(&json)
-                .map_err(|e| type_error(&e.to_string()))
-                .and_then(|registered| to_js(&registered))
-        });
-        settle(outcome)
+    // Both take a JSON object (or its text) and resolve to what the server now holds.
+    let register = json_call(&server, |server, json| {
+        server.register_client_json(json).map_err(|e| e.to_string())
     });
     set_function(&mock, "registerClient", register)?;
-
-    let configure_server = Rc::clone(&server);
-    let configure = Closure::<dyn Fn(JsValue) -> Promise>::new(move |settings: JsValue| {
-        let outcome = stringify(&settings).and_then(|json| {
-            let mut server = busy(configure_server.try_borrow_mut())?;
-            server
-                .configure_json(&json)
-                .map_err(|e| type_error(&e.to_string()))
-                .and_then(|()| to_js(&server.settings_json()))
-        });
-        settle(outcome)
+    let configure = json_call(&server, |server, json| {
+        server.configure_json(json).map_err(|e| e.to_string())?;
+        Ok(server.settings_json())
     });
     set_function(&mock, "configure", configure)?;
 
@@ -123,6 +108,24 @@ pub fn install(server: SharedServer) -> Result<(), JsValue> {
     Reflect::set(&playground, &"mock".into(), &mock)?;
     Reflect::set(&window, &"oauthPlayground".into(), &playground)?;
     Ok(())
+}
+
+/// A JS function taking one JSON argument that `call` applies to the server; it returns a
+/// promise of the resulting JSON, rejected with a `TypeError` saying what was refused.
+fn json_call(
+    server: &SharedServer,
+    call: impl Fn(&mut AuthorizationServer, &str) -> Result<serde_json::Value, String> + 'static,
+) -> Closure<dyn Fn(JsValue) -> Promise> {
+    let server = Rc::clone(server);
+    Closure::new(move |argument: JsValue| {
+        let outcome = stringify(&argument).and_then(|json| {
+            let mut server = busy(server.try_borrow_mut())?;
+            call(&mut server, &json)
+                .map_err(|why| type_error(&why))
+                .and_then(|value| to_js(&value))
+        });
+        settle(outcome)
+    })
 }
 
 fn set_function<F: ?Sized + wasm_bindgen::closure::WasmClosure>(
