@@ -17,6 +17,7 @@ pub mod http;
 pub mod jose;
 pub mod mock_as;
 pub mod oauth;
+pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
