@@ -4,3 +4,22 @@
 //!
 //! This layer talks to a server only through [`crate::http::Transport`], reads time from an
 //! injected clock and draws randomness from an injected RNG, so every path runs natively.
+
+pub mod check;
+pub mod client_auth;
+pub mod delivery;
+pub mod error;
+pub mod par;
+pub mod pkce;
+pub mod random;
+pub mod request;
+pub mod request_object;
+
+pub use check::{CheckFailure, Outcome, Report, Step};
+pub use client_auth::ClientAuth;
+pub use delivery::Delivery;
+pub use error::{ClientError, ServerErrorBody};
+pub use par::{process_pushed_authorization_response, PushedAuthorizationResponse, PushedRequest};
+pub use pkce::{CodeVerifier, Pkce, PkceMethod};
+pub use request::AuthorizationRequest;
+pub use request_object::{Audience, RequestObject, RequestObjectOptions, RequestSigning, TypHeader};
