@@ -38,6 +38,8 @@ pub struct CheckFailure {
     pub code: &'static str,
     pub clause: &'static str,
     pub detail: String,
+    /// What was expected and what arrived, or the fields of an error response, by name.
+    pub fields: Vec<(String, String)>,
 }
 
 impl std::fmt::Display for CheckFailure {
@@ -63,13 +65,11 @@ impl<T> Report<T> {
 }
 
 /// Collects steps in order; the first failure ends the run (`?` on [`Checks::fail`]).
-#[allow(dead_code)] // used by the validators that follow
 #[derive(Debug, Default)]
 pub(crate) struct Checks {
     pub steps: Vec<Step>,
 }
 
-#[allow(dead_code)]
 impl Checks {
     pub fn pass(&mut self, check: &'static str, clause: &'static str, detail: impl Into<String>) {
         self.steps.push(Step {
@@ -104,7 +104,26 @@ impl Checks {
                 detail: detail.clone(),
             },
         });
-        CheckFailure { code, clause, detail }
+        CheckFailure {
+            code,
+            clause,
+            detail,
+            fields: Vec::new(),
+        }
+    }
+
+    /// [`Checks::fail`] with named fields attached (expected/found, error/error_description).
+    pub fn fail_with(
+        &mut self,
+        check: &'static str,
+        clause: &'static str,
+        code: &'static str,
+        detail: impl Into<String>,
+        fields: Vec<(String, String)>,
+    ) -> CheckFailure {
+        let mut failure = self.fail(check, clause, code, detail);
+        failure.fields = fields;
+        failure
     }
 
     pub fn finish<T>(self, result: Result<T, CheckFailure>) -> Report<T> {

@@ -23,3 +23,12 @@ pub use par::{process_pushed_authorization_response, PushedAuthorizationResponse
 pub use pkce::{CodeVerifier, Pkce, PkceMethod};
 pub use request::AuthorizationRequest;
 pub use request_object::{Audience, RequestObject, RequestObjectOptions, RequestSigning, TypHeader};
+pub mod callback;
+pub mod jarm;
+pub mod response;
+
+pub use callback::{
+    parse_form_post_body, parse_form_post_html, parse_redirect_url, resolve_response_mode, CallbackParams,
+    ResponseLocation,
+};
+pub use response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
