@@ -32,3 +32,10 @@ pub use callback::{
     ResponseLocation,
 };
 pub use response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
+pub mod id_token;
+pub mod token;
+
+pub use id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
+pub use token::{
+    process_token_response, process_userinfo_response, userinfo_request, Grant, TokenRequest, TokenResponse, UserInfo,
+};
