@@ -39,3 +39,13 @@ pub use id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, Verifi
 pub use token::{
     process_token_response, process_userinfo_response, userinfo_request, Grant, TokenRequest, TokenResponse, UserInfo,
 };
+pub mod curl;
+pub mod discovery;
+
+pub use curl::{curl_command, Secrets};
+pub use discovery::{discover, DerivedDefaults, ServerMetadata};
+pub mod config;
+pub mod lint;
+
+pub use config::Config;
+pub use lint::{lint, Finding, Fix, LintHints, Severity};
