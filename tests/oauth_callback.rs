@@ -324,3 +324,17 @@ fn rfc9207_iss_missing_is_rejected_only_when_advertised() {
     let report = validate(vec![("code", "c"), ("state", "st-1")], &advertised);
     assert_eq!(report.failure_code(), Some("callback.iss_missing"));
 }
+
+#[test]
+fn hs256_jarm_verifies_with_the_client_secret() {
+    let secret = oauth_playground::jose::SecretString::new("0123456789abcdef0123456789abcdef".into());
+    let jwt = sign(r#"{"alg":"HS256"}"#, &claims(), &ClientAuth::secret_key(&secret));
+    let mut e = expect();
+    e.jarm_algs = vec![Algorithm::HS256];
+    assert_eq!(
+        validate(vec![("response", &jwt)], &e).failure_code(),
+        Some("jarm.key_not_found")
+    );
+    e.client_secret = Some(secret);
+    assert_eq!(validate(vec![("response", &jwt)], &e).failure_code(), None);
+}

@@ -4,10 +4,11 @@
 use serde_json::{Map, Value};
 
 use super::check::{CheckFailure, Checks};
+use super::client_auth::ClientAuth;
 use crate::clock::UnixTime;
 use crate::jose::jws::{self, decode_unverified};
 use crate::jose::jwt::numeric_date;
-use crate::jose::{Algorithm, CryptoBackend, JoseError, Jwks};
+use crate::jose::{Algorithm, CryptoBackend, JoseError, Jwk, Jwks, SecretString};
 
 /// What the client expects of a JARM response.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub struct JarmExpectations {
     /// or the server's `authorization_signing_alg_values_supported`).
     pub algs: Vec<Algorithm>,
     pub leeway: i64,
+    /// For HS* responses: the client secret is the key (JARM §2.2 / OIDC Core §10.1).
+    pub client_secret: Option<SecretString>,
 }
 
 /// A JARM response whose every check passed.
@@ -174,18 +177,38 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     // 8. The key: one from the server's JWKS by kid/kty/alg/use; zero or several is an error.
     const KEY: &str = "JARM §2.4 step 5; RFC 7515 §6";
     let empty = Jwks::default();
-    let jwks = jwks.unwrap_or(&empty);
-    let key = match jws::select_key(jwt, jwks, &[alg]) {
-        Ok(key) => key,
-        Err(JoseError::AmbiguousKey { wanted, .. }) => {
-            return Err(checks.fail(
-                "jarm.key",
-                KEY,
-                "jarm.key_ambiguous",
-                format!("several keys match {wanted}"),
-            ))
+    let secret_key: Jwk;
+    let key: &Jwk = if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
+        match &expect.client_secret {
+            Some(secret) => {
+                secret_key = ClientAuth::secret_key(secret);
+                &secret_key
+            }
+            None => {
+                return Err(checks.fail(
+                    "jarm.key",
+                    KEY,
+                    "jarm.key_not_found",
+                    format!(
+                        "an {} response needs the client secret, and none is configured",
+                        alg.name()
+                    ),
+                ))
+            }
         }
-        Err(e) => return Err(checks.fail("jarm.key", KEY, "jarm.key_not_found", e.to_string())),
+    } else {
+        match jws::select_key(jwt, jwks.unwrap_or(&empty), &[alg]) {
+            Ok(key) => key,
+            Err(JoseError::AmbiguousKey { wanted, .. }) => {
+                return Err(checks.fail(
+                    "jarm.key",
+                    KEY,
+                    "jarm.key_ambiguous",
+                    format!("several keys match {wanted}"),
+                ))
+            }
+            Err(e) => return Err(checks.fail("jarm.key", KEY, "jarm.key_not_found", e.to_string())),
+        }
     };
     let kid = key.kid.clone();
     checks.pass("jarm.key", KEY, key.describe());

@@ -49,3 +49,6 @@ pub mod lint;
 
 pub use config::Config;
 pub use lint::{lint, Finding, Fix, LintHints, Severity};
+pub mod flow;
+
+pub use flow::{run_flow, FlowError, FlowOptions, FlowOutcome, FlowRun, TimelineEvent};

@@ -10,7 +10,7 @@ use super::check::{Checks, Report};
 use super::jarm::{self, JarmExpectations, VerifiedJarm};
 use super::request::ERROR_URI;
 use crate::clock::UnixTime;
-use crate::jose::{Algorithm, CryptoBackend, Jwks};
+use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
 use crate::protocol::param;
 
 /// What the client expects of the response to the request it sent.
@@ -27,6 +27,8 @@ pub struct ResponseExpectations {
     /// then required (RFC 9207 §2.4).
     pub iss_parameter_supported: bool,
     pub leeway: i64,
+    /// For HS* JARM responses.
+    pub client_secret: Option<SecretString>,
 }
 
 impl ResponseExpectations {
@@ -39,6 +41,7 @@ impl ResponseExpectations {
             jarm_algs: vec![Algorithm::RS256],
             iss_parameter_supported: false,
             leeway: 60,
+            client_secret: None,
         }
     }
 }
@@ -127,6 +130,7 @@ async fn run<B: CryptoBackend + ?Sized>(
             client_id: expect.client_id.clone(),
             algs: expect.jarm_algs.clone(),
             leeway: expect.leeway,
+            client_secret: expect.client_secret.clone(),
         };
         let verified = jarm::verify(checks, jwt, &expectations, jwks, now, backend).await?;
         let params = verified
