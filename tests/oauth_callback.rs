@@ -338,3 +338,48 @@ fn hs256_jarm_verifies_with_the_client_secret() {
     e.client_secret = Some(secret);
     assert_eq!(validate(vec![("response", &jwt)], &e).failure_code(), None);
 }
+
+#[test]
+fn malformed_responses_never_panic() {
+    let inputs = [
+        "",
+        ".",
+        "..",
+        "...",
+        "....",
+        "a.b.c.d.e.f",
+        "é.é.é",
+        "\u{0}",
+        "eyJ.eyJ.",
+        "e30.e30.",
+        "e30.e30.e30",
+        "eyJhbGciOiJFUzI1NiJ9..",
+        "eyJhbGciOiJub25lIn0.bnVsbA.",
+        "W10.W10.W10",
+    ];
+    for input in inputs {
+        let _ = jarm_code(input);
+        let _ = validate(vec![("response", input), ("state", input), ("iss", input)], &expect());
+        let mut plain = expect();
+        plain.jarm = false;
+        let _ = validate(vec![("state", input), ("error", input), ("iss", input)], &plain);
+        let id = oauth_playground::oauth::IdTokenExpectations::new(ISSUER, CLIENT_ID);
+        let _ = run(validate_id_token(input, &id, Some(&jwks()), NOW, &backend()));
+        let _ = parse_redirect_url(input, ResponseLocation::Fragment);
+        let _ = parse_form_post_html(input);
+        let _ = parse_form_post_body(input.as_bytes());
+        let _ = oauth_playground::oauth::process_token_response(&json_response(200, input));
+        let _ = oauth_playground::oauth::process_pushed_authorization_response(&json_response(201, input));
+        let _ = oauth_playground::oauth::ServerMetadata::parse(input.as_bytes());
+    }
+}
+
+#[test]
+fn the_client_never_imports_the_mock_server() {
+    let dir = format!("{}/src/oauth", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("mock_as"), "{} mentions mock_as", path.display());
+    }
+}

@@ -448,3 +448,44 @@ fn par_response_errors_are_precise() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn prepare_authorization_yields_each_deliverys_first_message() {
+    let endpoints = Endpoints {
+        issuer: ISSUER,
+        authorization_endpoint: AUTHORIZE,
+        pushed_authorization_request_endpoint: Some(PAR),
+    };
+    let mut config = Config::new(ISSUER, request());
+    config.request_object_alg = Some(Algorithm::ES256);
+    config.client_key = Some(key(Algorithm::ES256, 9));
+    for delivery in Delivery::ALL {
+        config.delivery = delivery;
+        let b = backend();
+        let prepared = run(prepare_authorization(&config, &endpoints, ISSUER, NOW, &mut rng(), &b)).unwrap();
+        assert_eq!(
+            prepared.request_object_jwt.is_some(),
+            delivery.uses_request_object(),
+            "{delivery:?}"
+        );
+        match (&prepared.first, delivery) {
+            (FirstMessage::Redirect { authorize_url }, Delivery::Plain) => {
+                assert!(names(&query(authorize_url)).contains(&"code_challenge"))
+            }
+            (FirstMessage::Redirect { authorize_url }, Delivery::Jar) => {
+                assert_eq!(
+                    names(&query(authorize_url)),
+                    ["client_id", "response_type", "scope", "request"]
+                )
+            }
+            (FirstMessage::Push { request }, Delivery::Par) => {
+                assert_eq!(request.url, PAR);
+                assert!(!names(&form_decode(&request.body)).contains(&"request"));
+            }
+            (FirstMessage::Push { request }, Delivery::ParJar) => {
+                assert_eq!(names(&form_decode(&request.body)), ["client_id", "request"]);
+            }
+            (other, d) => panic!("{d:?} gave {other:?}"),
+        }
+    }
+}

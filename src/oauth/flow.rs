@@ -7,16 +7,16 @@
 use rand_core::CryptoRngCore;
 use serde_json::Value;
 
+use super::authorize::{prepare_authorization, Endpoints, FirstMessage};
 use super::callback::{parse_form_post_html, parse_redirect_url, resolve_response_mode, CallbackParams};
 use super::check::{CheckFailure, Step};
 use super::config::Config;
-use super::delivery::{jar_authorization_url, par_authorization_url, par_parameters, plain_authorization_url};
+use super::delivery::par_authorization_url;
 use super::discovery::{discovery_request, process_discovery_response, process_jwks_response, ServerMetadata};
 use super::error::ClientError;
 use super::id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
 use super::lint::{lint, Finding, LintHints};
-use super::par::{process_pushed_authorization_response, PushedRequest};
-use super::request_object::{RequestObject, RequestObjectTarget};
+use super::par::process_pushed_authorization_response;
 use super::response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
 use super::token::{
     process_token_response, process_userinfo_response, userinfo_request, TokenRequest, TokenResponse, UserInfo,
@@ -311,50 +311,31 @@ where
         request.regenerate(rng);
     }
     let authorization_endpoint = endpoint(&metadata, &metadata.authorization_endpoint, "authorization_endpoint")?;
-    let request_object = if config.delivery.uses_request_object() {
-        let signing = config.request_signing()?;
-        let target = RequestObjectTarget {
-            issuer: &metadata.issuer,
-            authorization_endpoint,
-        };
-        let now = d.clock.now();
-        let object = RequestObject::build(&request, &config.request_object, &target, &signing, now, rng)?;
-        let jwt = object
-            .sign(d.backend, &signing, config.request_object.short_hmac_keys.into())
-            .await?;
-        d.jwt("request_object", &jwt);
-        Some(jwt)
-    } else {
-        None
-    };
     let auth = config.client_auth()?;
     let audience = |endpoint: &str| match options.assertion_audience {
         AssertionAudience::Issuer => metadata.issuer.clone(),
         AssertionAudience::Endpoint => endpoint.to_string(),
     };
-    let authorize_url = if config.delivery.uses_par() {
-        let par_endpoint = endpoint(
-            &metadata,
-            &metadata.pushed_authorization_request_endpoint,
-            "pushed_authorization_request_endpoint",
-        )?;
-        let pushed = PushedRequest::new(par_endpoint, par_parameters(&request, request_object.as_deref())?)?;
-        let now = d.clock.now();
-        let http = pushed
-            .to_http(&request.client_id, &auth, &audience(par_endpoint), now, rng, d.backend)
-            .await?;
-        let response = d.send("par", http).await?;
-        let pushed = process_pushed_authorization_response(&response)?;
-        par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
-    } else if let Some(jwt) = &request_object {
-        jar_authorization_url(
-            authorization_endpoint,
-            &request,
-            jwt,
-            config.request_object.outer_params,
-        )
-    } else {
-        plain_authorization_url(authorization_endpoint, &request)?
+    let endpoints = Endpoints {
+        issuer: &metadata.issuer,
+        authorization_endpoint,
+        pushed_authorization_request_endpoint: metadata.pushed_authorization_request_endpoint.as_deref(),
+    };
+    let mut run_config = config.clone();
+    run_config.request = request.clone();
+    let par_audience = audience(endpoints.pushed_authorization_request_endpoint.unwrap_or_default());
+    let now = d.clock.now();
+    let prepared = prepare_authorization(&run_config, &endpoints, &par_audience, now, rng, d.backend).await?;
+    if let Some(jwt) = &prepared.request_object_jwt {
+        d.jwt("request_object", jwt);
+    }
+    let authorize_url = match prepared.first {
+        FirstMessage::Redirect { authorize_url } => authorize_url,
+        FirstMessage::Push { request: http } => {
+            let response = d.send("par", http).await?;
+            let pushed = process_pushed_authorization_response(&response)?;
+            par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
+        }
     };
 
     // 3. The front channel, as a browser: follow redirects until the redirect URI.

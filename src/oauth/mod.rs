@@ -52,3 +52,6 @@ pub use lint::{lint, Finding, Fix, LintHints, Severity};
 pub mod flow;
 
 pub use flow::{run_flow, FlowError, FlowOptions, FlowOutcome, FlowRun, TimelineEvent};
+pub mod authorize;
+
+pub use authorize::{prepare_authorization, Endpoints, FirstMessage, PreparedAuthorization};
