@@ -318,3 +318,45 @@ fn locations_resolve_like_a_browser() {
     assert_eq!(resolve_location(base, "c?y=2"), "https://as.example/a/c?y=2");
     assert_eq!(resolve_location(base, "?y=2"), "https://as.example/a/b?y=2");
 }
+
+#[test]
+fn flow_debug_output_redacts_tokens_and_secrets() {
+    let transport = CannedTransport::new(vec![
+        discovery(),
+        jwks(),
+        redirect("https://rp.example/cb?code=c-secret&state=st-1&iss=https%3A%2F%2Fas.example"),
+        json_response(
+            200,
+            &json!({"access_token": "at-secret", "token_type": "Bearer", "id_token": id_token(json!({}))}).to_string(),
+        ),
+        json_response(200, r#"{"sub":"alice"}"#),
+    ]);
+    let mut c = config(Delivery::Plain);
+    c.auth_method = "client_secret_post".into();
+    let clock = FixedClock::at(NOW);
+    let run = run(run_flow(&c, &transport, &backend(), &clock, &mut rng(), &options()));
+    assert!(run.succeeded(), "{:?}", run.error);
+    let debug = format!("{run:?} {c:?}");
+    for secret in ["c-secret", "at-secret", SECRET, "verifier-1"] {
+        assert!(!debug.contains(secret), "{secret} leaked in Debug");
+    }
+}
+
+#[test]
+fn response_in_the_wrong_part_of_the_url_is_named() {
+    let transport = CannedTransport::new(vec![
+        discovery(),
+        jwks(),
+        redirect("https://rp.example/cb#code=c&state=st-1"),
+    ]);
+    let clock = FixedClock::at(NOW);
+    let run = run(run_flow(
+        &config(Delivery::Plain),
+        &transport,
+        &backend(),
+        &clock,
+        &mut rng(),
+        &options(),
+    ));
+    assert_eq!(run.error.as_ref().unwrap().code(), "callback.location_mismatch");
+}

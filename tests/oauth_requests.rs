@@ -415,38 +415,36 @@ fn par_response_errors_are_precise() {
     assert_eq!(no_exp.unwrap_err().code(), "par.expires_in_missing");
     let garbage = process_pushed_authorization_response(&Response::new(201));
     assert_eq!(garbage.unwrap_err().code(), "par.response_invalid");
-    match process_pushed_authorization_response(&json_response(
-        400,
-        r#"{"error":"invalid_request_object","error_description":"bad sig"}"#,
-    ))
-    .unwrap_err()
-    {
-        ClientError::Status {
-            status: 400,
-            body:
-                ServerErrorBody::OAuth {
-                    error,
-                    error_description,
-                    ..
-                },
-            ..
-        } => {
-            assert_eq!(error, "invalid_request_object");
-            assert_eq!(error_description.as_deref(), Some("bad sig"));
-        }
-        other => panic!("{other:?}"),
-    }
+    let oauth = r#"{"error":"invalid_request_object","error_description":"bad sig"}"#;
+    let ClientError::Status { status, body, raw, .. } =
+        process_pushed_authorization_response(&json_response(400, oauth)).unwrap_err()
+    else {
+        panic!("not a status error")
+    };
+    assert_eq!(status, 400);
+    assert_eq!(raw, oauth, "the body as sent");
+    let ServerErrorBody::OAuth {
+        error,
+        error_description,
+        ..
+    } = *body
+    else {
+        panic!("{body:?}")
+    };
+    assert_eq!(error, "invalid_request_object");
+    assert_eq!(error_description.as_deref(), Some("bad sig"));
     let pingone = r#"{"id":"1","code":"INVALID_DATA","message":"m","details":[{"code":"INVALID_VALUE","target":"request","message":"The \"request\" must be supplied when requireSignedRequestObject is on."}]}"#;
-    match process_pushed_authorization_response(&json_response(400, pingone)).unwrap_err() {
-        ClientError::Status {
-            body: ServerErrorBody::PingOne { code, details, .. },
-            ..
-        } => {
-            assert_eq!(code, "INVALID_DATA");
-            assert_eq!(details[0].target.as_deref(), Some("request"));
-        }
-        other => panic!("{other:?}"),
-    }
+    let ClientError::Status { body, .. } =
+        process_pushed_authorization_response(&json_response(400, pingone)).unwrap_err()
+    else {
+        panic!("not a status error")
+    };
+    let ServerErrorBody::PingOne { code, details, .. } = *body else {
+        panic!("{body:?}")
+    };
+    assert_eq!(code, "INVALID_DATA");
+    assert_eq!(details[0].target.as_deref(), Some("request"));
+    assert_eq!(details[0].code.as_deref(), Some("INVALID_VALUE"));
 }
 
 #[test]

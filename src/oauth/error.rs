@@ -122,7 +122,10 @@ pub enum ClientError {
         code: &'static str,
         expected: u16,
         status: u16,
-        body: ServerErrorBody,
+        /// Boxed: errors stay small on the `Ok` path.
+        body: Box<ServerErrorBody>,
+        /// The body exactly as sent (lossy UTF-8), for showing as-is.
+        raw: String,
     },
     /// The answer had the right status but not the right content.
     InvalidResponse { code: &'static str, detail: String },
@@ -158,7 +161,8 @@ impl ClientError {
             code,
             expected,
             status: response.status,
-            body: ServerErrorBody::parse(&response.body),
+            body: Box::new(ServerErrorBody::parse(&response.body)),
+            raw: response.body_text(),
         }
     }
 }
@@ -188,6 +192,7 @@ impl fmt::Display for ClientError {
                 expected,
                 status,
                 body,
+                ..
             } => write!(f, "{code}: expected HTTP {expected}, got {status}: {body}"),
         }
     }

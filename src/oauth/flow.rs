@@ -8,7 +8,9 @@ use rand_core::CryptoRngCore;
 use serde_json::Value;
 
 use super::authorize::{prepare_authorization, Endpoints, FirstMessage};
-use super::callback::{parse_form_post_html, parse_redirect_url, resolve_response_mode, CallbackParams};
+use super::callback::{
+    parse_form_post_html, parse_redirect_url, resolve_response_mode, CallbackParams, ResponseLocation,
+};
 use super::check::{CheckFailure, Step};
 use super::config::Config;
 use super::delivery::par_authorization_url;
@@ -66,8 +68,9 @@ impl Default for FlowOptions {
     }
 }
 
-/// One entry of the timeline.
-#[derive(Clone, Debug, PartialEq)]
+/// One entry of the timeline. Its fields hold every byte (the UI shows them); `Debug` shows
+/// only methods, URLs without query, statuses and sizes, since bodies carry secrets.
+#[derive(Clone, PartialEq)]
 pub enum TimelineEvent {
     /// A request sent through the transport and what came back.
     Exchange {
@@ -89,6 +92,45 @@ pub enum TimelineEvent {
     Findings(Vec<Finding>),
     /// The browser reached the redirect URI (the client itself: nothing is sent).
     Callback { url: String, params: CallbackParams },
+}
+
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+impl std::fmt::Debug for TimelineEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimelineEvent::Exchange {
+                step,
+                request,
+                response,
+                transport_error,
+            } => write!(
+                f,
+                "Exchange({step}: {} {} [{} bytes] -> {:?} [{} bytes]{})",
+                request.method,
+                without_query(&request.url),
+                request.body.len(),
+                response.as_ref().map(|r| r.status),
+                response.as_ref().map_or(0, |r| r.body.len()),
+                transport_error
+                    .as_deref()
+                    .map(|e| format!(", error: {e}"))
+                    .unwrap_or_default()
+            ),
+            TimelineEvent::Jwt { step, header, .. } => write!(f, "Jwt({step}: header {header}, payload <redacted>)"),
+            TimelineEvent::Checks { step, steps } => f
+                .debug_struct("Checks")
+                .field("step", step)
+                .field("steps", steps)
+                .finish(),
+            TimelineEvent::Findings(findings) => f.debug_tuple("Findings").field(findings).finish(),
+            TimelineEvent::Callback { url, params } => {
+                write!(f, "Callback({}, {params:?})", without_query(url))
+            }
+        }
+    }
 }
 
 /// Why a run stopped.
@@ -346,6 +388,23 @@ where
     for _ in 0..=options.max_redirects {
         if is_redirect_uri(&url, &redirect_uri) {
             let params = parse_redirect_url(&url, mode.location)?;
+            if params.params.is_empty() {
+                // The response came in the other part of the URL than the mode says.
+                let other = match mode.location {
+                    ResponseLocation::Query => ResponseLocation::Fragment,
+                    _ => ResponseLocation::Query,
+                };
+                if parse_redirect_url(&url, other).is_ok_and(|p| !p.params.is_empty()) {
+                    return Err(ClientError::invalid(
+                        "callback.location_mismatch",
+                        format!(
+                            "the response is in the {other:?}, but the response mode puts it in the {:?}",
+                            mode.location
+                        ),
+                    )
+                    .into());
+                }
+            }
             d.timeline.push(TimelineEvent::Callback {
                 url: url.clone(),
                 params: params.clone(),
