@@ -360,3 +360,41 @@ fn response_in_the_wrong_part_of_the_url_is_named() {
     ));
     assert_eq!(run.error.as_ref().unwrap().code(), "callback.location_mismatch");
 }
+
+#[test]
+fn refresh_is_redeemed_once_when_asked() {
+    let transport = CannedTransport::new(vec![
+        discovery(),
+        jwks(),
+        redirect("https://rp.example/cb?code=c-1&state=st-1&iss=https%3A%2F%2Fas.example"),
+        json_response(
+            200,
+            &json!({"access_token": "at-1", "token_type": "Bearer", "refresh_token": "rt-1", "id_token": id_token(json!({}))})
+                .to_string(),
+        ),
+        json_response(200, r#"{"access_token":"at-2","token_type":"Bearer"}"#),
+        json_response(200, r#"{"sub":"alice"}"#),
+    ]);
+    let clock = FixedClock::at(NOW);
+    let opts = FlowOptions {
+        refresh: true,
+        ..options()
+    };
+    let run = run(run_flow(
+        &config(Delivery::Plain),
+        &transport,
+        &backend(),
+        &clock,
+        &mut rng(),
+        &opts,
+    ));
+    assert!(run.succeeded(), "{:?}", run.error);
+    assert_eq!(run.outcome.refreshed.as_ref().unwrap().access_token.expose(), "at-2");
+    let sent = transport.sent.borrow();
+    assert!(form_decode(&sent[4].body).contains(&("refresh_token".into(), "rt-1".into())));
+    assert_eq!(
+        sent[5].headers.get("authorization"),
+        Some("Bearer at-2"),
+        "userinfo uses the fresh token"
+    );
+}

@@ -344,3 +344,13 @@ fn curl_output_runs_in_a_posix_shell() {
     assert_eq!(lines[6], "X-Weird: it's \"$HOME\" `x` \\");
     assert_eq!(lines[8], "a=1&b=it%27s+%22q%22");
 }
+
+#[test]
+fn hybrid_or_implicit_flow_without_nonce_is_flagged() {
+    let mut c = clean();
+    c.request.response_type = "code id_token".into();
+    c.request.nonce = None;
+    assert!(codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
+    c.request.nonce = Some("n".into());
+    assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
+}

@@ -51,6 +51,8 @@ pub struct FlowOptions {
     pub jarm_algs: Option<Vec<Algorithm>>,
     pub id_token_algs: Option<Vec<Algorithm>>,
     pub lint_hints: LintHints,
+    /// After the code exchange, redeem the refresh token once (RFC 6749 §6) if one came.
+    pub refresh: bool,
 }
 
 impl Default for FlowOptions {
@@ -64,6 +66,7 @@ impl Default for FlowOptions {
             jarm_algs: None,
             id_token_algs: None,
             lint_hints: LintHints::default(),
+            refresh: false,
         }
     }
 }
@@ -178,6 +181,8 @@ pub struct FlowOutcome {
     pub tokens: Option<TokenResponse>,
     pub id_token: Option<VerifiedIdToken>,
     pub userinfo: Option<UserInfo>,
+    /// The answer to the refresh request, when [`FlowOptions::refresh`] asked for one.
+    pub refreshed: Option<TokenResponse>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -545,7 +550,28 @@ where
         d.outcome.tokens = Some(tokens);
     }
 
-    // 7. Userinfo.
+    // 7. Refresh (RFC 6749 §6), when asked for and a refresh token came.
+    let refresh_token = d.outcome.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+    if let (true, Some(refresh_token)) = (options.refresh, refresh_token) {
+        let token_endpoint = endpoint(&metadata, &metadata.token_endpoint, "token_endpoint")?;
+        let now = d.clock.now();
+        let http = TokenRequest::refresh(token_endpoint, refresh_token, None)
+            .to_http(
+                &request.client_id,
+                &auth,
+                &audience(token_endpoint),
+                now,
+                rng,
+                d.backend,
+            )
+            .await?;
+        let http_response = d.send("refresh", http).await?;
+        let refreshed = process_token_response(&http_response)?;
+        access_token = Some(refreshed.access_token.clone());
+        d.outcome.refreshed = Some(refreshed);
+    }
+
+    // 8. Userinfo.
     if let (true, Some(token), Some(userinfo)) = (options.userinfo, &access_token, &metadata.userinfo_endpoint) {
         let http_response = d.send("userinfo", userinfo_request(userinfo, token)).await?;
         d.outcome.userinfo = Some(process_userinfo_response(&http_response)?);
