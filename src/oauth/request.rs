@@ -221,4 +221,3 @@ pub const RESOURCE: &str = "resource";
 pub const AUTHORIZATION_DETAILS: &str = "authorization_details";
 /// RFC 6749 §4.1.2.1.
 pub const ERROR_URI: &str = "error_uri";
-pub const EXPIRES_IN: &str = "expires_in";
