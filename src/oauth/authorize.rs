@@ -1,0 +1,100 @@
+//! One call from a [`Config`] to what goes on the wire first: the authorize URL (plain, JAR)
+//! or the PAR request (PAR, PAR + JAR), with the request object made on the way. The UI
+//! uses it to show the four deliveries side by side; the flow driver to run them.
+
+use rand_core::CryptoRngCore;
+
+use super::config::Config;
+use super::delivery::{jar_authorization_url, par_parameters, plain_authorization_url};
+use super::error::ClientError;
+use super::par::PushedRequest;
+use super::request_object::{RequestObject, RequestObjectTarget};
+use crate::clock::UnixTime;
+use crate::http::Request;
+use crate::jose::CryptoBackend;
+
+/// Where the server's endpoints are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoints<'a> {
+    pub issuer: &'a str,
+    pub authorization_endpoint: &'a str,
+    pub pushed_authorization_request_endpoint: Option<&'a str>,
+}
+
+/// The first message of the front or back channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FirstMessage {
+    /// Send the browser here.
+    Redirect { authorize_url: String },
+    /// POST this to the PAR endpoint, then redirect with the `request_uri` it returns
+    /// ([`super::delivery::par_authorization_url`]).
+    Push { request: Request },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedAuthorization {
+    /// The request object before signing (header and claims), when the delivery has one.
+    pub request_object: Option<RequestObject>,
+    /// The signed (or unsecured) request object.
+    pub request_object_jwt: Option<String>,
+    pub first: FirstMessage,
+}
+
+/// Builds the delivery `config.delivery` names. `assertion_audience` is the `aud` of a PAR
+/// client assertion (the issuer, RFC 9126 §2).
+pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
+    config: &Config,
+    endpoints: &Endpoints<'_>,
+    assertion_audience: &str,
+    now: UnixTime,
+    rng: &mut impl CryptoRngCore,
+    backend: &B,
+) -> Result<PreparedAuthorization, ClientError> {
+    let request = &config.request;
+    let (request_object, request_object_jwt) = if config.delivery.uses_request_object() {
+        let signing = config.request_signing()?;
+        let target = RequestObjectTarget {
+            issuer: endpoints.issuer,
+            authorization_endpoint: endpoints.authorization_endpoint,
+        };
+        let object = RequestObject::build(request, &config.request_object, &target, &signing, now, rng)?;
+        let jwt = object
+            .sign(backend, &signing, config.request_object.short_hmac_keys.into())
+            .await?;
+        (Some(object), Some(jwt))
+    } else {
+        (None, None)
+    };
+    let first = if config.delivery.uses_par() {
+        let endpoint = endpoints.pushed_authorization_request_endpoint.ok_or_else(|| {
+            ClientError::config(
+                "par.endpoint_missing",
+                "PAR delivery needs the server's pushed_authorization_request_endpoint",
+            )
+        })?;
+        let pushed = PushedRequest::new(endpoint, par_parameters(request, request_object_jwt.as_deref())?)?;
+        let auth = config.client_auth()?;
+        let http = pushed
+            .to_http(&request.client_id, &auth, assertion_audience, now, rng, backend)
+            .await?;
+        FirstMessage::Push { request: http }
+    } else if let Some(jwt) = &request_object_jwt {
+        FirstMessage::Redirect {
+            authorize_url: jar_authorization_url(
+                endpoints.authorization_endpoint,
+                request,
+                jwt,
+                config.request_object.outer_params,
+            ),
+        }
+    } else {
+        FirstMessage::Redirect {
+            authorize_url: plain_authorization_url(endpoints.authorization_endpoint, request)?,
+        }
+    };
+    Ok(PreparedAuthorization {
+        request_object,
+        request_object_jwt,
+        first,
+    })
+}

@@ -1,0 +1,135 @@
+//! The record of a validation: every check that ran, in order, with what it saw.
+//!
+//! JARM and ID token validation (and the callback checks after them) return a [`Report`]:
+//! the UI shows each [`Step`] with a mark, tests assert on the first failure's code.
+
+use serde::Serialize;
+
+/// How one check ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The check passed; the text says what was seen.
+    Passed { detail: String },
+    /// The check failed with this stable code.
+    Failed { code: &'static str, detail: String },
+    /// The check did not apply (e.g. `c_hash` without a code).
+    Skipped { detail: String },
+}
+
+/// One check: its name (`jarm.iss`), the clause it enforces, and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub check: &'static str,
+    pub clause: &'static str,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+impl Step {
+    pub fn passed(&self) -> bool {
+        matches!(self.outcome, Outcome::Passed { .. } | Outcome::Skipped { .. })
+    }
+}
+
+/// The first failed check: which code, which clause, what was expected and what came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckFailure {
+    pub code: &'static str,
+    pub clause: &'static str,
+    pub detail: String,
+    /// What was expected and what arrived, or the fields of an error response, by name.
+    pub fields: Vec<(String, String)>,
+}
+
+impl std::fmt::Display for CheckFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ({})", self.code, self.detail, self.clause)
+    }
+}
+
+impl std::error::Error for CheckFailure {}
+
+/// The steps that ran and, when all passed, what they produced.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report<T> {
+    pub steps: Vec<Step>,
+    pub result: Result<T, CheckFailure>,
+}
+
+impl<T> Report<T> {
+    /// The code of the check that failed, if one did.
+    pub fn failure_code(&self) -> Option<&'static str> {
+        self.result.as_ref().err().map(|f| f.code)
+    }
+}
+
+/// Collects steps in order; the first failure ends the run (`?` on [`Checks::fail`]).
+#[derive(Debug, Default)]
+pub(crate) struct Checks {
+    pub steps: Vec<Step>,
+}
+
+impl Checks {
+    pub fn pass(&mut self, check: &'static str, clause: &'static str, detail: impl Into<String>) {
+        self.steps.push(Step {
+            check,
+            clause,
+            outcome: Outcome::Passed { detail: detail.into() },
+        });
+    }
+
+    pub fn skip(&mut self, check: &'static str, clause: &'static str, detail: impl Into<String>) {
+        self.steps.push(Step {
+            check,
+            clause,
+            outcome: Outcome::Skipped { detail: detail.into() },
+        });
+    }
+
+    /// Records the failure and returns it, to be propagated with `Err(..)?`.
+    pub fn fail(
+        &mut self,
+        check: &'static str,
+        clause: &'static str,
+        code: &'static str,
+        detail: impl Into<String>,
+    ) -> CheckFailure {
+        let detail = detail.into();
+        self.steps.push(Step {
+            check,
+            clause,
+            outcome: Outcome::Failed {
+                code,
+                detail: detail.clone(),
+            },
+        });
+        CheckFailure {
+            code,
+            clause,
+            detail,
+            fields: Vec::new(),
+        }
+    }
+
+    /// [`Checks::fail`] with named fields attached (expected/found, error/error_description).
+    pub fn fail_with(
+        &mut self,
+        check: &'static str,
+        clause: &'static str,
+        code: &'static str,
+        detail: impl Into<String>,
+        fields: Vec<(String, String)>,
+    ) -> CheckFailure {
+        let mut failure = self.fail(check, clause, code, detail);
+        failure.fields = fields;
+        failure
+    }
+
+    pub fn finish<T>(self, result: Result<T, CheckFailure>) -> Report<T> {
+        Report {
+            steps: self.steps,
+            result,
+        }
+    }
+}

@@ -1,0 +1,580 @@
+//! The flow driver: discovery → JWKS → (request object) → (PAR) → authorize, following the
+//! redirects as a browser would → callback validation → token → ID token validation →
+//! userinfo, recording every exchange, decoded JWT and check in a timeline.
+//!
+//! It knows no concrete server: everything goes through a [`Transport`].
+
+use rand_core::CryptoRngCore;
+use serde_json::Value;
+
+use super::authorize::{prepare_authorization, Endpoints, FirstMessage};
+use super::callback::{
+    parse_form_post_html, parse_redirect_url, resolve_response_mode, CallbackParams, ResponseLocation,
+};
+use super::check::{CheckFailure, Step};
+use super::config::Config;
+use super::delivery::par_authorization_url;
+use super::discovery::{discovery_request, process_discovery_response, process_jwks_response, ServerMetadata};
+use super::error::ClientError;
+use super::id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
+use super::lint::{lint, Finding, LintHints};
+use super::par::process_pushed_authorization_response;
+use super::response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
+use super::token::{
+    process_token_response, process_userinfo_response, userinfo_request, TokenRequest, TokenResponse, UserInfo,
+};
+use crate::clock::Clock;
+use crate::http::{Request, Response, Transport};
+use crate::jose::jws::decode_unverified;
+use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
+use crate::protocol::UrlParts;
+
+/// The `aud` of client assertions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AssertionAudience {
+    /// The issuer identifier (RFC 9126 §2 recommends it for PAR; widely accepted).
+    #[default]
+    Issuer,
+    /// The endpoint the assertion is sent to (RFC 7523 §3).
+    Endpoint,
+}
+
+/// Knobs of a run. `Default`: regenerate state/nonce/verifier, issuer as assertion audience,
+/// at most 10 redirects, fetch userinfo, 60 s leeway, algorithms from the metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowOptions {
+    pub regenerate: bool,
+    pub assertion_audience: AssertionAudience,
+    pub max_redirects: usize,
+    pub userinfo: bool,
+    pub leeway: i64,
+    pub jarm_algs: Option<Vec<Algorithm>>,
+    pub id_token_algs: Option<Vec<Algorithm>>,
+    pub lint_hints: LintHints,
+    /// After the code exchange, redeem the refresh token once (RFC 6749 §6) if one came.
+    pub refresh: bool,
+}
+
+impl Default for FlowOptions {
+    fn default() -> Self {
+        Self {
+            regenerate: true,
+            assertion_audience: AssertionAudience::Issuer,
+            max_redirects: 10,
+            userinfo: true,
+            leeway: 60,
+            jarm_algs: None,
+            id_token_algs: None,
+            lint_hints: LintHints::default(),
+            refresh: false,
+        }
+    }
+}
+
+/// One entry of the timeline. Its fields hold every byte (the UI shows them); `Debug` shows
+/// only methods, URLs without query, statuses and sizes, since bodies carry secrets.
+#[derive(Clone, PartialEq)]
+pub enum TimelineEvent {
+    /// A request sent through the transport and what came back.
+    Exchange {
+        step: &'static str,
+        request: Request,
+        response: Option<Response>,
+        transport_error: Option<String>,
+    },
+    /// A JWT made or received, decoded for display (`verified` says whether checks passed).
+    Jwt {
+        step: &'static str,
+        compact: String,
+        header: Value,
+        payload: Value,
+    },
+    /// The checks run on a received message.
+    Checks { step: &'static str, steps: Vec<Step> },
+    /// The pre-flight findings.
+    Findings(Vec<Finding>),
+    /// The browser reached the redirect URI (the client itself: nothing is sent).
+    Callback { url: String, params: CallbackParams },
+}
+
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+impl std::fmt::Debug for TimelineEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimelineEvent::Exchange {
+                step,
+                request,
+                response,
+                transport_error,
+            } => write!(
+                f,
+                "Exchange({step}: {} {} [{} bytes] -> {:?} [{} bytes]{})",
+                request.method,
+                without_query(&request.url),
+                request.body.len(),
+                response.as_ref().map(|r| r.status),
+                response.as_ref().map_or(0, |r| r.body.len()),
+                transport_error
+                    .as_deref()
+                    .map(|e| format!(", error: {e}"))
+                    .unwrap_or_default()
+            ),
+            TimelineEvent::Jwt { step, header, .. } => write!(f, "Jwt({step}: header {header}, payload <redacted>)"),
+            TimelineEvent::Checks { step, steps } => f
+                .debug_struct("Checks")
+                .field("step", step)
+                .field("steps", steps)
+                .finish(),
+            TimelineEvent::Findings(findings) => f.debug_tuple("Findings").field(findings).finish(),
+            TimelineEvent::Callback { url, params } => {
+                write!(f, "Callback({}, {params:?})", without_query(url))
+            }
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlowError {
+    Client(ClientError),
+    Check(CheckFailure),
+}
+
+impl FlowError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FlowError::Client(e) => e.code(),
+            FlowError::Check(f) => f.code,
+        }
+    }
+}
+
+impl From<ClientError> for FlowError {
+    fn from(e: ClientError) -> Self {
+        FlowError::Client(e)
+    }
+}
+
+impl From<CheckFailure> for FlowError {
+    fn from(f: CheckFailure) -> Self {
+        FlowError::Check(f)
+    }
+}
+
+impl std::fmt::Display for FlowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlowError::Client(e) => e.fmt(f),
+            FlowError::Check(c) => c.fmt(f),
+        }
+    }
+}
+
+/// What a run produced, as far as it got.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowOutcome {
+    pub metadata: Option<ServerMetadata>,
+    pub authorization_response: Option<AuthorizationResponse>,
+    pub tokens: Option<TokenResponse>,
+    pub id_token: Option<VerifiedIdToken>,
+    pub userinfo: Option<UserInfo>,
+    /// The answer to the refresh request, when [`FlowOptions::refresh`] asked for one.
+    pub refreshed: Option<TokenResponse>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowRun {
+    pub timeline: Vec<TimelineEvent>,
+    pub outcome: FlowOutcome,
+    pub error: Option<FlowError>,
+}
+
+impl FlowRun {
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Every check step recorded, in order (JARM, callback, ID token).
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.timeline.iter().flat_map(|e| match e {
+            TimelineEvent::Checks { steps, .. } => steps.as_slice(),
+            _ => &[],
+        })
+    }
+}
+
+struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
+    transport: &'a T,
+    backend: &'a B,
+    clock: &'a C,
+    timeline: Vec<TimelineEvent>,
+    outcome: FlowOutcome,
+}
+
+impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
+    async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
+        match self.transport.send(request.clone()).await {
+            Ok(response) => {
+                self.timeline.push(TimelineEvent::Exchange {
+                    step,
+                    request,
+                    response: Some(response.clone()),
+                    transport_error: None,
+                });
+                Ok(response)
+            }
+            Err(e) => {
+                self.timeline.push(TimelineEvent::Exchange {
+                    step,
+                    request,
+                    response: None,
+                    transport_error: Some(e.message.clone()),
+                });
+                Err(e.into())
+            }
+        }
+    }
+
+    fn jwt(&mut self, step: &'static str, compact: &str) {
+        if let Ok(decoded) = decode_unverified(compact) {
+            let payload = serde_json::from_slice(&decoded.payload)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&decoded.payload).into_owned()));
+            self.timeline.push(TimelineEvent::Jwt {
+                step,
+                compact: compact.to_string(),
+                header: decoded.header,
+                payload,
+            });
+        }
+    }
+}
+
+fn endpoint<'m>(metadata: &'m ServerMetadata, value: &'m Option<String>, name: &str) -> Result<&'m str, ClientError> {
+    value.as_deref().ok_or_else(|| {
+        ClientError::invalid(
+            "discovery.endpoint_missing",
+            format!("the metadata of {} has no {name}", metadata.issuer),
+        )
+    })
+}
+
+/// Resolves a `Location` against the URL it came from (RFC 9110 §10.2.2, RFC 3986 §5.2, for
+/// the forms servers send: absolute, scheme-relative, absolute-path, relative-path).
+pub fn resolve_location(base: &str, location: &str) -> String {
+    if UrlParts::split(location).is_some() {
+        return location.to_string();
+    }
+    let Some(parts) = UrlParts::split(base) else {
+        return location.to_string();
+    };
+    if let Some(rest) = location.strip_prefix("//") {
+        return format!("{}://{rest}", parts.scheme);
+    }
+    if location.starts_with('/') {
+        return format!("{}://{}{location}", parts.scheme, parts.authority);
+    }
+    if location.starts_with('?') {
+        return format!("{}://{}{}{location}", parts.scheme, parts.authority, parts.path);
+    }
+    let dir = parts.path.rsplit_once('/').map_or("", |(d, _)| d);
+    format!("{}://{}{dir}/{location}", parts.scheme, parts.authority)
+}
+
+/// Whether `url` is the redirect URI (scheme, authority and path equal; query and fragment
+/// are the response's).
+fn is_redirect_uri(url: &str, redirect_uri: &str) -> bool {
+    match (UrlParts::split(url), UrlParts::split(redirect_uri)) {
+        (Some(a), Some(b)) => {
+            a.scheme.eq_ignore_ascii_case(b.scheme) && a.authority.eq_ignore_ascii_case(b.authority) && a.path == b.path
+        }
+        _ => false,
+    }
+}
+
+/// Runs the whole flow `config` describes.
+pub async fn run_flow<T, B, C>(
+    config: &Config,
+    transport: &T,
+    backend: &B,
+    clock: &C,
+    rng: &mut impl CryptoRngCore,
+    options: &FlowOptions,
+) -> FlowRun
+where
+    T: Transport + ?Sized,
+    B: CryptoBackend + ?Sized,
+    C: Clock + ?Sized,
+{
+    let mut driver = Driver {
+        transport,
+        backend,
+        clock,
+        timeline: Vec::new(),
+        outcome: FlowOutcome::default(),
+    };
+    let result = drive(&mut driver, config, rng, options).await;
+    FlowRun {
+        timeline: driver.timeline,
+        outcome: driver.outcome,
+        error: result.err(),
+    }
+}
+
+async fn drive<T, B, C>(
+    d: &mut Driver<'_, T, B, C>,
+    config: &Config,
+    rng: &mut impl CryptoRngCore,
+    options: &FlowOptions,
+) -> Result<(), FlowError>
+where
+    T: Transport + ?Sized,
+    B: CryptoBackend + ?Sized,
+    C: Clock + ?Sized,
+{
+    // 1. Discovery and the server's keys.
+    let response = d.send("discovery", discovery_request(&config.issuer)).await?;
+    let metadata = process_discovery_response(&config.issuer, &response)?;
+    d.outcome.metadata = Some(metadata.clone());
+    let jwks = match &metadata.jwks_uri {
+        Some(uri) => {
+            let response = d.send("jwks", Request::get(uri.as_str())).await?;
+            process_jwks_response(&response)?
+        }
+        None => Jwks::default(),
+    };
+    d.timeline.push(TimelineEvent::Findings(lint(
+        config,
+        Some(&metadata),
+        &options.lint_hints,
+    )));
+    let defaults = metadata.defaults();
+
+    // 2. The authorization request.
+    let mut request = config.request.clone();
+    if options.regenerate {
+        request.regenerate(rng);
+    }
+    let authorization_endpoint = endpoint(&metadata, &metadata.authorization_endpoint, "authorization_endpoint")?;
+    let auth = config.client_auth()?;
+    let audience = |endpoint: &str| match options.assertion_audience {
+        AssertionAudience::Issuer => metadata.issuer.clone(),
+        AssertionAudience::Endpoint => endpoint.to_string(),
+    };
+    let endpoints = Endpoints {
+        issuer: &metadata.issuer,
+        authorization_endpoint,
+        pushed_authorization_request_endpoint: metadata.pushed_authorization_request_endpoint.as_deref(),
+    };
+    let mut run_config = config.clone();
+    run_config.request = request.clone();
+    let par_audience = audience(endpoints.pushed_authorization_request_endpoint.unwrap_or_default());
+    let now = d.clock.now();
+    let prepared = prepare_authorization(&run_config, &endpoints, &par_audience, now, rng, d.backend).await?;
+    if let Some(jwt) = &prepared.request_object_jwt {
+        d.jwt("request_object", jwt);
+    }
+    let authorize_url = match prepared.first {
+        FirstMessage::Redirect { authorize_url } => authorize_url,
+        FirstMessage::Push { request: http } => {
+            let response = d.send("par", http).await?;
+            let pushed = process_pushed_authorization_response(&response)?;
+            par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
+        }
+    };
+
+    // 3. The front channel, as a browser: follow redirects until the redirect URI.
+    let redirect_uri = request.redirect_uri.clone().unwrap_or_default();
+    let mode = resolve_response_mode(request.response_mode.as_deref(), &request.response_type)?;
+    let mut url = authorize_url;
+    let mut received = None;
+    for _ in 0..=options.max_redirects {
+        if is_redirect_uri(&url, &redirect_uri) {
+            let params = parse_redirect_url(&url, mode.location)?;
+            if params.params.is_empty() {
+                // The response came in the other part of the URL than the mode says.
+                let other = match mode.location {
+                    ResponseLocation::Query => ResponseLocation::Fragment,
+                    _ => ResponseLocation::Query,
+                };
+                if parse_redirect_url(&url, other).is_ok_and(|p| !p.params.is_empty()) {
+                    return Err(ClientError::invalid(
+                        "callback.location_mismatch",
+                        format!(
+                            "the response is in the {other:?}, but the response mode puts it in the {:?}",
+                            mode.location
+                        ),
+                    )
+                    .into());
+                }
+            }
+            d.timeline.push(TimelineEvent::Callback {
+                url: url.clone(),
+                params: params.clone(),
+            });
+            received = Some(params);
+            break;
+        }
+        let response = d.send("authorize", Request::get(url.as_str())).await?;
+        match response.status {
+            301 | 302 | 303 | 307 | 308 => {
+                let location = response.headers.get("location").ok_or_else(|| {
+                    ClientError::invalid("authorize.location_missing", "a redirect without a Location header")
+                })?;
+                url = resolve_location(&url, location);
+            }
+            200 => {
+                let page = parse_form_post_html(&response.body_text())
+                    .map_err(|_| ClientError::status("authorize.status", 302, &response))?;
+                let action = resolve_location(&url, &page.action);
+                if !is_redirect_uri(&action, &redirect_uri) {
+                    return Err(ClientError::invalid(
+                        "authorize.form_post_target",
+                        format!("the form posts to {action}, not to the redirect URI {redirect_uri}"),
+                    )
+                    .into());
+                }
+                d.timeline.push(TimelineEvent::Callback {
+                    url: action,
+                    params: page.fields.clone(),
+                });
+                received = Some(page.fields);
+                break;
+            }
+            _ => return Err(ClientError::status("authorize.status", 302, &response).into()),
+        }
+    }
+    let received = received.ok_or_else(|| {
+        ClientError::invalid(
+            "authorize.too_many_redirects",
+            format!("more than {} redirects", options.max_redirects),
+        )
+    })?;
+
+    // 4. The authorization response.
+    let expectations = ResponseExpectations {
+        issuer: metadata.issuer.clone(),
+        client_id: request.client_id.clone(),
+        state: request.state.clone(),
+        jarm: mode.jarm,
+        jarm_algs: options.jarm_algs.clone().unwrap_or(defaults.jarm_algs.clone()),
+        iss_parameter_supported: defaults.iss_parameter_supported,
+        leeway: options.leeway,
+        client_secret: config.client_secret.clone(),
+    };
+    if let Some(jwt) = received.get("response") {
+        d.jwt("jarm", jwt);
+    }
+    let now = d.clock.now();
+    let report = validate_authorization_response(&received, &expectations, Some(&jwks), now, d.backend).await;
+    d.timeline.push(TimelineEvent::Checks {
+        step: "authorization_response",
+        steps: report.steps,
+    });
+    let response = report.result?;
+    d.outcome.authorization_response = Some(response.clone());
+
+    let id_token_algs = options.id_token_algs.clone().unwrap_or(defaults.id_token_algs.clone());
+    let id_expectations = |source, access_token: Option<&str>, code: Option<&str>| IdTokenExpectations {
+        issuer: metadata.issuer.clone(),
+        client_id: request.client_id.clone(),
+        algs: id_token_algs.clone(),
+        nonce: request.nonce.clone(),
+        max_age: request.max_age,
+        leeway: options.leeway,
+        source,
+        access_token: access_token.map(str::to_string),
+        code: code.map(str::to_string),
+        client_secret: config.client_secret.clone(),
+    };
+
+    // 5. A front-channel ID token (implicit, hybrid).
+    if let Some(id_token) = response.id_token() {
+        d.jwt("id_token (authorization response)", id_token);
+        let expect = id_expectations(
+            IdTokenSource::AuthorizationEndpoint {
+                response_type: request.response_type.clone(),
+            },
+            response.access_token(),
+            response.code(),
+        );
+        let now = d.clock.now();
+        let report = validate_id_token(id_token, &expect, Some(&jwks), now, d.backend).await;
+        d.timeline.push(TimelineEvent::Checks {
+            step: "id_token (authorization response)",
+            steps: report.steps,
+        });
+        d.outcome.id_token = Some(report.result?);
+    }
+
+    // 6. The token endpoint.
+    let mut access_token = response.access_token().map(|t| SecretString::new(t.to_string()));
+    if let Some(code) = response.code() {
+        let token_endpoint = endpoint(&metadata, &metadata.token_endpoint, "token_endpoint")?;
+        let verifier = request.pkce.as_ref().and_then(|p| p.verifier.clone());
+        let token_request =
+            TokenRequest::authorization_code(token_endpoint, code, request.redirect_uri.clone(), verifier);
+        let now = d.clock.now();
+        let http = token_request
+            .to_http(
+                &request.client_id,
+                &auth,
+                &audience(token_endpoint),
+                now,
+                rng,
+                d.backend,
+            )
+            .await?;
+        let http_response = d.send("token", http).await?;
+        let tokens = process_token_response(&http_response)?;
+        if let Some(id_token) = &tokens.id_token {
+            d.jwt("id_token (token response)", id_token.expose());
+            let expect = id_expectations(IdTokenSource::TokenEndpoint, Some(tokens.access_token.expose()), None);
+            let now = d.clock.now();
+            let report = validate_id_token(id_token.expose(), &expect, Some(&jwks), now, d.backend).await;
+            d.timeline.push(TimelineEvent::Checks {
+                step: "id_token (token response)",
+                steps: report.steps,
+            });
+            d.outcome.id_token = Some(report.result?);
+        } else if request.is_openid() && d.outcome.id_token.is_none() {
+            return Err(ClientError::invalid(
+                "token.id_token_missing",
+                "OIDC Core §3.1.3.3: an openid request's token response must contain an id_token",
+            )
+            .into());
+        }
+        access_token = Some(tokens.access_token.clone());
+        d.outcome.tokens = Some(tokens);
+    }
+
+    // 7. Refresh (RFC 6749 §6), when asked for and a refresh token came.
+    let refresh_token = d.outcome.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+    if let (true, Some(refresh_token)) = (options.refresh, refresh_token) {
+        let token_endpoint = endpoint(&metadata, &metadata.token_endpoint, "token_endpoint")?;
+        let now = d.clock.now();
+        let http = TokenRequest::refresh(token_endpoint, refresh_token, None)
+            .to_http(
+                &request.client_id,
+                &auth,
+                &audience(token_endpoint),
+                now,
+                rng,
+                d.backend,
+            )
+            .await?;
+        let http_response = d.send("refresh", http).await?;
+        let refreshed = process_token_response(&http_response)?;
+        access_token = Some(refreshed.access_token.clone());
+        d.outcome.refreshed = Some(refreshed);
+    }
+
+    // 8. Userinfo.
+    if let (true, Some(token), Some(userinfo)) = (options.userinfo, &access_token, &metadata.userinfo_endpoint) {
+        let http_response = d.send("userinfo", userinfo_request(userinfo, token)).await?;
+        d.outcome.userinfo = Some(process_userinfo_response(&http_response)?);
+    }
+    Ok(())
+}

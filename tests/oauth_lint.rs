@@ -1,0 +1,356 @@
+//! Client side, before sending: the pre-flight linter (each rule fires on a configuration
+//! made for it and stays quiet on a clean one), discovery, and curl export.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod oauth_common;
+
+use oauth_common::*;
+use oauth_playground::http::{Request, Response};
+use oauth_playground::jose::{Algorithm, SecretString};
+use oauth_playground::oauth::discovery::{discovery_url, process_discovery_response};
+use oauth_playground::oauth::lint::is_pingone_issuer;
+use oauth_playground::oauth::*;
+
+fn metadata() -> ServerMetadata {
+    ServerMetadata::parse(
+        br#"{
+        "issuer": "https://as.example",
+        "authorization_endpoint": "https://as.example/authorize",
+        "token_endpoint": "https://as.example/token",
+        "jwks_uri": "https://as.example/jwks",
+        "pushed_authorization_request_endpoint": "https://as.example/par",
+        "request_parameter_supported": true,
+        "request_object_signing_alg_values_supported": ["PS256", "ES256", "HS256"],
+        "response_modes_supported": ["query", "fragment", "form_post", "jwt", "query.jwt"],
+        "authorization_response_iss_parameter_supported": true,
+        "x-vendor": 1
+    }"#,
+    )
+    .unwrap()
+}
+
+/// A configuration that breaks no rule.
+fn clean() -> Config {
+    let mut request = AuthorizationRequest::new(CLIENT_ID, REDIRECT);
+    request.regenerate(&mut rng());
+    let mut config = Config::new(ISSUER, request);
+    config.delivery = Delivery::ParJar;
+    config.request_object_alg = Some(Algorithm::ES256);
+    config
+}
+
+fn codes(config: &Config, md: Option<&ServerMetadata>, hints: &LintHints) -> Vec<&'static str> {
+    lint(config, md, hints).into_iter().map(|f| f.code).collect()
+}
+
+/// The rule fires, its fix is offered, and applying the fix silences it.
+fn fires_and_fix_silences(mut config: Config, md: Option<&ServerMetadata>, hints: &LintHints, code: &str) {
+    let findings = lint(&config, md, hints);
+    let finding = findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("{code} did not fire: {findings:?}"));
+    assert!(!finding.message.is_empty() && !finding.reference.is_empty());
+    if let Some(fix) = &finding.fix {
+        fix.apply(&mut config);
+        assert!(
+            !codes(&config, md, hints).contains(&code),
+            "{code} still fires after {fix:?}"
+        );
+    }
+}
+
+#[test]
+fn clean_configuration_has_no_findings() {
+    assert_eq!(lint(&clean(), Some(&metadata()), &LintHints::default()), vec![]);
+}
+
+#[test]
+fn pingone_target_with_a_jwt_response_mode_is_flagged() {
+    let mut c = clean();
+    c.issuer = "https://auth.pingone.eu/env-1/as".into();
+    c.request.response_mode = Some("query.jwt".into());
+    fires_and_fix_silences(c.clone(), None, &LintHints::default(), "lint.pingone_jarm");
+    c.issuer = ISSUER.into();
+    assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.pingone_jarm"));
+    for host in ["com", "eu", "ca", "asia", "com.au"] {
+        assert!(is_pingone_issuer(&format!("https://auth.pingone.{host}/e/as")));
+    }
+    assert!(!is_pingone_issuer("https://auth.pingone.com.evil.example/e/as"));
+}
+
+#[test]
+fn alg_the_server_does_not_list_is_flagged() {
+    let mut c = clean();
+    c.request_object_alg = Some(Algorithm::RS256);
+    fires_and_fix_silences(c, Some(&metadata()), &LintHints::default(), "lint.alg_not_supported");
+}
+
+#[test]
+fn hmac_secret_shorter_than_the_hash_is_flagged() {
+    let mut c = clean();
+    c.request_object_alg = Some(Algorithm::HS512);
+    c.client_secret = Some(SecretString::new("0123456789abcdef0123456789abcdef0123".into()));
+    fires_and_fix_silences(c.clone(), None, &LintHints::default(), "lint.hmac_secret_short");
+    c.client_secret = Some(SecretString::new("short".into()));
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.hmac_secret_short");
+}
+
+#[test]
+fn aud_other_than_the_issuer_is_flagged() {
+    let mut c = clean();
+    c.request_object.audience = Audience::AuthorizationEndpoint;
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.aud_not_issuer");
+}
+
+#[test]
+fn typ_other_than_oauth_authz_req_jwt_is_flagged() {
+    let mut c = clean();
+    c.request_object.typ = TypHeader::Jwt;
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.typ_not_jar");
+}
+
+#[test]
+fn missing_jti_and_nbf_are_flagged() {
+    let mut c = clean();
+    c.request_object.include_jti = false;
+    fires_and_fix_silences(c.clone(), None, &LintHints::default(), "lint.jti_missing");
+    c.request_object.include_nbf = false;
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.nbf_missing");
+}
+
+#[test]
+fn exp_further_than_the_server_accepts_is_flagged() {
+    let mut c = clean();
+    c.request_object.lifetime = 3600;
+    fires_and_fix_silences(c.clone(), None, &LintHints::default(), "lint.exp_too_far");
+    let strict = LintHints {
+        max_request_object_lifetime: Some(3600),
+        ..LintHints::default()
+    };
+    assert!(!codes(&c, None, &strict).contains(&"lint.exp_too_far"));
+    c.request_object.include_exp = false;
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.exp_missing");
+}
+
+#[test]
+fn par_required_but_off_is_flagged() {
+    let mut md = metadata();
+    md.require_pushed_authorization_requests = Some(true);
+    let mut c = clean();
+    c.delivery = Delivery::Jar;
+    fires_and_fix_silences(c, Some(&md), &LintHints::default(), "lint.par_required");
+}
+
+#[test]
+fn par_without_an_endpoint_is_flagged() {
+    let mut md = metadata();
+    md.pushed_authorization_request_endpoint = None;
+    fires_and_fix_silences(clean(), Some(&md), &LintHints::default(), "lint.par_unavailable");
+}
+
+#[test]
+fn request_uri_unsupported_is_flagged() {
+    let mut md = metadata();
+    md.request_uri_parameter_supported = Some(false);
+    fires_and_fix_silences(
+        clean(),
+        Some(&md),
+        &LintHints::default(),
+        "lint.request_uri_unsupported",
+    );
+}
+
+#[test]
+fn jar_by_value_to_a_server_without_request_support_is_flagged() {
+    let mut md = metadata();
+    md.request_parameter_supported = None;
+    let mut c = clean();
+    c.delivery = Delivery::Jar;
+    fires_and_fix_silences(c, Some(&md), &LintHints::default(), "lint.request_unsupported");
+}
+
+#[test]
+fn signed_request_object_required_but_none_is_flagged() {
+    let mut md = metadata();
+    md.require_signed_request_object = Some(true);
+    let mut c = clean();
+    c.delivery = Delivery::Par;
+    fires_and_fix_silences(
+        c.clone(),
+        Some(&md),
+        &LintHints::default(),
+        "lint.signed_request_required",
+    );
+    c.delivery = Delivery::ParJar;
+    c.request_object_alg = None;
+    fires_and_fix_silences(c, Some(&md), &LintHints::default(), "lint.signed_request_required");
+}
+
+#[test]
+fn unsigned_request_object_is_a_warning_when_allowed() {
+    let mut c = clean();
+    c.request_object_alg = None;
+    let findings = lint(&c, None, &LintHints::default());
+    assert_eq!(findings[0].code, "lint.unsigned_request_object");
+    assert_eq!(findings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn response_mode_the_server_does_not_list_is_flagged() {
+    let mut c = clean();
+    c.request.response_mode = Some("form_post.jwt".into());
+    fires_and_fix_silences(
+        c,
+        Some(&metadata()),
+        &LintHints::default(),
+        "lint.response_mode_unsupported",
+    );
+}
+
+#[test]
+fn http_redirect_outside_loopback_is_flagged() {
+    let mut c = clean();
+    c.request.redirect_uri = Some("http://rp.example/cb".into());
+    fires_and_fix_silences(c.clone(), None, &LintHints::default(), "lint.redirect_not_https");
+    for loopback in ["http://127.0.0.1:8080/cb", "http://localhost/cb", "http://[::1]:9/cb"] {
+        c.request.redirect_uri = Some(loopback.into());
+        assert!(
+            !codes(&c, None, &LintHints::default()).contains(&"lint.redirect_not_https"),
+            "{loopback}"
+        );
+    }
+}
+
+#[test]
+fn id_token_flow_without_openid_is_flagged() {
+    let mut c = clean();
+    c.request.response_type = "code id_token".into();
+    c.request.scope = Some("profile".into());
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.openid_missing");
+}
+
+#[test]
+fn implicit_flow_is_a_warning_with_why() {
+    let mut c = clean();
+    c.request.response_type = "id_token token".into();
+    let findings = lint(&c, None, &LintHints::default());
+    let f = findings.iter().find(|f| f.code == "lint.implicit_flow").unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.reference.contains("RFC 9700"));
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.implicit_flow");
+}
+
+#[test]
+fn pkce_plain_or_missing_is_flagged() {
+    let mut c = clean();
+    c.request.pkce.as_mut().unwrap().method = PkceMethod::Plain;
+    fires_and_fix_silences(c.clone(), None, &LintHints::default(), "lint.pkce_plain");
+    c.request.pkce = None;
+    fires_and_fix_silences(c, None, &LintHints::default(), "lint.pkce_missing");
+}
+
+// --- discovery ------------------------------------------------------------------------------
+
+#[test]
+fn discovery_parses_metadata_and_derives_defaults() {
+    let md = metadata();
+    assert_eq!(md.extra["x-vendor"], 1);
+    let d = md.defaults();
+    assert_eq!(d.request_object_alg, Some(Algorithm::PS256));
+    assert_eq!(d.delivery, Delivery::Par);
+    assert!(d.iss_parameter_supported);
+    assert!(d.response_modes.contains(&"query.jwt".to_string()));
+    assert!(md.request_uri_supported(), "OIDC Discovery default");
+    assert_eq!(
+        discovery_url("https://as.example/"),
+        "https://as.example/.well-known/openid-configuration"
+    );
+}
+
+#[test]
+fn discovery_through_a_transport_checks_the_issuer() {
+    let body = r#"{"issuer":"https://as.example","authorization_endpoint":"https://as.example/authorize"}"#;
+    let transport = CannedTransport::new(vec![json_response(200, body)]);
+    let md = run(discover(&transport, ISSUER)).unwrap();
+    assert_eq!(md.authorization_endpoint.as_deref(), Some(AUTHORIZE));
+    assert_eq!(
+        transport.sent.borrow()[0].url,
+        "https://as.example/.well-known/openid-configuration"
+    );
+    let err = process_discovery_response("https://other.example", &json_response(200, body)).unwrap_err();
+    assert_eq!(err.code(), "discovery.issuer_mismatch");
+    assert_eq!(
+        process_discovery_response(ISSUER, &json_response(200, r#"{"issuer": 5}"#))
+            .unwrap_err()
+            .code(),
+        "discovery.invalid"
+    );
+    assert_eq!(
+        process_discovery_response(ISSUER, &Response::new(404))
+            .unwrap_err()
+            .code(),
+        "discovery.status"
+    );
+}
+
+// --- curl -----------------------------------------------------------------------------------
+
+#[test]
+fn curl_quotes_values_containing_a_single_quote() {
+    let mut req = Request::form_post(TOKEN, "grant_type=authorization_code&code=abc&state=it%27s");
+    req.headers.append("X-Note", "it's");
+    let shown = curl_command(&req, Secrets::Shown);
+    assert_eq!(
+        shown,
+        "curl -X POST 'https://as.example/token' \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  -H 'X-Note: it'\\''s' \\\n  --data-raw 'grant_type=authorization_code&code=abc&state=it%27s'"
+    );
+    let odd = Request::get("https://as.example/userinfo?q=a'b");
+    assert_eq!(
+        curl_command(&odd, Secrets::Shown),
+        r"curl 'https://as.example/userinfo?q=a'\''b'"
+    );
+}
+
+#[test]
+fn curl_replaces_secrets_with_placeholders_when_asked() {
+    let mut req = Request::form_post(
+        TOKEN,
+        "grant_type=authorization_code&code=abc&client_secret=s3cr3t&code_verifier=v",
+    );
+    req.headers.append("Authorization", "Basic Y2xpZW50OnNlY3JldA==");
+    let hidden = curl_command(&req, Secrets::Placeholder);
+    assert!(!hidden.contains("s3cr3t") && !hidden.contains("Y2xpZW50") && !hidden.contains("=abc"));
+    assert!(hidden.contains("client_secret=<client_secret>"));
+    assert!(hidden.contains("Basic <base64(client_id:client_secret)>"));
+    assert!(curl_command(&req, Secrets::Shown).contains("s3cr3t"));
+    let userinfo = userinfo_request("https://as.example/userinfo", &SecretString::new("at".into()));
+    assert!(curl_command(&userinfo, Secrets::Placeholder).contains("'Authorization: Bearer <access_token>'"));
+}
+
+#[test]
+fn curl_output_runs_in_a_posix_shell() {
+    // The printed command, with curl replaced by printf, reproduces every argument exactly.
+    let mut req = Request::form_post(PAR, "a=1&b=it%27s+%22q%22");
+    req.headers.append("X-Weird", "it's \"$HOME\" `x` \\");
+    let cmd = curl_command(&req, Secrets::Shown).replacen("curl", "printf '%s\\n'", 1);
+    let out = std::process::Command::new("sh").arg("-c").arg(&cmd).output().unwrap();
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines[6], "X-Weird: it's \"$HOME\" `x` \\");
+    assert_eq!(lines[8], "a=1&b=it%27s+%22q%22");
+}
+
+#[test]
+fn hybrid_or_implicit_flow_without_nonce_is_flagged() {
+    let mut c = clean();
+    c.request.response_type = "code id_token".into();
+    c.request.nonce = None;
+    assert!(codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
+    c.request.nonce = Some("n".into());
+    assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
+}
