@@ -112,10 +112,11 @@ pub fn pingone(issuer: &str) -> ServerSettings {
 pub fn lenient(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Lenient,
-        description: "Lenient: HS and RS algs, unsigned request objects allowed, no exp/jti requirement, \
+        description: "Lenient: every supported alg (HS, RS, PS, ES, EdDSA), unsigned request objects allowed, no exp/jti requirement, \
             request-object values win over query values, PKCE optional (plain allowed), 5 min clock skew."
             .into(),
-        request_object_algs: algs(&["HS256", "HS384", "HS512", "RS256", "PS256", "ES256"]),
+        // Every algorithm this server can verify: Lenient is for first experiments.
+        request_object_algs: algs(&super::crypto::SUPPORTED_ALGS),
         allow_unsigned_request_object: true,
         request_object_max_lifetime: 3600,
         clock_skew: 300,

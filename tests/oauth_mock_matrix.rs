@@ -1,0 +1,272 @@
+//! The client against the real in-process mock server, end to end: every flow × every
+//! delivery × every response mode the flow allows × each request-object algorithm family,
+//! with the server signing ID tokens and JARM responses in the same family, and each run
+//! completing with validated tokens. Then every client authentication method, the refresh
+//! grant, and the server's refusals surfaced by the client with their check codes.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod oauth_common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Instant;
+
+use oauth_common::{backend, key, rng, run, NOW};
+use oauth_playground::clock::FixedClock;
+use oauth_playground::jose::{Algorithm, Jwk, SecretString};
+use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName};
+use oauth_playground::oauth::{run_flow, AuthorizationRequest, Config, Delivery, FlowOptions, FlowRun};
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde_json::{json, Value};
+
+const ISSUER: &str = "https://mock.as.example";
+const SECRET: &str = "client-1-secret-0123456789abcdef0123456789";
+const REDIRECT: &str = "https://client.example/cb";
+const RESPONSE_TYPES: [&str; 6] = [
+    "code",
+    "code id_token",
+    "code token",
+    "code id_token token",
+    "id_token",
+    "id_token token",
+];
+const MODES: [Option<&str>; 8] = [
+    None,
+    Some("query"),
+    Some("fragment"),
+    Some("form_post"),
+    Some("jwt"),
+    Some("query.jwt"),
+    Some("fragment.jwt"),
+    Some("form_post.jwt"),
+];
+/// One algorithm per family: HMAC, RSA PKCS#1, RSA-PSS, ECDSA, EdDSA.
+const FAMILIES: [Algorithm; 5] = [
+    Algorithm::HS256,
+    Algorithm::RS256,
+    Algorithm::PS256,
+    Algorithm::ES256,
+    Algorithm::EdDSA,
+];
+
+struct Setup {
+    transport: InProcessTransport,
+    clock: Rc<FixedClock>,
+}
+
+/// A server with `profile` and `client-1` registered: secret, the public half of `client_key`,
+/// every response type, and the server signing its ID tokens and JARM responses with `alg`.
+fn setup(profile: ProfileName, auth: &str, client_key: Option<&Jwk>, alg: Algorithm) -> Setup {
+    let clock = Rc::new(FixedClock::at(NOW));
+    let mut server = AuthorizationServer::new(
+        profiles::preset(profile, ISSUER),
+        Box::new(Rc::clone(&clock)),
+        Box::new(ChaCha20Rng::seed_from_u64(1)),
+    )
+    .unwrap();
+    let mut client = json!({
+        "client_id": "client-1",
+        "client_secret": SECRET,
+        "redirect_uris": [REDIRECT],
+        "response_types": RESPONSE_TYPES,
+        "token_endpoint_auth_method": auth,
+        "id_token_signed_response_alg": alg.name(),
+        "authorization_signed_response_alg": alg.name(),
+    });
+    if let Some(key) = client_key {
+        let public: Value = serde_json::from_str(&key.to_public().unwrap().to_json()).unwrap();
+        client["jwks"] = json!({ "keys": [public] });
+    }
+    server.register_client_json(&client.to_string()).unwrap();
+    Setup {
+        transport: InProcessTransport::new(Rc::new(RefCell::new(server))),
+        clock,
+    }
+}
+
+fn config(response_type: &str, mode: Option<&str>, delivery: Delivery, alg: Algorithm, key: Option<Jwk>) -> Config {
+    let mut request = AuthorizationRequest::new("client-1", REDIRECT);
+    request.response_type = response_type.into();
+    request.response_mode = mode.map(str::to_string);
+    let mut config = Config::new(ISSUER, request);
+    config.delivery = delivery;
+    config.request_object_alg = Some(alg);
+    config.auth_method = "client_secret_post".into();
+    config.client_secret = Some(SecretString::new(SECRET.into()));
+    config.client_key = key;
+    config
+}
+
+/// The RP pins what it expects the server to sign with, rather than trusting the metadata.
+fn pinned(alg: Algorithm) -> FlowOptions {
+    FlowOptions {
+        jarm_algs: Some(vec![alg]),
+        id_token_algs: Some(vec![alg]),
+        ..FlowOptions::default()
+    }
+}
+
+fn go(setup: &Setup, config: &Config, options: &FlowOptions) -> FlowRun {
+    run(run_flow(
+        config,
+        &setup.transport,
+        &backend(),
+        &*setup.clock,
+        &mut rng(),
+        options,
+    ))
+}
+
+fn checks(run: &FlowRun) -> Vec<&'static str> {
+    run.steps().map(|s| s.check).collect()
+}
+
+#[test]
+fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens() {
+    let started = Instant::now();
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for alg in FAMILIES {
+        let client_key = (alg.kty() != "oct").then(|| key(alg, 7));
+        for response_type in RESPONSE_TYPES {
+            // OAuth Multiple Response Types §5: tokens never travel in the query.
+            let modes = MODES
+                .iter()
+                .filter(|m| response_type == "code" || !matches!(m, Some("query" | "query.jwt")));
+            for mode in modes {
+                for delivery in Delivery::ALL {
+                    total += 1;
+                    let setup = setup(ProfileName::Lenient, "client_secret_post", client_key.as_ref(), alg);
+                    let config = config(response_type, *mode, delivery, alg, client_key.clone());
+                    let run = go(&setup, &config, &pinned(alg));
+                    let label = format!("{} {response_type} {mode:?} {delivery:?}", alg.name());
+                    if let Some(e) = &run.error {
+                        failures.push(format!("{label}: {e}"));
+                        continue;
+                    }
+                    let steps = checks(&run);
+                    let jarm = mode.is_some_and(|m| m.ends_with("jwt"));
+                    assert_eq!(steps.contains(&"jarm.signature"), jarm, "{label}: {steps:?}");
+                    assert!(
+                        steps.contains(&"id_token.signature"),
+                        "{label}: an ID token was validated"
+                    );
+                    if response_type.contains("code") {
+                        assert!(run.outcome.tokens.is_some(), "{label}: the code was exchanged");
+                    }
+                    if response_type != "id_token" {
+                        assert!(run.outcome.userinfo.is_some(), "{label}: userinfo answered");
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "matrix: {} of {total} flows completed in {:?}",
+        total - failures.len(),
+        started.elapsed()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // 5 families × (8 modes for code + 6 for each of the 5 other response types) × 4 deliveries.
+    assert_eq!(total, 5 * (8 + 5 * 6) * 4);
+}
+
+#[test]
+fn every_client_authentication_method_works_with_par_and_the_token_endpoint() {
+    for auth in [
+        "none",
+        "client_secret_basic",
+        "client_secret_post",
+        "client_secret_jwt",
+        "private_key_jwt",
+    ] {
+        for delivery in [Delivery::Par, Delivery::ParJar] {
+            let client_key = key(Algorithm::ES256, 11);
+            let setup = setup(ProfileName::Lenient, auth, Some(&client_key), Algorithm::RS256);
+            let mut config = config("code", Some("jwt"), delivery, Algorithm::ES256, Some(client_key));
+            config.auth_method = auth.into();
+            config.assertion_alg = if auth == "client_secret_jwt" {
+                Algorithm::HS256
+            } else {
+                Algorithm::ES256
+            };
+            let run = go(&setup, &config, &pinned(Algorithm::RS256));
+            assert!(run.succeeded(), "{auth} {delivery:?}: {:?}", run.error);
+            assert!(run.outcome.tokens.is_some(), "{auth} {delivery:?}");
+        }
+    }
+}
+
+#[test]
+fn the_refresh_grant_rotates_tokens_through_the_mock() {
+    let setup = setup(ProfileName::Lenient, "client_secret_post", None, Algorithm::HS256);
+    let mut config = config("code", None, Delivery::Par, Algorithm::HS256, None);
+    config.request.scope = Some("openid offline_access".into());
+    let options = FlowOptions {
+        refresh: true,
+        ..pinned(Algorithm::HS256)
+    };
+    let run = go(&setup, &config, &options);
+    assert!(run.succeeded(), "{:?}", run.error);
+    let first = run.outcome.tokens.as_ref().unwrap();
+    let refreshed = run.outcome.refreshed.as_ref().expect("a refreshed token response");
+    assert_ne!(first.access_token.expose(), refreshed.access_token.expose());
+}
+
+/// The server's refusal, as the client reports it: the check code is in the error text.
+fn refusal(profile: ProfileName, config: &Config, alg: Algorithm) -> String {
+    let setup = setup(profile, "client_secret_post", config.client_key.as_ref(), alg);
+    let run = go(&setup, config, &pinned(alg));
+    run.error.map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn server_refusals_reach_the_client_with_their_check_codes() {
+    // Strict (FAPI 2.0 style) takes request objects only through PAR.
+    let plain = config(
+        "code",
+        None,
+        Delivery::Plain,
+        Algorithm::PS256,
+        Some(key(Algorithm::PS256, 3)),
+    );
+    assert!(refusal(ProfileName::Strict, &plain, Algorithm::PS256).contains("par.required"));
+    // Hardened allows HS256/RS256 request objects only.
+    let ps256 = config(
+        "code",
+        None,
+        Delivery::Jar,
+        Algorithm::PS256,
+        Some(key(Algorithm::PS256, 3)),
+    );
+    assert!(refusal(ProfileName::Hardened, &ps256, Algorithm::RS256).contains("jar.alg_not_allowed"));
+    // A request object signed with a key the server does not know: its kid names no key.
+    let mut stranger = config(
+        "code",
+        None,
+        Delivery::ParJar,
+        Algorithm::ES256,
+        Some(key(Algorithm::ES256, 4)),
+    );
+    let setup = setup(
+        ProfileName::Lenient,
+        "client_secret_post",
+        Some(&key(Algorithm::ES256, 5)),
+        Algorithm::HS256,
+    );
+    let run = go(&setup, &stranger, &pinned(Algorithm::HS256));
+    let error = run.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("jar.kid_not_found"), "{error}");
+    // The client refuses what the server signs with an algorithm it did not pin.
+    stranger.client_key = Some(key(Algorithm::ES256, 5));
+    let run = go(&setup, &stranger, &pinned(Algorithm::RS256));
+    assert!(checks(&run).contains(&"id_token.alg"), "{:?}", run.error);
+    assert!(!run.succeeded());
+}
