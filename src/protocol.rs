@@ -34,6 +34,15 @@ pub mod param {
     pub const RESPONSE: &str = "response";
     pub const ERROR: &str = "error";
     pub const ERROR_DESCRIPTION: &str = "error_description";
+    /// RFC 6749 §4.1.2.1.
+    pub const ERROR_URI: &str = "error_uri";
+    pub const LOGIN_HINT: &str = "login_hint";
+    pub const ACR_VALUES: &str = "acr_values";
+    pub const UI_LOCALES: &str = "ui_locales";
+    /// RFC 8707 §2.
+    pub const RESOURCE: &str = "resource";
+    /// RFC 9396 §2.
+    pub const AUTHORIZATION_DETAILS: &str = "authorization_details";
     pub const CLIENT_ASSERTION: &str = "client_assertion";
     pub const CLIENT_ASSERTION_TYPE: &str = "client_assertion_type";
 }

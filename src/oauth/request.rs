@@ -164,17 +164,20 @@ impl AuthorizationRequest {
         if let Some(max_age) = self.max_age {
             out.push(Parameter::new(param::MAX_AGE, max_age));
         }
-        push_text(&mut out, LOGIN_HINT, &self.login_hint);
-        push_text(&mut out, ACR_VALUES, &self.acr_values);
-        push_text(&mut out, UI_LOCALES, &self.ui_locales);
+        push_text(&mut out, param::LOGIN_HINT, &self.login_hint);
+        push_text(&mut out, param::ACR_VALUES, &self.acr_values);
+        push_text(&mut out, param::UI_LOCALES, &self.ui_locales);
         if let Some(claims) = &self.claims {
             out.push(Parameter::new(param::CLAIMS, Value::Object(claims.clone())));
         }
         for resource in &self.resource {
-            out.push(Parameter::new(RESOURCE, resource.as_str()));
+            out.push(Parameter::new(param::RESOURCE, resource.as_str()));
         }
         if let Some(details) = &self.authorization_details {
-            out.push(Parameter::new(AUTHORIZATION_DETAILS, Value::Array(details.clone())));
+            out.push(Parameter::new(
+                param::AUTHORIZATION_DETAILS,
+                Value::Array(details.clone()),
+            ));
         }
         for (name, value) in &self.extra {
             out.push(Parameter::new(name, value.as_str()));
@@ -210,14 +213,3 @@ fn push_text(out: &mut Vec<Parameter>, name: &str, value: &Option<String>) {
         out.push(Parameter::new(name, v.as_str()));
     }
 }
-
-/// Parameter names `protocol::param` does not have yet (to move there at merge).
-pub const LOGIN_HINT: &str = "login_hint";
-pub const ACR_VALUES: &str = "acr_values";
-pub const UI_LOCALES: &str = "ui_locales";
-/// RFC 8707 §2.
-pub const RESOURCE: &str = "resource";
-/// RFC 9396 §2.
-pub const AUTHORIZATION_DETAILS: &str = "authorization_details";
-/// RFC 6749 §4.1.2.1.
-pub const ERROR_URI: &str = "error_uri";

@@ -180,7 +180,7 @@ impl RequestObject {
                 ));
             }
             match claims.get_mut(&p.name) {
-                Some(Value::Array(items)) if p.name == super::request::RESOURCE => items.push(p.value),
+                Some(Value::Array(items)) if p.name == crate::protocol::param::RESOURCE => items.push(p.value),
                 Some(existing) => {
                     let first = existing.take();
                     *existing = Value::Array(vec![first, p.value]);

@@ -8,7 +8,6 @@ use serde_json::Value;
 use super::callback::CallbackParams;
 use super::check::{Checks, Report};
 use super::jarm::{self, JarmExpectations, VerifiedJarm};
-use super::request::ERROR_URI;
 use crate::clock::UnixTime;
 use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
 use crate::protocol::param;
@@ -174,7 +173,7 @@ async fn run<B: CryptoBackend + ?Sized>(
     const ERROR: &str = "RFC 6749 §4.1.2.1, §4.2.2.1";
     if let Some(error) = get(param::ERROR) {
         let mut fields = vec![(param::ERROR.to_string(), error.to_string())];
-        for name in [param::ERROR_DESCRIPTION, ERROR_URI] {
+        for name in [param::ERROR_DESCRIPTION, param::ERROR_URI] {
             if let Some(v) = get(name) {
                 fields.push((name.to_string(), v.to_string()));
             }
