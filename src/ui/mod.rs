@@ -2,6 +2,7 @@
 
 mod app;
 mod copy_button;
+pub mod fetch_transport;
 pub mod jws_signer;
 pub mod mock_api;
 pub mod webcrypto;

@@ -1,0 +1,102 @@
+//! The protocol stack in the browser: a whole PAR + JAR → JARM → token → ID token flow run by
+//! the client engine against the in-page server, signing with WebCrypto; and the `fetch`
+//! transport that real servers are reached through.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use oauth_playground::clock::FixedClock;
+use oauth_playground::http::{Request, Transport};
+use oauth_playground::jose::{Algorithm, CryptoBackend, KeyGenSpec, SecretString};
+use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName};
+use oauth_playground::oauth::{run_flow, AuthorizationRequest, Config, Delivery, FlowOptions};
+use oauth_playground::ui::fetch_transport::FetchTransport;
+use oauth_playground::ui::webcrypto::WebCryptoBackend;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde_json::{json, Value};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ISSUER: &str = "https://mock.as.example";
+const REDIRECT: &str = "https://client.example/cb";
+const NOW: i64 = 1_800_000_000;
+
+#[wasm_bindgen_test]
+async fn par_jar_jarm_flow_completes_in_the_browser_with_webcrypto_keys_and_signatures() {
+    let web = WebCryptoBackend::new().unwrap();
+    // The client's key is made by WebCrypto, off the main thread, as the UI will make it.
+    let client_key = web.generate(KeyGenSpec::Rsa { bits: 2048 }).await.unwrap();
+    let clock = Rc::new(FixedClock::at(NOW));
+    let mut server = AuthorizationServer::new(
+        profiles::preset(ProfileName::Hardened, ISSUER),
+        Box::new(Rc::clone(&clock)),
+        Box::new(ChaCha20Rng::seed_from_u64(1)),
+    )
+    .unwrap();
+    let public: Value = serde_json::from_str(&client_key.to_public().unwrap().to_json()).unwrap();
+    let client = json!({
+        "client_id": "browser-client",
+        "redirect_uris": [REDIRECT],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": { "keys": [public] },
+        "authorization_signed_response_alg": "ES256",
+        "id_token_signed_response_alg": "RS256",
+    });
+    server.register_client_json(&client.to_string()).unwrap();
+    let transport = InProcessTransport::new(Rc::new(RefCell::new(server)));
+
+    let mut request = AuthorizationRequest::new("browser-client", REDIRECT);
+    request.response_mode = Some("jwt".into());
+    let mut config = Config::new(ISSUER, request);
+    config.delivery = Delivery::ParJar;
+    config.request_object_alg = Some(Algorithm::RS256);
+    config.auth_method = "private_key_jwt".into();
+    config.assertion_alg = Algorithm::RS256;
+    config.client_key = Some(client_key);
+    config.client_secret = None::<SecretString>;
+    let options = FlowOptions {
+        jarm_algs: Some(vec![Algorithm::ES256]),
+        id_token_algs: Some(vec![Algorithm::RS256]),
+        ..FlowOptions::default()
+    };
+    let run = run_flow(
+        &config,
+        &transport,
+        &web,
+        &*clock,
+        &mut ChaCha20Rng::seed_from_u64(2),
+        &options,
+    )
+    .await;
+    assert!(run.succeeded(), "{:?}", run.error);
+    let steps: Vec<&str> = run.steps().map(|s| s.check).collect();
+    assert!(steps.contains(&"jarm.signature"), "{steps:?}");
+    assert!(steps.contains(&"id_token.signature"), "{steps:?}");
+    assert!(run.outcome.userinfo.is_some());
+}
+
+#[wasm_bindgen_test]
+async fn fetch_transport_returns_status_headers_and_body() {
+    let response = FetchTransport
+        .send(Request::get("data:application/json,%7B%22issuer%22%3A%22x%22%7D"))
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.headers.get("content-type"), Some("application/json"));
+    assert_eq!(response.body_text(), r#"{"issuer":"x"}"#);
+}
+
+#[wasm_bindgen_test]
+async fn fetch_transport_names_cors_when_the_browser_cannot_read_a_server() {
+    // Nothing listens on loopback port 1; the browser's error is as bare as for a CORS refusal.
+    let error = FetchTransport
+        .send(Request::get("http://127.0.0.1:1/.well-known/openid-configuration"))
+        .await
+        .unwrap_err();
+    assert!(error.message.contains("CORS"), "{}", error.message);
+    assert!(error.message.contains("curl"), "{}", error.message);
+}
