@@ -82,7 +82,8 @@ ensure_build_tools() {
   ensure_npm_packages
   ensure_wasm_bindgen
   ensure_trunk
-  cargo fetch --locked --quiet
+  # Offline once set up: when the registry is unreachable, everything must already be cached.
+  cargo fetch --locked --quiet 2>/dev/null || cargo fetch --locked --offline --quiet
 }
 
 # Everything `make test` needs on top.
