@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size bench-crypto
+.PHONY: serve test size bench bench-crypto
 
 serve:
 	@scripts/serve.sh
@@ -14,3 +14,8 @@ size:
 # WebCrypto vs pure-Rust signing and key generation medians in Chromium (not part of `make test`).
 bench-crypto:
 	@scripts/bench-crypto.sh
+
+# Native benchmarks: JWS per algorithm, mock PAR + JAR throughput, cost against request-object
+# size and replay-cache size (release build; `make bench FILTER=replay` runs one group).
+bench:
+	@cargo bench --locked --bench native -- $(FILTER)

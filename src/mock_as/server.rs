@@ -81,6 +81,8 @@ pub struct AuthorizationServer {
     pub(super) pushed: HashMap<String, PushedRequest>,
     /// Validated authorization requests waiting on the consent page, by ticket.
     pub(super) consents: HashMap<String, super::authorize::PendingConsent>,
+    /// When expired codes, tokens and pushed requests were last swept out.
+    pub(super) last_prune: UnixTime,
     pub(super) codes: HashMap<String, AuthorizationCode>,
     pub(super) access_tokens: HashMap<String, AccessToken>,
     pub(super) refresh_tokens: HashMap<String, RefreshToken>,
@@ -116,6 +118,7 @@ impl AuthorizationServer {
             rng,
             pushed: HashMap::new(),
             consents: HashMap::new(),
+            last_prune: UnixTime::MIN,
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),

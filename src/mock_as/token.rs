@@ -74,6 +74,13 @@ impl AuthorizationServer {
 
     pub(super) fn prune_expired(&mut self, now: i64) {
         // Bounded by lifetimes: whatever expired is forgotten when something new is issued.
+        // The sweep is O(stored items), so it runs at most once per second of the clock:
+        // nothing can newly expire while the clock stands still (the benchmarks showed a
+        // per-request sweep making PAR 14× slower after 100,000 requests).
+        if now <= self.last_prune {
+            return;
+        }
+        self.last_prune = now;
         self.codes.retain(|_, c| c.expires_at.saturating_add(300) >= now);
         self.pushed.retain(|_, p| p.expires_at.saturating_add(300) >= now);
         self.access_tokens
