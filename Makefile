@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size bench-crypto
+.PHONY: serve test size bench-crypto coverage
 
 serve:
 	@scripts/serve.sh
@@ -14,3 +14,7 @@ size:
 # WebCrypto vs pure-Rust signing and key generation medians in Chromium (not part of `make test`).
 bench-crypto:
 	@scripts/bench-crypto.sh
+
+# Line, region and branch coverage of the native tests, per layer, + coverage/html (not part of `make test`).
+coverage:
+	@scripts/coverage.sh
