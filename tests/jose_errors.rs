@@ -138,7 +138,7 @@ fn header_builder_writes_extension_members_after_the_registered_ones() {
 #[test]
 fn refused_pem_texts_say_what_is_wrong() {
     let cases = vectors("jwk/pem-refused.json");
-    assert!(cases.len() >= 14);
+    assert!(cases.len() >= 20);
     for case in cases {
         let id = case["id"].as_str().unwrap();
         let err = Jwk::from_pem(case["pem"].as_str().unwrap()).expect_err(id).to_string();
@@ -328,4 +328,49 @@ fn key_errors_say_what_the_key_lacks() {
         crv: Some("Ed25519"),
     };
     assert_eq!(summary.to_string(), "kid=- kty=OKP crv=Ed25519 alg=- use=-");
+}
+
+#[test]
+fn public_ec_and_okp_keys_have_no_pkcs8_form() {
+    for id in ["rfc7515-a-3", "rfc8037-a-4"] {
+        let file = if id.starts_with("rfc8037") {
+            "jws/rfc8037.json"
+        } else {
+            "jws/rfc7515.json"
+        };
+        let public = Jwk::from_json(&case(file, id)["jwk"].to_string())
+            .unwrap()
+            .to_public()
+            .unwrap();
+        let err = public.to_pkcs8_pem().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                JoseError::PrivateKeyRequired {
+                    operation: "PKCS#8 export",
+                    ..
+                }
+            ),
+            "{id}: {err:?}"
+        );
+        assert!(public
+            .to_spki_pem()
+            .is_ok_and(|pem| pem.starts_with("-----BEGIN PUBLIC KEY-----")));
+    }
+}
+
+#[test]
+fn claims_that_are_not_utf8_name_the_offset() {
+    let err = oauth_playground::jose::jwt::parse_claims(b"{\"sub\":\"\xff\"}").unwrap_err();
+    assert!(
+        err.to_string().ends_with("not UTF-8 (invalid byte at offset 8)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_rustcrypto_backend_shows_no_rng_state_in_debug() {
+    use rand_chacha::rand_core::SeedableRng;
+    let backend = oauth_playground::jose::RustCryptoBackend::new(rand_chacha::ChaCha20Rng::seed_from_u64(7));
+    assert_eq!(format!("{backend:?}"), "RustCryptoBackend");
 }
