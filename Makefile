@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size bench bench-crypto
+.PHONY: serve test size bench bench-crypto coverage
 
 serve:
 	@scripts/serve.sh
@@ -19,3 +19,7 @@ bench-crypto:
 # size and replay-cache size (release build; `make bench FILTER=replay` runs one group).
 bench:
 	@cargo bench --locked --bench native -- $(FILTER)
+
+# Line, region and branch coverage of the native tests, per layer, + coverage/html (not part of `make test`).
+coverage:
+	@scripts/coverage.sh

@@ -480,3 +480,87 @@ fn pingone_layout_routes_under_the_issuer_path() {
         404
     );
 }
+
+#[test]
+fn the_client_registry_lists_and_removes_clients() {
+    let (mut server, _clock) = server(ProfileName::Hardened);
+    let listed = server.clients_json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["client_id"], "client-1");
+    assert_eq!(server.clients().count(), 1);
+    assert!(server.unregister_client("client-1"));
+    assert!(!server.unregister_client("client-1"), "a second removal finds nothing");
+    assert_eq!(server.clients_json(), json!([]));
+}
+
+#[test]
+fn a_settings_patch_that_is_not_an_object_is_refused() {
+    let (mut server, _clock) = server(ProfileName::Hardened);
+    let before = server.settings_json();
+    let err = server.configure_json("[\"strict\"]").unwrap_err();
+    assert_eq!(err.to_string(), "settings must be a JSON object");
+    assert_eq!(server.settings_json(), before, "a refused patch changes nothing");
+}
+
+#[test]
+fn the_check_table_is_published_as_json_in_table_order() {
+    let published = AuthorizationServer::checks_json();
+    let codes: Vec<&str> = published
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    let table: Vec<&str> = checks().iter().map(|c| c.code).collect();
+    assert_eq!(codes, table);
+}
+
+#[test]
+fn clearing_the_event_log_keeps_the_server_serving() {
+    let (mut server, clock) = server(ProfileName::Hardened);
+    assert_eq!(server.issuer(), ISSUER);
+    assert_eq!(server.now(), NOW);
+    clock.advance(5);
+    assert_eq!(server.now(), NOW + 5, "the server reads the injected clock");
+    let refused = server.handle(&Request::get(format!("{ISSUER}/authorize?client_id=nobody")));
+    assert_eq!(refused.status, 400);
+    assert!(server.events().count() > 0);
+    server.clear_events();
+    assert_eq!(server.events().count(), 0);
+    assert_eq!(server.events_json(), json!([]));
+}
+
+#[test]
+fn stored_requests_and_codes_do_not_show_their_parameters_in_debug() {
+    use oauth_playground::mock_as::tokens::{AuthorizationCode, PushedRequest};
+    let pushed = PushedRequest {
+        client_id: "client-1".into(),
+        params: [("login_hint".to_string(), "alice@example.com".to_string())].into(),
+        expires_at: NOW + 60,
+        used: false,
+        request_object_alg: Some("HS256".into()),
+    };
+    let shown = format!("{pushed:?}");
+    assert!(shown.contains("client-1") && shown.contains("used: false"), "{shown}");
+    assert!(!shown.contains("alice@example.com"), "{shown}");
+
+    let code = AuthorizationCode {
+        client_id: "client-1".into(),
+        redirect_uri: "https://client.example/cb".into(),
+        code_challenge: Some((VERIFIER.into(), "plain".into())),
+        nonce: Some("n-secret".into()),
+        scope: "openid".into(),
+        auth_time: NOW,
+        expires_at: NOW + 60,
+        used: true,
+        issued: vec!["access-token-value".into()],
+    };
+    let shown = format!("{code:?}");
+    assert!(
+        shown.contains("https://client.example/cb") && shown.contains("used: true"),
+        "{shown}"
+    );
+    for hidden in [VERIFIER, "n-secret", "access-token-value"] {
+        assert!(!shown.contains(hidden), "{hidden} shown in {shown}");
+    }
+}

@@ -383,3 +383,16 @@ fn the_client_never_imports_the_mock_server() {
         assert!(!text.contains("mock_as"), "{} mentions mock_as", path.display());
     }
 }
+
+#[test]
+fn jarm_without_exp_or_with_a_non_numeric_exp_is_rejected() {
+    let mut bad = claims();
+    bad.as_object_mut().unwrap().remove("exp");
+    assert_eq!(jarm_code(&jarm(&bad)), Some("jarm.expired"), "JARM §2.1 requires exp");
+    bad["exp"] = json!("tomorrow");
+    assert_eq!(
+        jarm_code(&jarm(&bad)),
+        Some("jarm.expired"),
+        "exp must be a NumericDate"
+    );
+}

@@ -418,3 +418,22 @@ fn hs256_id_token_verifies_with_the_client_secret() {
     e.client_secret = Some(secret);
     assert_eq!(check(&jwt, &e).failure_code(), None);
 }
+
+#[test]
+fn id_token_exp_or_iat_that_is_not_a_numeric_date_is_rejected() {
+    assert_eq!(
+        code_of(&with(claims(), "exp", json!("tomorrow"))),
+        Some("id_token.expired")
+    );
+    let mut no_exp = claims();
+    no_exp.as_object_mut().unwrap().remove("exp");
+    assert_eq!(
+        code_of(&no_exp),
+        Some("id_token.claim_missing"),
+        "OIDC Core §2: exp is required"
+    );
+    assert_eq!(
+        code_of(&with(claims(), "iat", json!("now"))),
+        Some("id_token.iat_future")
+    );
+}

@@ -84,9 +84,13 @@ impl Jwk {
                     kty: "RSA",
                 })
             }
-            material @ KeyMaterial::Rsa { .. } => rsa::to_pkcs8_der(material)?,
-            material @ KeyMaterial::Ec { .. } => ec::to_pkcs8_der(material)?,
-            material @ KeyMaterial::Okp { .. } => ed25519::to_pkcs8_der(material)?,
+            KeyMaterial::Rsa {
+                n,
+                e,
+                private: Some(private),
+            } => rsa::to_pkcs8_der(n, e, private)?,
+            KeyMaterial::Ec { crv, x, y, d } => ec::to_pkcs8_der(*crv, x, y, d.as_ref())?,
+            KeyMaterial::Okp { x, d, .. } => ed25519::to_pkcs8_der(x, d.as_ref())?,
         };
         Ok(SecretString::new(encode("PRIVATE KEY", der.expose())))
     }
@@ -95,9 +99,9 @@ impl Jwk {
     pub fn to_spki_pem(&self) -> Result<String, JoseError> {
         let der = match &self.material {
             KeyMaterial::Oct { .. } => return Err(JoseError::SymmetricKey { operation: "PEM form" }),
-            material @ KeyMaterial::Rsa { .. } => rsa::to_spki_der(material)?,
-            material @ KeyMaterial::Ec { .. } => ec::to_spki_der(material)?,
-            material @ KeyMaterial::Okp { .. } => ed25519::to_spki_der(material)?,
+            KeyMaterial::Rsa { n, e, .. } => rsa::to_spki_der(n, e)?,
+            KeyMaterial::Ec { crv, x, y, .. } => ec::to_spki_der(*crv, x, y)?,
+            KeyMaterial::Okp { x, .. } => ed25519::to_spki_der(x)?,
         };
         Ok(encode("PUBLIC KEY", &der))
     }

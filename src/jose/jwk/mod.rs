@@ -224,17 +224,16 @@ impl Jwk {
                 let x = required_b64(members, "x")?;
                 let y = required_b64(members, "y")?;
                 let d = optional_b64(members, "d")?.map(SecretBytes::new);
-                let material = KeyMaterial::Ec { crv, x, y, d };
-                rustcrypto::ec::validate(&material)?;
-                material
+                rustcrypto::ec::validate(crv, &x, &y, d.as_ref())?;
+                KeyMaterial::Ec { crv, x, y, d }
             }
             "OKP" => {
                 let crv = OkpCurve::from_name(required_str(members, "crv")?)?;
                 let x = required_b64(members, "x")?;
                 let d = optional_b64(members, "d")?.map(SecretBytes::new);
-                let material = KeyMaterial::Okp { crv, x, d };
-                rustcrypto::ed25519::validate(&material)?;
-                material
+                // Ed25519 is the only OKP curve `OkpCurve::from_name` accepts.
+                rustcrypto::ed25519::validate(&x, d.as_ref())?;
+                KeyMaterial::Okp { crv, x, d }
             }
             other => {
                 return Err(JoseError::JwkMember {

@@ -162,55 +162,26 @@ curve!(p256_ops, p256, EcCurve::P256);
 curve!(p384_ops, p384, EcCurve::P384);
 
 /// Checks EC material: coordinate lengths, the point on the curve, `d` matching it.
-pub(crate) fn validate(material: &KeyMaterial) -> Result<(), JoseError> {
-    match material {
-        KeyMaterial::Ec { crv, x, y, d } => match (crv, d) {
-            (EcCurve::P256, None) => p256_ops::public(x, y).map(drop),
-            (EcCurve::P256, Some(d)) => p256_ops::secret(x, y, d.expose()).map(drop),
-            (EcCurve::P384, None) => p384_ops::public(x, y).map(drop),
-            (EcCurve::P384, Some(d)) => p384_ops::secret(x, y, d.expose()).map(drop),
-        },
-        other => Err(not_ec(other)),
+pub(crate) fn validate(crv: EcCurve, x: &[u8], y: &[u8], d: Option<&SecretBytes>) -> Result<(), JoseError> {
+    match (crv, d) {
+        (EcCurve::P256, None) => p256_ops::public(x, y).map(drop),
+        (EcCurve::P256, Some(d)) => p256_ops::secret(x, y, d.expose()).map(drop),
+        (EcCurve::P384, None) => p384_ops::public(x, y).map(drop),
+        (EcCurve::P384, Some(d)) => p384_ops::secret(x, y, d.expose()).map(drop),
     }
 }
 
-pub(crate) fn sign(material: &KeyMaterial, input: &[u8]) -> Result<Vec<u8>, JoseError> {
-    match material {
-        KeyMaterial::Ec {
-            crv: EcCurve::P256,
-            x,
-            y,
-            d: Some(d),
-        } => p256_ops::sign(x, y, d.expose(), input),
-        KeyMaterial::Ec {
-            crv: EcCurve::P384,
-            x,
-            y,
-            d: Some(d),
-        } => p384_ops::sign(x, y, d.expose(), input),
-        KeyMaterial::Ec { d: None, .. } => Err(JoseError::PrivateKeyRequired {
-            operation: "signing",
-            kty: "EC",
-        }),
-        other => Err(not_ec(other)),
+pub(crate) fn sign(crv: EcCurve, x: &[u8], y: &[u8], d: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+    match crv {
+        EcCurve::P256 => p256_ops::sign(x, y, d, input),
+        EcCurve::P384 => p384_ops::sign(x, y, d, input),
     }
 }
 
-pub(crate) fn verify(material: &KeyMaterial, input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
-    match material {
-        KeyMaterial::Ec {
-            crv: EcCurve::P256,
-            x,
-            y,
-            ..
-        } => p256_ops::verify(x, y, input, signature),
-        KeyMaterial::Ec {
-            crv: EcCurve::P384,
-            x,
-            y,
-            ..
-        } => p384_ops::verify(x, y, input, signature),
-        other => Err(not_ec(other)),
+pub(crate) fn verify(crv: EcCurve, x: &[u8], y: &[u8], input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
+    match crv {
+        EcCurve::P256 => p256_ops::verify(x, y, input, signature),
+        EcCurve::P384 => p384_ops::verify(x, y, input, signature),
     }
 }
 
@@ -221,50 +192,27 @@ pub(crate) fn generate(crv: EcCurve, rng: &mut dyn CryptoRngCore) -> KeyMaterial
     }
 }
 
-pub(crate) fn to_pkcs8_der(material: &KeyMaterial) -> Result<SecretBytes, JoseError> {
-    match material {
-        KeyMaterial::Ec {
-            crv: EcCurve::P256,
-            x,
-            y,
-            d: Some(d),
-        } => p256_ops::to_pkcs8_der(x, y, d.expose()),
-        KeyMaterial::Ec {
-            crv: EcCurve::P384,
-            x,
-            y,
-            d: Some(d),
-        } => p384_ops::to_pkcs8_der(x, y, d.expose()),
-        KeyMaterial::Ec { d: None, .. } => Err(JoseError::PrivateKeyRequired {
+pub(crate) fn to_pkcs8_der(
+    crv: EcCurve,
+    x: &[u8],
+    y: &[u8],
+    d: Option<&SecretBytes>,
+) -> Result<SecretBytes, JoseError> {
+    let Some(d) = d else {
+        return Err(JoseError::PrivateKeyRequired {
             operation: "PKCS#8 export",
             kty: "EC",
-        }),
-        other => Err(not_ec(other)),
+        });
+    };
+    match crv {
+        EcCurve::P256 => p256_ops::to_pkcs8_der(x, y, d.expose()),
+        EcCurve::P384 => p384_ops::to_pkcs8_der(x, y, d.expose()),
     }
 }
 
-pub(crate) fn to_spki_der(material: &KeyMaterial) -> Result<Vec<u8>, JoseError> {
-    match material {
-        KeyMaterial::Ec {
-            crv: EcCurve::P256,
-            x,
-            y,
-            ..
-        } => p256_ops::to_spki_der(x, y),
-        KeyMaterial::Ec {
-            crv: EcCurve::P384,
-            x,
-            y,
-            ..
-        } => p384_ops::to_spki_der(x, y),
-        other => Err(not_ec(other)),
-    }
-}
-
-fn not_ec(material: &KeyMaterial) -> JoseError {
-    JoseError::KeyMismatch {
-        alg: "ECDSA",
-        expected: "an EC key",
-        found: format!("a {} key", material.kty()),
+pub(crate) fn to_spki_der(crv: EcCurve, x: &[u8], y: &[u8]) -> Result<Vec<u8>, JoseError> {
+    match crv {
+        EcCurve::P256 => p256_ops::to_spki_der(x, y),
+        EcCurve::P384 => p384_ops::to_spki_der(x, y),
     }
 }

@@ -35,21 +35,6 @@ fn secret(x: &[u8], d: &[u8]) -> Result<SigningKey, JoseError> {
     Ok(key)
 }
 
-fn parts(material: &KeyMaterial) -> Result<(&[u8], Option<&SecretBytes>), JoseError> {
-    match material {
-        KeyMaterial::Okp {
-            crv: OkpCurve::Ed25519,
-            x,
-            d,
-        } => Ok((x, d.as_ref())),
-        other => Err(JoseError::KeyMismatch {
-            alg: "EdDSA",
-            expected: "an OKP key on Ed25519",
-            found: format!("a {} key", other.kty()),
-        }),
-    }
-}
-
 fn material_from_signing(key: &SigningKey) -> KeyMaterial {
     KeyMaterial::Okp {
         crv: OkpCurve::Ed25519,
@@ -59,30 +44,21 @@ fn material_from_signing(key: &SigningKey) -> KeyMaterial {
 }
 
 /// Checks OKP material: lengths, the public point, `d` matching `x`.
-pub(crate) fn validate(material: &KeyMaterial) -> Result<(), JoseError> {
-    match parts(material)? {
-        (x, None) => public(x).map(drop),
-        (x, Some(d)) => secret(x, d.expose()).map(drop),
+pub(crate) fn validate(x: &[u8], d: Option<&SecretBytes>) -> Result<(), JoseError> {
+    match d {
+        None => public(x).map(drop),
+        Some(d) => secret(x, d.expose()).map(drop),
     }
 }
 
-pub(crate) fn sign(material: &KeyMaterial, input: &[u8]) -> Result<Vec<u8>, JoseError> {
-    match parts(material)? {
-        (x, Some(d)) => {
-            use ed25519_dalek::Signer;
-            Ok(secret(x, d.expose())?.sign(input).to_bytes().to_vec())
-        }
-        (_, None) => Err(JoseError::PrivateKeyRequired {
-            operation: "signing",
-            kty: "OKP",
-        }),
-    }
+pub(crate) fn sign(x: &[u8], d: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+    use ed25519_dalek::Signer;
+    Ok(secret(x, d)?.sign(input).to_bytes().to_vec())
 }
 
 /// Verifies with `verify_strict`, which also refuses small-order keys and non-canonical
 /// signatures that plain Ed25519 verification lets through.
-pub(crate) fn verify(material: &KeyMaterial, input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
-    let (x, _) = parts(material)?;
+pub(crate) fn verify(x: &[u8], input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
     let key = public(x)?;
     let signature = Signature::from_slice(signature).map_err(|_| JoseError::InvalidSignature)?;
     key.verify_strict(input, &signature)
@@ -119,24 +95,23 @@ pub(crate) fn from_spki_der(der: &[u8]) -> Result<KeyMaterial, JoseError> {
         })
 }
 
-pub(crate) fn to_pkcs8_der(material: &KeyMaterial) -> Result<SecretBytes, JoseError> {
-    match parts(material)? {
-        (x, Some(d)) => {
+pub(crate) fn to_pkcs8_der(x: &[u8], d: Option<&SecretBytes>) -> Result<SecretBytes, JoseError> {
+    match d {
+        Some(d) => {
             let document = secret(x, d.expose())?.to_pkcs8_der().map_err(|e| JoseError::Der {
                 what: "PKCS#8 Ed25519 private key",
                 problem: e.to_string(),
             })?;
             Ok(SecretBytes::new(document.as_bytes().to_vec()))
         }
-        (_, None) => Err(JoseError::PrivateKeyRequired {
+        None => Err(JoseError::PrivateKeyRequired {
             operation: "PKCS#8 export",
             kty: "OKP",
         }),
     }
 }
 
-pub(crate) fn to_spki_der(material: &KeyMaterial) -> Result<Vec<u8>, JoseError> {
-    let (x, _) = parts(material)?;
+pub(crate) fn to_spki_der(x: &[u8]) -> Result<Vec<u8>, JoseError> {
     let document = public(x)?.to_public_key_der().map_err(|e| JoseError::Der {
         what: "SPKI Ed25519 public key",
         problem: e.to_string(),

@@ -31,11 +31,21 @@ pub fn sign(
     rng: Option<&mut dyn CryptoRngCore>,
 ) -> Result<Vec<u8>, JoseError> {
     key.check_usable(alg, KeyOperation::Sign, ShortHmacKeys::Allow)?;
-    match alg.family() {
-        KeyFamily::Hmac => hmac(alg.sha(), hmac_secret(&key.material)?, signing_input),
-        KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => rsa::sign(alg, &key.material, signing_input, rng),
-        KeyFamily::EcP256 | KeyFamily::EcP384 => ec::sign(&key.material, signing_input),
-        KeyFamily::Ed25519 => ed25519::sign(&key.material, signing_input),
+    match (alg.family(), &key.material) {
+        (KeyFamily::Hmac, KeyMaterial::Oct { k }) => hmac(alg.sha(), k.expose(), signing_input),
+        (
+            KeyFamily::RsaPkcs1 | KeyFamily::RsaPss,
+            KeyMaterial::Rsa {
+                n,
+                e,
+                private: Some(private),
+            },
+        ) => rsa::sign(alg, n, e, private, signing_input, rng),
+        (KeyFamily::EcP256 | KeyFamily::EcP384, KeyMaterial::Ec { crv, x, y, d: Some(d) }) => {
+            ec::sign(*crv, x, y, d.expose(), signing_input)
+        }
+        (KeyFamily::Ed25519, KeyMaterial::Okp { x, d: Some(d), .. }) => ed25519::sign(x, d.expose(), signing_input),
+        (_, material) => Err(unusable(alg, material)),
     }
 }
 
@@ -43,18 +53,23 @@ pub fn sign(
 /// [`JoseError::InvalidSignature`]; MACs are compared in constant time (RFC 7515 §10.7).
 pub fn verify(alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
     key.check_usable(alg, KeyOperation::Verify, ShortHmacKeys::Allow)?;
-    match alg.family() {
-        KeyFamily::Hmac => {
-            let expected = hmac(alg.sha(), hmac_secret(&key.material)?, signing_input)?;
+    match (alg.family(), &key.material) {
+        (KeyFamily::Hmac, KeyMaterial::Oct { k }) => {
+            let expected = hmac(alg.sha(), k.expose(), signing_input)?;
             if bool::from(expected.ct_eq(signature)) {
                 Ok(())
             } else {
                 Err(JoseError::InvalidSignature)
             }
         }
-        KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => rsa::verify(alg, &key.material, signing_input, signature),
-        KeyFamily::EcP256 | KeyFamily::EcP384 => ec::verify(&key.material, signing_input, signature),
-        KeyFamily::Ed25519 => ed25519::verify(&key.material, signing_input, signature),
+        (KeyFamily::RsaPkcs1 | KeyFamily::RsaPss, KeyMaterial::Rsa { n, e, .. }) => {
+            rsa::verify(alg, n, e, signing_input, signature)
+        }
+        (KeyFamily::EcP256 | KeyFamily::EcP384, KeyMaterial::Ec { crv, x, y, .. }) => {
+            ec::verify(*crv, x, y, signing_input, signature)
+        }
+        (KeyFamily::Ed25519, KeyMaterial::Okp { x, .. }) => ed25519::verify(x, signing_input, signature),
+        (_, material) => Err(unusable(alg, material)),
     }
 }
 
@@ -73,14 +88,13 @@ pub fn generate(spec: KeyGenSpec, rng: &mut dyn CryptoRngCore) -> Result<KeyMate
     })
 }
 
-fn hmac_secret(material: &KeyMaterial) -> Result<&[u8], JoseError> {
-    match material {
-        KeyMaterial::Oct { k } => Ok(k.expose()),
-        other => Err(JoseError::KeyMismatch {
-            alg: "HMAC",
-            expected: "an oct (symmetric) key",
-            found: format!("a {} key", other.kty()),
-        }),
+/// The one arm `sign`/`verify` need for exhaustiveness: `check_usable` has already refused a
+/// key whose type does not fit the algorithm, or that has no private part for signing.
+fn unusable(alg: Algorithm, material: &KeyMaterial) -> JoseError {
+    JoseError::KeyMismatch {
+        alg: alg.name(),
+        expected: alg.key_description(),
+        found: format!("a {} key", material.kty()),
     }
 }
 

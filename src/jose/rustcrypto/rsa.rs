@@ -184,53 +184,24 @@ pub(crate) fn material_from_public(key: &RsaPublicKey) -> KeyMaterial {
     }
 }
 
-/// The `rsa` crate's public key for JWK material.
-pub(crate) fn to_public(material: &KeyMaterial) -> Result<RsaPublicKey, JoseError> {
-    match material {
-        KeyMaterial::Rsa { n, e, .. } => public_key(n, e),
-        other => Err(wrong_kty(other)),
-    }
-}
-
-/// The `rsa` crate's private key for JWK material (validated again: the material may have
+/// The `rsa` crate's private key for JWK members (validated again: the material may have
 /// been built by hand).
-pub(crate) fn to_private(material: &KeyMaterial) -> Result<RsaPrivateKey, JoseError> {
-    match material {
-        KeyMaterial::Rsa {
-            n,
-            e,
-            private: Some(private),
-        } => {
-            let public = public_key(n, e)?;
-            let primes = vec![
-                BigUint::from_bytes_be(private.p.expose()),
-                BigUint::from_bytes_be(private.q.expose()),
-            ];
-            RsaPrivateKey::from_components(
-                public.n().clone(),
-                public.e().clone(),
-                BigUint::from_bytes_be(private.d.expose()),
-                primes,
-            )
-            .map_err(|err| JoseError::KeyPairMismatch {
-                kty: "RSA",
-                problem: err.to_string(),
-            })
-        }
-        KeyMaterial::Rsa { private: None, .. } => Err(JoseError::PrivateKeyRequired {
-            operation: "this operation",
-            kty: "RSA",
-        }),
-        other => Err(wrong_kty(other)),
-    }
-}
-
-fn wrong_kty(material: &KeyMaterial) -> JoseError {
-    JoseError::KeyMismatch {
-        alg: "RSA",
-        expected: "an RSA key",
-        found: format!("a {} key", material.kty()),
-    }
+pub(crate) fn to_private(n: &[u8], e: &[u8], private: &RsaPrivate) -> Result<RsaPrivateKey, JoseError> {
+    let public = public_key(n, e)?;
+    let primes = vec![
+        BigUint::from_bytes_be(private.p.expose()),
+        BigUint::from_bytes_be(private.q.expose()),
+    ];
+    RsaPrivateKey::from_components(
+        public.n().clone(),
+        public.e().clone(),
+        BigUint::from_bytes_be(private.d.expose()),
+        primes,
+    )
+    .map_err(|err| JoseError::KeyPairMismatch {
+        kty: "RSA",
+        problem: err.to_string(),
+    })
 }
 
 fn digest(sha: Sha, input: &[u8]) -> Vec<u8> {
@@ -260,26 +231,22 @@ fn pss(sha: Sha) -> Pss {
 
 /// Signs with RS* or PS*. With an RNG, the private-key operation is blinded (and PS* gets its
 /// random salt); without one RS* still works, unblinded, and PS* is refused.
+/// `alg` is RS* or PS* (the caller dispatches on the algorithm's key family).
 pub(crate) fn sign(
     alg: Algorithm,
-    material: &KeyMaterial,
+    n: &[u8],
+    e: &[u8],
+    private: &RsaPrivate,
     input: &[u8],
     rng: Option<&mut dyn CryptoRngCore>,
 ) -> Result<Vec<u8>, JoseError> {
-    let key = to_private(material)?;
+    let key = to_private(n, e, private)?;
     let hashed = digest(alg.sha(), input);
-    let signed = match (alg.family(), rng) {
-        (KeyFamily::RsaPkcs1, Some(mut rng)) => key.sign_with_rng(&mut rng, pkcs1v15(alg.sha()), &hashed),
-        (KeyFamily::RsaPkcs1, None) => key.sign(pkcs1v15(alg.sha()), &hashed),
-        (KeyFamily::RsaPss, Some(mut rng)) => key.sign_with_rng(&mut rng, pss(alg.sha()), &hashed),
-        (KeyFamily::RsaPss, None) => return Err(JoseError::RandomnessRequired { alg: alg.name() }),
-        _ => {
-            return Err(JoseError::KeyMismatch {
-                alg: alg.name(),
-                expected: alg.key_description(),
-                found: "an RSA key".into(),
-            })
-        }
+    let signed = match (alg.family() == KeyFamily::RsaPss, rng) {
+        (false, Some(mut rng)) => key.sign_with_rng(&mut rng, pkcs1v15(alg.sha()), &hashed),
+        (false, None) => key.sign(pkcs1v15(alg.sha()), &hashed),
+        (true, Some(mut rng)) => key.sign_with_rng(&mut rng, pss(alg.sha()), &hashed),
+        (true, None) => return Err(JoseError::RandomnessRequired { alg: alg.name() }),
     };
     signed.map_err(|err| JoseError::Backend {
         backend: "RustCrypto RSA",
@@ -289,19 +256,14 @@ pub(crate) fn sign(
 
 /// Verifies an RS* or PS* signature. Any failure, including a signature of the wrong length,
 /// is [`JoseError::InvalidSignature`].
-pub(crate) fn verify(alg: Algorithm, material: &KeyMaterial, input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
-    let key = to_public(material)?;
+/// `alg` is RS* or PS*, as for [`sign`].
+pub(crate) fn verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
+    let key = public_key(n, e)?;
     let hashed = digest(alg.sha(), input);
-    let result = match alg.family() {
-        KeyFamily::RsaPkcs1 => key.verify(pkcs1v15(alg.sha()), &hashed, signature),
-        KeyFamily::RsaPss => key.verify(pss(alg.sha()), &hashed, signature),
-        _ => {
-            return Err(JoseError::KeyMismatch {
-                alg: alg.name(),
-                expected: alg.key_description(),
-                found: "an RSA key".into(),
-            })
-        }
+    let result = if alg.family() == KeyFamily::RsaPss {
+        key.verify(pss(alg.sha()), &hashed, signature)
+    } else {
+        key.verify(pkcs1v15(alg.sha()), &hashed, signature)
     };
     result.map_err(|_| JoseError::InvalidSignature)
 }
@@ -342,17 +304,17 @@ pub(crate) fn from_spki_der(der: &[u8]) -> Result<KeyMaterial, JoseError> {
     Ok(material_from_public(&key))
 }
 
-pub(crate) fn to_pkcs8_der(material: &KeyMaterial) -> Result<SecretBytes, JoseError> {
+pub(crate) fn to_pkcs8_der(n: &[u8], e: &[u8], private: &RsaPrivate) -> Result<SecretBytes, JoseError> {
     use pkcs8::EncodePrivateKey;
-    let document = to_private(material)?
+    let document = to_private(n, e, private)?
         .to_pkcs8_der()
         .map_err(|e| der_error("PKCS#8 RSA private key")(e.to_string()))?;
     Ok(SecretBytes::new(document.as_bytes().to_vec()))
 }
 
-pub(crate) fn to_spki_der(material: &KeyMaterial) -> Result<Vec<u8>, JoseError> {
+pub(crate) fn to_spki_der(n: &[u8], e: &[u8]) -> Result<Vec<u8>, JoseError> {
     use pkcs8::EncodePublicKey;
-    let document = to_public(material)?
+    let document = public_key(n, e)?
         .to_public_key_der()
         .map_err(|e| der_error("SPKI RSA public key")(e.to_string()))?;
     Ok(document.as_bytes().to_vec())
