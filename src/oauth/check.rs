@@ -133,3 +133,41 @@ impl Checks {
         }
     }
 }
+
+/// Why no single key verifies a JWT the server signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum KeyChoice {
+    /// No key fits (or an HS* JWT and no client secret): the `*.key_not_found` step.
+    NotFound(String),
+    /// Several JWKS keys fit and nothing tells them apart: the `*.key_ambiguous` step.
+    Ambiguous(String),
+}
+
+/// The key that verifies a JWT the server signed with `alg` (a JARM response, an ID token):
+/// the client secret for HS* (OIDC Core §10.1), otherwise the one key of the server's JWKS that
+/// matches the header's `kid` and `alg` (zero or several is an error, JARM §2.4 / RFC 7515 §6).
+pub(super) fn server_jwt_key(
+    jwt: &str,
+    alg: crate::jose::Algorithm,
+    client_secret: Option<&crate::jose::SecretString>,
+    jwks: Option<&crate::jose::Jwks>,
+) -> Result<crate::jose::Jwk, KeyChoice> {
+    use crate::jose::{jws, JoseError, Jwks};
+    if alg.kty() == "oct" {
+        return match client_secret {
+            Some(secret) => Ok(super::client_auth::ClientAuth::secret_key(secret)),
+            None => Err(KeyChoice::NotFound(format!(
+                "an {} JWT is keyed with the client secret, and none is configured",
+                alg.name()
+            ))),
+        };
+    }
+    let empty = Jwks::default();
+    match jws::select_key(jwt, jwks.unwrap_or(&empty), &[alg]) {
+        Ok(key) => Ok(key.clone()),
+        Err(JoseError::AmbiguousKey { wanted, .. }) => {
+            Err(KeyChoice::Ambiguous(format!("several keys match {wanted}")))
+        }
+        Err(e) => Err(KeyChoice::NotFound(e.to_string())),
+    }
+}

@@ -5,14 +5,13 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use super::check::{CheckFailure, Checks, Report};
-use super::client_auth::ClientAuth;
+use super::check::{server_jwt_key, CheckFailure, Checks, KeyChoice, Report};
 use super::jarm::expected_found;
 use crate::clock::UnixTime;
 use crate::jose::alg::Sha;
 use crate::jose::jws::{self, decode_unverified};
 use crate::jose::jwt::numeric_date;
-use crate::jose::{base64url, Algorithm, CryptoBackend, JoseError, Jwk, Jwks, SecretString};
+use crate::jose::{base64url, Algorithm, CryptoBackend, Jwks, SecretString};
 
 /// Where the ID token came from, which decides whether `at_hash`/`c_hash` are required.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,41 +169,15 @@ async fn run<B: CryptoBackend + ?Sized>(
 
     // 6 & 8. The key: the client secret for HS*, else the server's JWKS by kid/alg.
     const KEY: &str = "OIDC Core §3.1.3.7 steps 6 and 8; §10.1";
-    let secret_key: Jwk;
-    let empty = Jwks::default();
-    let key: &Jwk = if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
-        match &expect.client_secret {
-            Some(secret) => {
-                secret_key = ClientAuth::secret_key(secret);
-                &secret_key
-            }
-            None => {
-                return Err(c.fail(
-                    "id_token.key",
-                    KEY,
-                    "id_token.key_not_found",
-                    "an HS* ID token needs the client secret, and none is configured",
-                ))
-            }
-        }
-    } else {
-        match jws::select_key(jwt, jwks.unwrap_or(&empty), &[alg]) {
-            Ok(key) => key,
-            Err(JoseError::AmbiguousKey { wanted, .. }) => {
-                return Err(c.fail(
-                    "id_token.key",
-                    KEY,
-                    "id_token.key_ambiguous",
-                    format!("several keys match {wanted}"),
-                ))
-            }
-            Err(e) => return Err(c.fail("id_token.key", KEY, "id_token.key_not_found", e.to_string())),
-        }
+    let key = match server_jwt_key(jwt, alg, expect.client_secret.as_ref(), jwks) {
+        Ok(key) => key,
+        Err(KeyChoice::Ambiguous(why)) => return Err(c.fail("id_token.key", KEY, "id_token.key_ambiguous", why)),
+        Err(KeyChoice::NotFound(why)) => return Err(c.fail("id_token.key", KEY, "id_token.key_not_found", why)),
     };
     c.pass("id_token.key", KEY, key.describe());
 
     const SIG: &str = "OIDC Core §3.1.3.7 step 6; RFC 7515 §5.2";
-    if let Err(e) = jws::verify_compact_with(backend, jwt, key, &[alg]).await {
+    if let Err(e) = jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
         return Err(c.fail("id_token.signature", SIG, "id_token.signature_invalid", e.to_string()));
     }
     c.pass("id_token.signature", SIG, "verified");

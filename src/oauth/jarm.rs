@@ -3,12 +3,11 @@
 
 use serde_json::{Map, Value};
 
-use super::check::{CheckFailure, Checks};
-use super::client_auth::ClientAuth;
+use super::check::{server_jwt_key, CheckFailure, Checks, KeyChoice};
 use crate::clock::UnixTime;
 use crate::jose::jws::{self, decode_unverified};
 use crate::jose::jwt::numeric_date;
-use crate::jose::{Algorithm, CryptoBackend, JoseError, Jwk, Jwks, SecretString};
+use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
 
 /// What the client expects of a JARM response.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,46 +175,17 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
 
     // 8. The key: one from the server's JWKS by kid/kty/alg/use; zero or several is an error.
     const KEY: &str = "JARM §2.4 step 5; RFC 7515 §6";
-    let empty = Jwks::default();
-    let secret_key: Jwk;
-    let key: &Jwk = if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
-        match &expect.client_secret {
-            Some(secret) => {
-                secret_key = ClientAuth::secret_key(secret);
-                &secret_key
-            }
-            None => {
-                return Err(checks.fail(
-                    "jarm.key",
-                    KEY,
-                    "jarm.key_not_found",
-                    format!(
-                        "an {} response needs the client secret, and none is configured",
-                        alg.name()
-                    ),
-                ))
-            }
-        }
-    } else {
-        match jws::select_key(jwt, jwks.unwrap_or(&empty), &[alg]) {
-            Ok(key) => key,
-            Err(JoseError::AmbiguousKey { wanted, .. }) => {
-                return Err(checks.fail(
-                    "jarm.key",
-                    KEY,
-                    "jarm.key_ambiguous",
-                    format!("several keys match {wanted}"),
-                ))
-            }
-            Err(e) => return Err(checks.fail("jarm.key", KEY, "jarm.key_not_found", e.to_string())),
-        }
+    let key = match server_jwt_key(jwt, alg, expect.client_secret.as_ref(), jwks) {
+        Ok(key) => key,
+        Err(KeyChoice::Ambiguous(why)) => return Err(checks.fail("jarm.key", KEY, "jarm.key_ambiguous", why)),
+        Err(KeyChoice::NotFound(why)) => return Err(checks.fail("jarm.key", KEY, "jarm.key_not_found", why)),
     };
     let kid = key.kid.clone();
     checks.pass("jarm.key", KEY, key.describe());
 
     // 9. The signature.
     const SIG: &str = "JARM §2.4 step 5; RFC 7515 §5.2";
-    match jws::verify_compact_with(backend, jwt, key, &[alg]).await {
+    match jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
         Ok(_) => checks.pass("jarm.signature", SIG, "verified"),
         Err(e) => return Err(checks.fail("jarm.signature", SIG, "jarm.signature_invalid", e.to_string())),
     }
