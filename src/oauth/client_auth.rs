@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::error::ClientError;
 use super::random::random_token;
 use crate::clock::UnixTime;
-use crate::http::Headers;
+use crate::http::{Headers, Request};
 use crate::jose::jws::{self, JwsHeader};
 use crate::jose::{Algorithm, CryptoBackend, Jwk, KeyMaterial, SecretBytes, SecretString, ShortHmacKeys};
 use crate::protocol::{auth_method, form_encode, param};
@@ -77,6 +77,26 @@ impl ClientAuth {
         Jwk::new(KeyMaterial::Oct {
             k: SecretBytes::new(secret.expose().as_bytes().to_vec()),
         })
+    }
+
+    /// An authenticated form POST to a back-channel endpoint (PAR, token) accepting JSON.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn form_post<B: CryptoBackend + ?Sized>(
+        &self,
+        endpoint: &str,
+        mut form: Vec<(String, String)>,
+        client_id: &str,
+        audience: &str,
+        now: UnixTime,
+        rng: &mut impl CryptoRngCore,
+        backend: &B,
+    ) -> Result<Request, ClientError> {
+        let mut request = Request::form_post(endpoint, Vec::new());
+        self.apply(client_id, &mut form, &mut request.headers, audience, now, rng, backend)
+            .await?;
+        request.headers.append("Accept", "application/json");
+        request.body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_bytes();
+        Ok(request)
     }
 
     /// Adds the authentication to a form body and its headers. `audience` is the assertion's

@@ -9,7 +9,7 @@ use super::error::ClientError;
 use crate::clock::UnixTime;
 use crate::http::{Request, Response};
 use crate::jose::CryptoBackend;
-use crate::protocol::{form_encode, param};
+use crate::protocol::param;
 
 /// A PAR request before client authentication: the endpoint and the form parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,13 +53,16 @@ impl PushedRequest {
         rng: &mut impl CryptoRngCore,
         backend: &B,
     ) -> Result<Request, ClientError> {
-        let mut form = self.params.clone();
-        let mut request = Request::form_post(self.endpoint.clone(), Vec::new());
-        auth.apply(client_id, &mut form, &mut request.headers, audience, now, rng, backend)
-            .await?;
-        request.headers.append("Accept", "application/json");
-        request.body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_bytes();
-        Ok(request)
+        auth.form_post(
+            &self.endpoint,
+            self.params.clone(),
+            client_id,
+            audience,
+            now,
+            rng,
+            backend,
+        )
+        .await
     }
 }
 

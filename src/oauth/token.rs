@@ -10,7 +10,7 @@ use super::pkce::CodeVerifier;
 use crate::clock::UnixTime;
 use crate::http::{Request, Response};
 use crate::jose::{CryptoBackend, SecretString};
-use crate::protocol::{form_encode, grant_type, param};
+use crate::protocol::{grant_type, param};
 
 /// The grant being exchanged. Codes, verifiers and tokens redact in `Debug`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,13 +103,8 @@ impl TokenRequest {
         rng: &mut impl CryptoRngCore,
         backend: &B,
     ) -> Result<Request, ClientError> {
-        let mut form = self.params();
-        let mut request = Request::form_post(self.endpoint.clone(), Vec::new());
-        auth.apply(client_id, &mut form, &mut request.headers, audience, now, rng, backend)
-            .await?;
-        request.headers.append("Accept", "application/json");
-        request.body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_bytes();
-        Ok(request)
+        auth.form_post(&self.endpoint, self.params(), client_id, audience, now, rng, backend)
+            .await
     }
 }
 
