@@ -117,15 +117,7 @@ fn code_flow_with_par_and_jar_runs_end_to_end() {
         ),
         json_response(200, r#"{"sub":"alice"}"#),
     ]);
-    let clock = FixedClock::at(NOW);
-    let run = run(run_flow(
-        &config(Delivery::ParJar),
-        &transport,
-        &backend(),
-        &clock,
-        &mut rng(),
-        &options(),
-    ));
+    let run = drive(&transport, &config(Delivery::ParJar));
     assert!(run.succeeded(), "{:?}", run.error);
     assert_eq!(run.outcome.id_token.as_ref().unwrap().sub(), Some("alice"));
     assert!(matches!(run.outcome.userinfo, Some(UserInfo::Claims(_))));
@@ -234,15 +226,7 @@ fn error_redirect_stops_the_flow_with_the_servers_error() {
             "https://rp.example/cb?error=access_denied&error_description=no&state=st-1&iss=https%3A%2F%2Fas.example",
         ),
     ]);
-    let clock = FixedClock::at(NOW);
-    let run = run(run_flow(
-        &config(Delivery::Plain),
-        &transport,
-        &backend(),
-        &clock,
-        &mut rng(),
-        &options(),
-    ));
+    let run = drive(&transport, &config(Delivery::Plain));
     assert_eq!(run.error.as_ref().unwrap().code(), "callback.error");
     assert!(run.outcome.tokens.is_none());
 }
@@ -254,15 +238,7 @@ fn error_page_at_the_authorize_endpoint_is_surfaced_with_its_status() {
         jwks(),
         json_response(400, r#"{"error":"invalid_request"}"#),
     ]);
-    let clock = FixedClock::at(NOW);
-    let run = run(run_flow(
-        &config(Delivery::Plain),
-        &transport,
-        &backend(),
-        &clock,
-        &mut rng(),
-        &options(),
-    ));
+    let run = drive(&transport, &config(Delivery::Plain));
     match run.error.unwrap() {
         FlowError::Client(ClientError::Status { code, status, .. }) => {
             assert_eq!((code, status), ("authorize.status", 400));
@@ -276,15 +252,7 @@ fn par_error_envelope_stops_the_flow() {
     let pingone =
         r#"{"id":"x","code":"INVALID_DATA","message":"m","details":[{"code":"INVALID_VALUE","target":"request"}]}"#;
     let transport = CannedTransport::new(vec![discovery(), jwks(), json_response(400, pingone)]);
-    let clock = FixedClock::at(NOW);
-    let run = run(run_flow(
-        &config(Delivery::Par),
-        &transport,
-        &backend(),
-        &clock,
-        &mut rng(),
-        &options(),
-    ));
+    let run = drive(&transport, &config(Delivery::Par));
     assert_eq!(run.error.as_ref().unwrap().code(), "par.status");
     assert!(run
         .timeline
@@ -297,15 +265,7 @@ fn redirect_loops_end() {
     let mut responses = vec![discovery(), jwks()];
     responses.extend((0..20).map(|_| redirect("/again")));
     let transport = CannedTransport::new(responses);
-    let clock = FixedClock::at(NOW);
-    let run = run(run_flow(
-        &config(Delivery::Plain),
-        &transport,
-        &backend(),
-        &clock,
-        &mut rng(),
-        &options(),
-    ));
+    let run = drive(&transport, &config(Delivery::Plain));
     assert_eq!(run.error.as_ref().unwrap().code(), "authorize.too_many_redirects");
 }
 
@@ -349,15 +309,7 @@ fn response_in_the_wrong_part_of_the_url_is_named() {
         jwks(),
         redirect("https://rp.example/cb#code=c&state=st-1"),
     ]);
-    let clock = FixedClock::at(NOW);
-    let run = run(run_flow(
-        &config(Delivery::Plain),
-        &transport,
-        &backend(),
-        &clock,
-        &mut rng(),
-        &options(),
-    ));
+    let run = drive(&transport, &config(Delivery::Plain));
     assert_eq!(run.error.as_ref().unwrap().code(), "callback.location_mismatch");
 }
 
@@ -397,4 +349,10 @@ fn refresh_is_redeemed_once_when_asked() {
         Some("Bearer at-2"),
         "userinfo uses the fresh token"
     );
+}
+
+/// Runs the flow for `config` over the canned responses, at `NOW`, with the default options.
+fn drive(transport: &CannedTransport, config: &Config) -> FlowRun {
+    let clock = FixedClock::at(NOW);
+    run(run_flow(config, transport, &backend(), &clock, &mut rng(), &options()))
 }
