@@ -7,6 +7,8 @@
 //! - [`mock_as`]: the in-process authorization server.
 //! - [`clock`]: injected time, so every protocol path is deterministic under test.
 //! - [`http`]: the HTTP-shaped request/response types and the `Transport` trait both sides share.
+//! - [`workspace`]: what the user configures, its conversion to a client `Config`, and its
+//!   saved form (secrets only on opt-in). Browser-free, so its rules are tested natively.
 //! - `ui` (wasm32 only): the Leptos application.
 //!
 //! Only `ui` may touch the browser; everything else runs natively under `cargo test`
@@ -18,6 +20,7 @@ pub mod jose;
 pub mod mock_as;
 pub mod oauth;
 pub mod protocol;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -487,3 +487,45 @@ fn prepare_authorization_yields_each_deliverys_first_message() {
         }
     }
 }
+
+#[test]
+fn an_edited_request_object_is_signed_as_typed_and_bad_json_is_located() {
+    let endpoints = Endpoints {
+        issuer: ISSUER,
+        authorization_endpoint: AUTHORIZE,
+        pushed_authorization_request_endpoint: Some(PAR),
+    };
+    let mut config = Config::new(ISSUER, request());
+    config.delivery = Delivery::Jar;
+    config.request_object_alg = Some(Algorithm::ES256);
+    let signing_key = key(Algorithm::ES256, 9);
+    config.client_key = Some(signing_key.clone());
+    let header = r#"{"alg":"ES256","typ":"oauth-authz-req+jwt"}"#;
+    let payload = r#"{"iss":"someone-else","aud":"https://elsewhere.example"}"#;
+    config.request_object_edit = Some(oauth_playground::oauth::config::RequestObjectEdit {
+        header: header.into(),
+        payload: payload.into(),
+    });
+    let b = backend();
+    let prepared = run(prepare_authorization(&config, &endpoints, ISSUER, NOW, &mut rng(), &b)).unwrap();
+    let jwt = prepared.request_object_jwt.unwrap();
+    let decoded = jws::decode_unverified(&jwt).unwrap();
+    // Exactly the typed bytes: no claim added, none regenerated.
+    assert_eq!(decoded.payload, payload.as_bytes());
+    assert_eq!(prepared.request_object.unwrap().claims["iss"], "someone-else");
+
+    config.request_object_edit = Some(oauth_playground::oauth::config::RequestObjectEdit {
+        header: header.into(),
+        payload: "{\n  \"iss\": \"x\",\n  oops\n}".into(),
+    });
+    let err = run(prepare_authorization(&config, &endpoints, ISSUER, NOW, &mut rng(), &b)).unwrap_err();
+    assert_eq!(err.code(), "jar.edit_invalid_json");
+    assert!(err.to_string().contains("line 3"), "{err}");
+
+    config.request_object_edit = Some(oauth_playground::oauth::config::RequestObjectEdit {
+        header: header.into(),
+        payload: "[1, 2]".into(),
+    });
+    let err = run(prepare_authorization(&config, &endpoints, ISSUER, NOW, &mut rng(), &b)).unwrap_err();
+    assert_eq!(err.code(), "jar.edit_not_object");
+}

@@ -20,7 +20,7 @@ pub fn preset(name: ProfileName, issuer: &str) -> ServerSettings {
 pub fn hardened(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Hardened,
-        description: "Hardened: HS256/RS256 request objects (RS256 needs the asymmetric JOSE layer), \
+        description: "Hardened: HS256/RS256 request objects, \
             exp ≤ 5 min, clock skew configurable, per-client alg allow-list, jti replay protection, \
             size limit, query/request-object mismatch rejected, response_mode=jwt (JARM)."
             .into(),
@@ -62,7 +62,7 @@ pub fn strict(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Strict,
         description: "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
-            PS256/ES256 only (needs the asymmetric JOSE layer, not merged yet), typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
+            PS256/ES256 only, typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
             and exp required, jti replay protection, S256 PKCE required."
             .into(),
         request_object_algs: algs(&["PS256", "ES256"]),

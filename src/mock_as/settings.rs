@@ -101,8 +101,8 @@ pub struct ClientMetadata {
     /// JARM §3: the alg of signed authorization responses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_signed_response_alg: Option<String>,
-    /// OIDC Registration §2; HS256 (keyed with the client secret, OIDC Core §10.1) until the
-    /// asymmetric JOSE layer lands.
+    /// OIDC Registration §2. HS* is keyed with the client secret (OIDC Core §10.1); the
+    /// others are signed with the server's published keys.
     pub id_token_signed_response_alg: String,
     /// RFC 9126 §6.
     pub require_pushed_authorization_requests: bool,

@@ -8,7 +8,7 @@ use super::config::Config;
 use super::delivery::{jar_authorization_url, par_parameters, plain_authorization_url};
 use super::error::ClientError;
 use super::par::PushedRequest;
-use super::request_object::{RequestObject, RequestObjectTarget};
+use super::request_object::{sign_text, RequestObject, RequestObjectTarget};
 use crate::clock::UnixTime;
 use crate::http::Request;
 use crate::jose::CryptoBackend;
@@ -57,11 +57,23 @@ pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
             issuer: endpoints.issuer,
             authorization_endpoint: endpoints.authorization_endpoint,
         };
-        let object = RequestObject::build(request, &config.request_object, &target, &signing, now, rng)?;
-        let jwt = object
-            .sign(backend, &signing, config.request_object.short_hmac_keys.into())
-            .await?;
-        (Some(object), Some(jwt))
+        let short_keys = config.request_object.short_hmac_keys.into();
+        match &config.request_object_edit {
+            // Signed as typed: the edit is the experiment, so nothing is regenerated or fixed.
+            Some(edit) => {
+                let object = RequestObject {
+                    header: parse_edited(&edit.header, "header")?,
+                    claims: parse_edited(&edit.payload, "payload")?,
+                };
+                let jwt = sign_text(backend, &edit.header, &edit.payload, &signing, short_keys).await?;
+                (Some(object), Some(jwt))
+            }
+            None => {
+                let object = RequestObject::build(request, &config.request_object, &target, &signing, now, rng)?;
+                let jwt = object.sign(backend, &signing, short_keys).await?;
+                (Some(object), Some(jwt))
+            }
+        }
     } else {
         (None, None)
     };
@@ -97,4 +109,33 @@ pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
         request_object_jwt,
         first,
     })
+}
+
+/// An edited header or payload must still be a JSON object (RFC 7519 §7.2 step 10 and
+/// RFC 7515 §4): say where it is not, instead of signing something no server can read.
+fn parse_edited(text: &str, part: &'static str) -> Result<serde_json::Map<String, serde_json::Value>, ClientError> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(other) => Err(ClientError::config(
+            "jar.edit_not_object",
+            format!(
+                "the edited request object {part} is a JSON {}, not an object",
+                match other {
+                    serde_json::Value::Array(_) => "array",
+                    serde_json::Value::String(_) => "string",
+                    serde_json::Value::Number(_) => "number",
+                    serde_json::Value::Bool(_) => "boolean",
+                    _ => "null",
+                }
+            ),
+        )),
+        Err(e) => Err(ClientError::config(
+            "jar.edit_invalid_json",
+            format!(
+                "the edited request object {part} is not JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )),
+    }
 }

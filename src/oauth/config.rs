@@ -28,6 +28,16 @@ pub struct Config {
     pub client_secret: Option<SecretString>,
     /// The client's private key (private_key_jwt, RS/PS/ES/EdDSA request objects).
     pub client_key: Option<Jwk>,
+    /// Header and payload text signed exactly as given instead of the generated request
+    /// object: the UI's "edit before signing". `None` signs what the request model makes.
+    pub request_object_edit: Option<RequestObjectEdit>,
+}
+
+/// A hand-edited request object: the header and claims as the user typed them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequestObjectEdit {
+    pub header: String,
+    pub payload: String,
 }
 
 impl fmt::Debug for Config {
@@ -41,6 +51,7 @@ impl fmt::Debug for Config {
             .field("auth_method", &self.auth_method)
             .field("client_secret", &self.client_secret)
             .field("client_key", &self.client_key.as_ref().map(|_| "<redacted>"))
+            .field("request_object_edit", &self.request_object_edit.is_some())
             .finish()
     }
 }
@@ -57,6 +68,7 @@ impl Config {
             assertion_alg: Algorithm::RS256,
             client_secret: None,
             client_key: None,
+            request_object_edit: None,
         }
     }
 

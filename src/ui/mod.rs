@@ -1,22 +1,33 @@
 //! The browser application: Leptos components and everything that needs the browser.
 
 mod app;
+mod client_panel;
+pub mod context;
 mod copy_button;
 pub mod fetch_transport;
 pub mod jws_signer;
 pub mod mock_api;
+mod preflight;
+pub mod preview;
+mod request_panel;
+mod result_panel;
+pub mod run_panel;
+mod sequence;
+mod server_panel;
 pub mod webcrypto;
+mod widgets;
 
 pub use app::App;
 
 /// Mounts the application on `<body>` and marks the moment it became interactive, so the
 /// benchmarks can measure navigation → usable controls.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    install_panic_screen();
     // The in-page authorization server, offered to scripts as window.oauthPlayground.mock.
     // Without WebCrypto (an insecure context) the app still mounts and says why in the console.
     match mock_api::new_server() {
         Ok(server) => {
+            context::set_server(server.clone());
             if let Err(e) = mock_api::install(server) {
                 web_sys::console::error_2(&"window.oauthPlayground could not be installed:".into(), &e);
             }
@@ -28,4 +39,56 @@ pub fn mount() {
         // A missing mark only costs the benchmark a figure; the app works without it.
         let _ = performance.mark("app-interactive");
     }
+}
+
+/// A panic is a bug, and in wasm it leaves the page dead. Should one happen, say so in
+/// words, show the message to copy into a report, and offer to clear the saved state (the
+/// likeliest cause of a panic that repeats on every load).
+fn install_panic_screen() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let _ = show_panic_screen(&info.to_string());
+    }));
+}
+
+fn show_panic_screen(message: &str) -> Option<()> {
+    let document = web_sys::window()?.document()?;
+    let body = document.body()?;
+    let overlay = document.create_element("div").ok()?;
+    overlay.set_id("panic-screen");
+    overlay.set_attribute("role", "alertdialog").ok()?;
+    overlay.set_attribute("aria-labelledby", "panic-title").ok()?;
+    let title = document.create_element("h2").ok()?;
+    title.set_id("panic-title");
+    title.set_text_content(Some("The playground hit a bug and stopped"));
+    let explain = document.create_element("p").ok()?;
+    explain.set_text_content(Some(
+        "Your saved configuration is untouched. Copy the message below into a bug report. \
+         If this happens on every load, reset the saved state.",
+    ));
+    let pre = document.create_element("pre").ok()?;
+    pre.set_text_content(Some(message));
+    let reset = document.create_element("button").ok()?;
+    reset.set_id("panic-reset");
+    reset.set_text_content(Some("Reset saved state and reload"));
+    let on_click = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        if let Some(window) = web_sys::window() {
+            if let Ok(Some(storage)) = window.local_storage() {
+                if let Ok(Some(text)) = storage.get_item(crate::workspace::STORAGE_KEY) {
+                    let _ = storage.set_item(crate::workspace::SET_ASIDE_KEY, &text);
+                }
+                let _ = storage.remove_item(crate::workspace::STORAGE_KEY);
+            }
+            let _ = window.location().reload();
+        }
+    });
+    reset
+        .add_event_listener_with_callback("click", wasm_bindgen::JsCast::unchecked_ref(on_click.as_ref()))
+        .ok()?;
+    on_click.forget();
+    for child in [&title, &explain, &pre, &reset] {
+        overlay.append_child(child).ok()?;
+    }
+    body.append_child(&overlay).ok()?;
+    Some(())
 }

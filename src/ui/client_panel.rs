@@ -1,0 +1,381 @@
+//! Step 2, the client and its keys: identity, secret, redirect URIs, authentication method,
+//! and a key manager (generate, import PEM/JWK/JWKS, thumbprints, public JWKS export).
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::context::{page_rng, register_now, state};
+use super::copy_button::CopyButton;
+use super::webcrypto::WebCryptoBackend;
+use super::widgets::{download, Toggle};
+use crate::jose::{CryptoBackend, EcCurve, Jwk, Jwks, KeyGenSpec};
+use crate::protocol::auth_method;
+use crate::workspace::{KeyEntry, UiSecret};
+
+/// Pasted or loaded key text is refused above this size (a key, even RSA-4096 with its
+/// private parts, is a few KiB).
+pub const MAX_KEY_TEXT_BYTES: usize = 256 * 1024;
+
+const SIGNING_ALGS: [&str; 12] = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+];
+
+/// The keys the generator offers: (value, label, spec).
+const KEY_KINDS: [(&str, &str, KeyGenSpec); 9] = [
+    ("rsa-2048", "RSA 2048 (RS*/PS*)", KeyGenSpec::Rsa { bits: 2048 }),
+    ("rsa-3072", "RSA 3072", KeyGenSpec::Rsa { bits: 3072 }),
+    ("rsa-4096", "RSA 4096", KeyGenSpec::Rsa { bits: 4096 }),
+    ("ec-p256", "EC P-256 (ES256)", KeyGenSpec::Ec { crv: EcCurve::P256 }),
+    ("ec-p384", "EC P-384 (ES384)", KeyGenSpec::Ec { crv: EcCurve::P384 }),
+    ("ed25519", "Ed25519 (EdDSA)", KeyGenSpec::Ed25519),
+    ("oct-32", "HMAC secret, 32 bytes (HS256)", KeyGenSpec::Oct { bytes: 32 }),
+    ("oct-48", "HMAC secret, 48 bytes (HS384)", KeyGenSpec::Oct { bytes: 48 }),
+    ("oct-64", "HMAC secret, 64 bytes (HS512)", KeyGenSpec::Oct { bytes: 64 }),
+];
+
+fn kind_label(spec: KeyGenSpec) -> String {
+    match spec {
+        KeyGenSpec::Rsa { bits } => format!("RSA-{bits}"),
+        KeyGenSpec::Ec { crv } => format!("EC {}", crv.name()),
+        KeyGenSpec::Ed25519 => "Ed25519".into(),
+        KeyGenSpec::Oct { bytes } => format!("HMAC {bytes}-byte"),
+    }
+}
+
+/// Reads pasted or loaded text as a PEM block, a JWK, or a JWKS (every usable key).
+pub fn parse_keys(text: &str) -> Result<Vec<Jwk>, String> {
+    if text.len() > MAX_KEY_TEXT_BYTES {
+        return Err(format!(
+            "{} bytes is more than the {} KiB a key field takes",
+            text.len(),
+            MAX_KEY_TEXT_BYTES / 1024
+        ));
+    }
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("nothing to import: paste a PEM block, a JWK or a JWKS".into());
+    }
+    if trimmed.starts_with("-----BEGIN") {
+        return Jwk::from_pem(trimmed)
+            .map(|k| vec![k.with_thumbprint_kid()])
+            .map_err(|e| format!("PEM: {e}"));
+    }
+    let value: serde_json::Value = serde_json::from_str(trimmed)
+        .map_err(|e| format!("not PEM, and not JSON: {e} (line {}, column {})", e.line(), e.column()))?;
+    if value.get("keys").is_some() {
+        let jwks = Jwks::from_json(trimmed).map_err(|e| format!("JWKS: {e}"))?;
+        if jwks.keys.is_empty() {
+            return Err("the JWKS holds no key this playground can use".into());
+        }
+        return Ok(jwks.keys.into_iter().map(Jwk::with_thumbprint_kid).collect());
+    }
+    Jwk::from_json(trimmed)
+        .map(|k| vec![k.with_thumbprint_kid()])
+        .map_err(|e| format!("JWK: {e}"))
+}
+
+#[component]
+pub fn ClientPanel() -> impl IntoView {
+    let app = state();
+    let ws = app.workspace;
+    let show_secret = RwSignal::new(false);
+    let register_status = RwSignal::new(None::<Result<String, String>>);
+
+    let text_field = move |id: &'static str,
+                           label: &'static str,
+                           get: fn(&crate::workspace::Workspace) -> String,
+                           set: fn(&mut crate::workspace::Workspace, String)| {
+        view! {
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="text"
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=move || ws.with(get)
+                on:change=move |ev| ws.update(|w| set(w, event_target_value(&ev)))
+            />
+        }
+    };
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       options: &'static [&'static str],
+                       get: fn(&crate::workspace::Workspace) -> String,
+                       set: fn(&mut crate::workspace::Workspace, String)| {
+        view! {
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| ws.update(|w| set(w, event_target_value(&ev)))>
+                {options
+                    .iter()
+                    .map(|o| {
+                        let o = *o;
+                        view! { <option value=o selected=move || ws.with(get) == o>{o}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        }
+    };
+
+    let register = move |_| {
+        register_status.set(Some(
+            ws.with_untracked(register_now)
+                .map(|id| format!("Registered \"{id}\" with the in-page server.")),
+        ));
+    };
+    let new_secret = move |_| {
+        let secret = crate::oauth::random::random_token(&mut page_rng(), 32);
+        ws.update(|w| w.client.client_secret = Some(UiSecret::new(secret)));
+    };
+
+    view! {
+        <section class="panel step" id="client" aria-labelledby="client-title">
+            <h2 id="client-title"><span class="step-no">"2"</span>"Client & keys"</h2>
+            <div class="fields">
+                {text_field("client-id", "Client ID", |w| w.client.client_id.clone(), |w, v| w.client.client_id = v.trim().to_string())}
+                <label for="client-secret">"Client secret"</label>
+                <span class="secret-field">
+                    <input
+                        id="client-secret"
+                        type=move || if show_secret.get() { "text" } else { "password" }
+                        spellcheck="false"
+                        autocomplete="off"
+                        prop:value=move || ws.with(|w| w.client.client_secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            ws.update(|w| w.client.client_secret = (!v.is_empty()).then(|| UiSecret::new(v)));
+                        }
+                    />
+                    <button type="button" aria-pressed=move || show_secret.get().to_string() on:click=move |_| show_secret.update(|s| *s = !*s)>
+                        {move || if show_secret.get() { "Hide" } else { "Show" }}
+                    </button>
+                    <button type="button" on:click=new_secret>"New secret"</button>
+                </span>
+                <label for="client-redirect-uris">"Registered redirect URIs (one per line)"</label>
+                <textarea
+                    id="client-redirect-uris"
+                    rows="2"
+                    spellcheck="false"
+                    prop:value=move || ws.with(|w| w.client.redirect_uris.join("\n"))
+                    on:change=move |ev| {
+                        let lines: Vec<String> = event_target_value(&ev).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+                        ws.update(|w| w.client.redirect_uris = lines);
+                    }
+                ></textarea>
+                {select("client-auth-method", "Token endpoint authentication", &auth_method::ALL, |w| w.client.auth_method.clone(), |w, v| w.client.auth_method = v)}
+                {select("client-assertion-alg", "Client assertion algorithm", &SIGNING_ALGS, |w| w.client.assertion_alg.clone(), |w, v| w.client.assertion_alg = v)}
+                {select("client-jarm-alg", "JARM signing algorithm (registered)", &SIGNING_ALGS, |w| w.client.jarm_alg.clone(), |w, v| w.client.jarm_alg = v)}
+                {select("client-id-token-alg", "ID token signing algorithm (registered)", &SIGNING_ALGS, |w| w.client.id_token_alg.clone(), |w, v| w.client.id_token_alg = v)}
+            </div>
+            <Toggle
+                id="client-sync"
+                label="Keep the in-page server's registration in step with this panel"
+                checked=Signal::derive(move || ws.with(|w| w.client.sync_registration))
+                on_change=Callback::new(move |on| ws.update(|w| w.client.sync_registration = on))
+                help="Untick to register by hand, e.g. to show what an unregistered redirect URI does."
+            />
+            <div class="actions">
+                <button type="button" id="client-register" on:click=register>"Register with the in-page server"</button>
+                {move || match register_status.get() {
+                    Some(Ok(m)) => Some(view! { <span class="ok" role="status" id="client-register-status">{m}</span> }.into_any()),
+                    Some(Err(e)) => Some(view! { <span class="error" role="alert" id="client-register-status">{format!("Registration refused: {e}")}</span> }.into_any()),
+                    None => None,
+                }}
+            </div>
+            <KeyManager/>
+        </section>
+    }
+}
+
+#[component]
+fn KeyManager() -> impl IntoView {
+    let app = state();
+    let ws = app.workspace;
+    let kind = RwSignal::new("rsa-2048".to_string());
+    let busy = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let import_text = RwSignal::new(String::new());
+
+    let add_keys = move |keys: Vec<Jwk>, origin: String| {
+        let count = keys.len();
+        ws.update(|w| {
+            for jwk in keys {
+                let entry = KeyEntry {
+                    jwk,
+                    origin: origin.clone(),
+                    private_forgotten: false,
+                };
+                let kid = entry.kid();
+                w.keys.retain(|k| k.kid() != kid);
+                if w.active_key.is_none() && entry.jwk.is_private() {
+                    w.active_key = Some(kid);
+                }
+                w.keys.push(entry);
+            }
+        });
+        count
+    };
+
+    let generate = move |_| {
+        let Some((_, _, spec)) = KEY_KINDS.iter().find(|(v, _, _)| *v == kind.get_untracked()) else {
+            return;
+        };
+        let spec = *spec;
+        let label = kind_label(spec);
+        busy.set(Some(format!(
+            "Generating an {label} key with WebCrypto (off the main thread)…"
+        )));
+        message.set(None);
+        leptos::task::spawn_local(async move {
+            let outcome = match WebCryptoBackend::new() {
+                Ok(backend) => backend.generate(spec).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            busy.set(None);
+            match outcome {
+                Ok(jwk) => {
+                    let kid = jwk.kid.clone().unwrap_or_default();
+                    add_keys(vec![jwk], format!("generated {label}"));
+                    message.set(Some(Ok(format!("Generated {label} key {kid}."))));
+                }
+                Err(e) => message.set(Some(Err(format!("Key generation failed: {e}")))),
+            }
+        });
+    };
+
+    let import = move |text: String, origin: &'static str| match parse_keys(&text) {
+        Ok(keys) => {
+            let n = add_keys(keys, origin.to_string());
+            message.set(Some(Ok(format!("Imported {n} key{}.", if n == 1 { "" } else { "s" }))));
+            import_text.set(String::new());
+        }
+        Err(e) => message.set(Some(Err(format!("Import refused: {e}")))),
+    };
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        if file.size() > MAX_KEY_TEXT_BYTES as f64 {
+            message.set(Some(Err(format!(
+                "Import refused: {} is {} bytes, more than the {} KiB a key file may have",
+                file.name(),
+                file.size(),
+                MAX_KEY_TEXT_BYTES / 1024
+            ))));
+            return;
+        }
+        let promise = file.text();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(text) => import(text.as_string().unwrap_or_default(), "imported file"),
+                Err(e) => message.set(Some(Err(format!("The file could not be read: {e:?}")))),
+            }
+        });
+    };
+
+    let jwks_text = Signal::derive(move || ws.with(|w| w.public_jwks().to_json()));
+    let download_jwks = move |_| {
+        if let Err(e) = download(
+            "playground-client.jwks.json",
+            "application/json",
+            &jwks_text.get_untracked(),
+        ) {
+            message.set(Some(Err(format!("Download failed: {e}"))));
+        }
+    };
+
+    let rows = move || {
+        ws.with(|w| {
+            w.keys
+                .iter()
+                .map(|entry| {
+                    let kid = entry.kid();
+                    let active = w.active_key.as_deref() == Some(kid.as_str());
+                    let private = entry.jwk.is_private();
+                    let state_text = match (private, entry.private_forgotten) {
+                        (true, _) => "private + public",
+                        (false, true) => "public only (private part not remembered)",
+                        (false, false) => "public only",
+                    };
+                    let public = entry.jwk.to_public().map(|k| k.to_json_pretty()).unwrap_or_default();
+                    let kid_for_use = kid.clone();
+                    let kid_for_remove = kid.clone();
+                    let radio_id = format!("key-use-{kid}");
+                    view! {
+                        <li class="key" class:active=active>
+                            <div class="key-head">
+                                <input
+                                    type="radio"
+                                    name="active-key"
+                                    id=radio_id.clone()
+                                    prop:checked=active
+                                    disabled=!private
+                                    on:change=move |_| ws.update(|w| w.active_key = Some(kid_for_use.clone()))
+                                />
+                                <label for=radio_id>{format!("Sign with {}", entry.jwk.describe())}</label>
+                                {active.then(|| view! { <span class="badge">"signing key"</span> })}
+                                <button type="button" aria-label=format!("Remove key {kid}") on:click=move |_| ws.update(|w| {
+                                    w.keys.retain(|k| k.kid() != kid_for_remove);
+                                    if w.active_key.as_deref() == Some(kid_for_remove.as_str()) { w.active_key = None; }
+                                })>"Remove"</button>
+                            </div>
+                            <dl class="key-facts">
+                                <dt>"kid"</dt><dd><code>{kid.clone()}</code></dd>
+                                <dt>"RFC 7638 thumbprint"</dt><dd><code class="thumbprint">{entry.jwk.thumbprint()}</code></dd>
+                                <dt>"Holds"</dt><dd>{state_text}</dd>
+                                <dt>"Origin"</dt><dd>{entry.origin.clone()}</dd>
+                            </dl>
+                            <CopyButton text=Signal::stored(public) what="public JWK"/>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+
+    view! {
+        <div class="key-manager" aria-labelledby="keys-title">
+            <h3 id="keys-title">"Keys"</h3>
+            <div class="fields">
+                <label for="key-kind">"Generate"</label>
+                <span class="inline">
+                    <select id="key-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {KEY_KINDS.iter().map(|(v, l, _)| view! { <option value=*v selected=move || kind.get() == *v>{*l}</option> }).collect_view()}
+                    </select>
+                    <button type="button" id="key-generate" on:click=generate disabled=move || busy.get().is_some()>"Generate key"</button>
+                </span>
+                <label for="key-import">"Import (PEM, JWK or JWKS)"</label>
+                <textarea
+                    id="key-import"
+                    rows="3"
+                    spellcheck="false"
+                    placeholder="-----BEGIN PRIVATE KEY----- …  or  {\"kty\": …}"
+                    prop:value=move || import_text.get()
+                    on:input=move |ev| import_text.set(event_target_value(&ev))
+                ></textarea>
+                <span></span>
+                <span class="inline">
+                    <button type="button" id="key-import-button" on:click=move |_| import(import_text.get_untracked(), "imported text")>"Import pasted key"</button>
+                    <label class="file-label" for="key-file">"or load a file:"</label>
+                    <input type="file" id="key-file" accept=".pem,.json,.jwk,.key,.txt" on:change=on_file/>
+                </span>
+            </div>
+            <p class="status" role="status" aria-live="polite" aria-busy=move || busy.get().is_some().to_string() id="key-status">
+                {move || busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
+            </p>
+            {move || match message.get() {
+                Some(Ok(m)) => Some(view! { <p class="ok" role="status" id="key-message">{m}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert" id="key-message">{e}</p> }.into_any()),
+                None => None,
+            }}
+            <ul class="keys" id="key-list">{rows}</ul>
+            <div class="actions">
+                <CopyButton text=jwks_text what="public JWKS"/>
+                <button type="button" id="jwks-download" on:click=download_jwks>"Download public JWKS"</button>
+            </div>
+        </div>
+    }
+}

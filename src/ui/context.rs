@@ -1,0 +1,211 @@
+//! The application's shared state: the workspace signal, the in-page server it drives, and
+//! the effects that keep storage and server in step with the workspace.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+use super::mock_api::SharedServer;
+use crate::http::Request;
+use crate::mock_as::{path, Event, InProcessTransport};
+use crate::oauth::discovery::process_discovery_response;
+use crate::oauth::{FlowRun, ServerMetadata};
+use crate::workspace::{self, LoadReport, UiSecret, Workspace, SET_ASIDE_KEY, STORAGE_KEY};
+
+thread_local! {
+    /// The page's one authorization server (also offered to scripts as
+    /// `window.oauthPlayground.mock`). `None` when WebCrypto is unavailable.
+    static SERVER: RefCell<Option<SharedServer>> = const { RefCell::new(None) };
+}
+
+pub fn set_server(server: SharedServer) {
+    SERVER.with(|s| *s.borrow_mut() = Some(server));
+}
+
+pub fn server() -> Option<SharedServer> {
+    SERVER.with(|s| s.borrow().clone())
+}
+
+/// A finished run and what the server logged while it ran.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    pub flow: FlowRun,
+    /// Server events recorded during the run, oldest first.
+    pub events: Vec<Event>,
+    pub elapsed_ms: f64,
+    pub delivery: crate::oauth::Delivery,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub workspace: RwSignal<Workspace>,
+    /// What reading the saved state found (shown until dismissed).
+    pub load_report: RwSignal<Option<LoadReport>>,
+    /// Why the in-page server refused the settings or the registration, if it did.
+    pub server_error: RwSignal<Option<String>>,
+    /// Bumped whenever the server was reconfigured, so views of its documents refresh.
+    pub server_revision: RwSignal<u64>,
+    pub run: RwSignal<Option<RunRecord>>,
+    pub running: RwSignal<bool>,
+    /// Why saving failed (quota, storage disabled), if it did.
+    pub storage_error: RwSignal<Option<String>>,
+}
+
+pub fn state() -> AppState {
+    // Provided by `App` before any panel is built; a missing context is a programming error
+    // that the panic hook would report, so build a detached state instead of panicking.
+    use_context::<AppState>().unwrap_or_else(AppState::detached)
+}
+
+impl AppState {
+    fn detached() -> Self {
+        Self::with_workspace(Workspace::default(), None)
+    }
+
+    fn with_workspace(workspace: Workspace, report: Option<LoadReport>) -> Self {
+        Self {
+            workspace: RwSignal::new(workspace),
+            load_report: RwSignal::new(report),
+            server_error: RwSignal::new(None),
+            server_revision: RwSignal::new(0),
+            run: RwSignal::new(None),
+            running: RwSignal::new(false),
+            storage_error: RwSignal::new(None),
+        }
+    }
+
+    /// Reads the saved workspace (or starts fresh), fills in what must exist (a client
+    /// secret, state, nonce, PKCE verifier), and starts the effects that save it and keep
+    /// the server configured.
+    pub fn load_and_provide() -> Self {
+        let storage = local_storage();
+        let saved = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let (mut ws, report) = match saved {
+            Some(text) => {
+                let (ws, report) = workspace::load(&text);
+                if let (Some(storage), Some(set_aside)) = (&storage, &report.set_aside) {
+                    // Kept for the user to copy back; a failure here only loses the copy.
+                    let _ = storage.set_item(SET_ASIDE_KEY, set_aside);
+                }
+                (ws, (!report.problems.is_empty()).then_some(report))
+            }
+            None => {
+                let mut ws = Workspace::default();
+                if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+                    let callback = format!("{origin}/callback");
+                    ws.client.redirect_uris = vec![callback.clone()];
+                    ws.request.redirect_uri = Some(callback);
+                }
+                (ws, None)
+            }
+        };
+        let mut rng = page_rng();
+        if ws.client.client_secret.is_none() {
+            // 32 random bytes: long enough for HS256 (RFC 7518 §3.2).
+            ws.client.client_secret = Some(UiSecret::new(crate::oauth::random::random_token(&mut rng, 32)));
+        }
+        if ws.request.state.is_none() || ws.request.nonce.is_none() {
+            ws.request.regenerate(&mut rng);
+        } else {
+            ws.request.regenerate_verifier(&mut rng);
+        }
+        let state = Self::with_workspace(ws, report);
+        provide_context(state);
+        state.start_effects();
+        state
+    }
+
+    fn start_effects(self) {
+        // Save on every change.
+        Effect::new(move |_| {
+            let text = self.workspace.with(Workspace::to_saved_json);
+            let outcome = local_storage()
+                .ok_or_else(|| "this browser offers no localStorage".to_string())
+                .and_then(|s| s.set_item(STORAGE_KEY, &text).map_err(|e| format!("{e:?}")));
+            self.storage_error.set(
+                outcome
+                    .err()
+                    .map(|e| format!("The configuration could not be saved: {e}")),
+            );
+        });
+        // Keep the in-page server configured as the Server and Client panels say.
+        Effect::new(move |_| {
+            let outcome = self.workspace.with(sync_server);
+            self.server_error.set(outcome.err());
+            self.server_revision.update(|r| *r += 1);
+        });
+    }
+}
+
+/// Applies the workspace's server settings and (when asked) the client registration.
+pub fn sync_server(ws: &Workspace) -> Result<(), String> {
+    let server = server().ok_or("the in-page server is not running (WebCrypto unavailable?)")?;
+    let mut server = server
+        .try_borrow_mut()
+        .map_err(|_| "the in-page server is busy; try again".to_string())?;
+    if server.settings() != &ws.server {
+        server
+            .configure(ws.server.clone())
+            .map_err(|e| format!("Server settings refused: {e}"))?;
+    }
+    if ws.client.sync_registration {
+        let metadata = ws.client_metadata();
+        if server.client(&metadata.client_id) != Some(&metadata) {
+            server
+                .register_client(metadata)
+                .map_err(|e| format!("Client registration refused: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Registers the client now, whatever the sync switch says.
+pub fn register_now(ws: &Workspace) -> Result<String, String> {
+    let server = server().ok_or("the in-page server is not running")?;
+    let mut server = server.try_borrow_mut().map_err(|_| "the in-page server is busy")?;
+    let metadata = ws.client_metadata();
+    let id = metadata.client_id.clone();
+    server.register_client(metadata).map_err(|e| e.to_string())?;
+    Ok(id)
+}
+
+/// The in-page server's answer to `GET path`, as text.
+pub fn server_document(endpoint_path: &str) -> Result<String, String> {
+    let server = server().ok_or("the in-page server is not running")?;
+    let transport = InProcessTransport::new(server.clone());
+    let url = server
+        .try_borrow()
+        .map_err(|_| "the in-page server is busy")?
+        .endpoint(endpoint_path);
+    let response = transport
+        .send_now(&Request::get(url.as_str()))
+        .map_err(|e| e.to_string())?;
+    Ok(response.body_text())
+}
+
+/// The in-page server's discovery metadata, parsed as the client parses it.
+pub fn mock_metadata() -> Option<ServerMetadata> {
+    let server = server()?;
+    let issuer = server.try_borrow().ok()?.issuer().to_string();
+    let transport = InProcessTransport::new(server);
+    let response = transport
+        .send_now(&Request::get(format!("{issuer}{}", path::DISCOVERY).as_str()))
+        .ok()?;
+    process_discovery_response(&issuer, &response).ok()
+}
+
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// A CSPRNG seeded from `crypto.getRandomValues` (all zeros only if the browser has no
+/// WebCrypto, in which case the page already says it cannot sign).
+pub fn page_rng() -> ChaCha20Rng {
+    let mut seed = [0u8; 32];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut seed);
+    }
+    ChaCha20Rng::from_seed(seed)
+}

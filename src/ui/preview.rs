@@ -1,0 +1,378 @@
+//! The live preview of the request (request object header and payload, editable before
+//! signing; the signed JWT; the exact URL or PAR body) and the compare view of the four
+//! deliveries for trainers.
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde_json::Value;
+
+use super::context::{mock_metadata, state};
+use super::mock_api::BrowserClock;
+use super::request_panel::delivery_label;
+use super::webcrypto::WebCryptoBackend;
+use super::widgets::{pretty, CodeBlock, CompactJwt, JsonBlock};
+use crate::clock::Clock;
+use crate::http::Request;
+use crate::oauth::config::RequestObjectEdit;
+use crate::oauth::delivery::par_authorization_url;
+use crate::oauth::{
+    curl_command, prepare_authorization, Config, Delivery, Endpoints, FirstMessage, PreparedAuthorization, Secrets,
+};
+use crate::protocol::{form_decode, UrlParts};
+
+/// What the browser's address bar shows after a PAR: the `request_uri` is only known once
+/// the server answered, so the preview names it.
+const REQUEST_URI_PLACEHOLDER: &str = "urn:ietf:params:oauth:request_uri:ISSUED-BY-THE-SERVER";
+
+thread_local! {
+    /// One seed per page, so the preview's `jti` stays put while the user types.
+    static PREVIEW_SEED: Cell<Option<[u8; 32]>> = const { Cell::new(None) };
+}
+
+fn preview_rng() -> ChaCha20Rng {
+    let seed = PREVIEW_SEED.with(|s| match s.get() {
+        Some(seed) => seed,
+        None => {
+            let mut seed = [0u8; 32];
+            if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+                let _ = crypto.get_random_values_with_u8_array(&mut seed);
+            }
+            s.set(Some(seed));
+            seed
+        }
+    });
+    ChaCha20Rng::from_seed(seed)
+}
+
+/// What `config` sends first, made exactly as a run makes it (against the in-page server).
+pub async fn prepare(config: Config) -> Result<PreparedAuthorization, String> {
+    let metadata = mock_metadata().ok_or("the in-page server did not answer its discovery request")?;
+    let authorization_endpoint = metadata
+        .authorization_endpoint
+        .clone()
+        .ok_or("the server publishes no authorization_endpoint")?;
+    let endpoints = Endpoints {
+        issuer: &metadata.issuer,
+        authorization_endpoint: &authorization_endpoint,
+        pushed_authorization_request_endpoint: metadata.pushed_authorization_request_endpoint.as_deref(),
+    };
+    let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
+    let now = BrowserClock.now();
+    prepare_authorization(&config, &endpoints, &metadata.issuer, now, &mut preview_rng(), &backend)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Runs `compute` whenever its inputs change, keeping only the newest answer.
+fn async_memo<T, Fut>(compute: impl Fn() -> Fut + 'static) -> RwSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let out = RwSignal::new(None);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let future = compute();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let value = future.await;
+            if generation.get_value() == mine {
+                out.set(Some(value));
+            }
+        });
+    });
+    out
+}
+
+fn authorize_url_of(prepared: &PreparedAuthorization, config: &Config) -> Option<String> {
+    match &prepared.first {
+        FirstMessage::Redirect { authorize_url } => Some(authorize_url.clone()),
+        FirstMessage::Push { .. } => {
+            let metadata = mock_metadata()?;
+            let endpoint = metadata.authorization_endpoint?;
+            Some(par_authorization_url(
+                &endpoint,
+                &config.request.client_id,
+                REQUEST_URI_PLACEHOLDER,
+            ))
+        }
+    }
+}
+
+fn query_names(url: &str) -> Vec<String> {
+    UrlParts::split(url)
+        .map(|p| {
+            form_decode(p.query.unwrap_or_default().as_bytes())
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn PreviewPanel() -> impl IntoView {
+    let app = state();
+    let ws = app.workspace;
+    let config = Memo::new(move |_| ws.with(|w| w.config()));
+    let prepared = async_memo(move || {
+        let config = config.get();
+        async move { prepare(config).await }
+    });
+    view! {
+        <section class="panel" id="preview" aria-labelledby="preview-title" aria-live="polite">
+            <h2 id="preview-title">"Preview: what will be sent"</h2>
+            {move || match prepared.get() {
+                None => view! { <p class="muted">"Preparing…"</p> }.into_any(),
+                Some(Err(e)) => view! {
+                    <p class="error" role="alert" id="preview-error"><strong>"Cannot build the request: "</strong>{e}</p>
+                }
+                .into_any(),
+                Some(Ok(p)) => view! { <PreparedView prepared=p config=config.get_untracked()/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PreparedView(prepared: PreparedAuthorization, config: Config) -> impl IntoView {
+    let object = prepared.request_object.clone().map(|object| {
+        view! {
+            <RequestObjectEditor
+                header=pretty(&Value::Object(object.header))
+                payload=pretty(&Value::Object(object.claims))
+            />
+        }
+    });
+    let jwt = prepared
+        .request_object_jwt
+        .clone()
+        .map(|jwt| view! { <h3>"Signed request object"</h3><CompactJwt compact=jwt id="preview-jwt"/> });
+    let first = match &prepared.first {
+        FirstMessage::Redirect { authorize_url } => {
+            let len = authorize_url.len();
+            view! {
+                <h3>"Front channel: the browser is sent to"</h3>
+                <CodeBlock what="Authorization URL" text=authorize_url.clone() id="preview-url"/>
+                <p class="measure">{format!("{len} characters in the address bar")}</p>
+            }
+            .into_any()
+        }
+        FirstMessage::Push { request } => {
+            let address = authorize_url_of(&prepared, &config).unwrap_or_default();
+            view! {
+                <h3>"Back channel: the client POSTs first"</h3>
+                <HttpRequestView request=request.clone() id="preview-par"/>
+                <h3>"Then the browser is sent to"</h3>
+                <CodeBlock what="Authorization URL" text=address id="preview-url"/>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        {object}
+        {jwt}
+        {first}
+    }
+}
+
+/// A request as sent: method and URL, headers, body, and a curl command (secrets as
+/// placeholders).
+#[component]
+pub fn HttpRequestView(request: Request, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    let headers = request
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let body = String::from_utf8_lossy(&request.body).into_owned();
+    let curl = curl_command(&request, Secrets::Placeholder);
+    view! {
+        <div class="http-request" id=id.unwrap_or_default()>
+            <CodeBlock what="Request line" text=format!("{} {}", request.method, request.url)/>
+            {(!headers.is_empty()).then(|| view! { <CodeBlock what="Headers" text=headers/> })}
+            {(!body.is_empty()).then(|| view! { <CodeBlock what="Body" text=body/> })}
+            <CodeBlock what="curl (secrets as placeholders)" text=curl/>
+        </div>
+    }
+}
+
+/// The request object's header and payload; "Edit before signing" turns them into text areas
+/// whose JSON is checked before it is signed, and which never touch the form values.
+#[component]
+fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
+    let ws = state().workspace;
+    let edited = Memo::new(move |_| ws.with(|w| w.edit.is_some()));
+    let editing = RwSignal::new(false);
+    let header_draft = RwSignal::new(header.clone());
+    let payload_draft = RwSignal::new(payload.clone());
+    let error = RwSignal::new(None::<String>);
+    let check = |text: &str, part: &str| -> Result<(), String> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(_)) => Ok(()),
+            Ok(_) => Err(format!("the {part} must be a JSON object")),
+            Err(e) => Err(format!(
+                "the {part} is not JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            )),
+        }
+    };
+    let sign = move |_| {
+        let (h, p) = (header_draft.get_untracked(), payload_draft.get_untracked());
+        match check(&h, "header").and_then(|()| check(&p, "payload")) {
+            Ok(()) => {
+                error.set(None);
+                editing.set(false);
+                ws.update(|w| w.edit = Some(RequestObjectEdit { header: h, payload: p }));
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let (header_view, payload_view) = (header.clone(), payload.clone());
+    view! {
+        <h3>"Request object"</h3>
+        <Show when=move || edited.get()>
+            <p class="notice" id="edit-notice">
+                <strong>"Edited by hand: "</strong>
+                "this object is signed exactly as typed; the form above no longer changes it. "
+                <button type="button" id="edit-discard" on:click=move |_| ws.update(|w| w.edit = None)>"Discard edits"</button>
+            </p>
+        </Show>
+        <Show
+            when=move || editing.get()
+            fallback=move || {
+                let (h, p) = (header_view.clone(), payload_view.clone());
+                let (hd, pd) = (h.clone(), p.clone());
+                view! {
+                    <div class="jwt-parts">
+                        <JsonBlock what="Header" value=serde_json::from_str(&h).unwrap_or(Value::Null) id="preview-header"/>
+                        <JsonBlock what="Payload (claims)" value=serde_json::from_str(&p).unwrap_or(Value::Null) id="preview-payload"/>
+                    </div>
+                    <button type="button" id="edit-start" on:click=move |_| {
+                        header_draft.set(hd.clone());
+                        payload_draft.set(pd.clone());
+                        editing.set(true);
+                    }>"Edit before signing"</button>
+                }
+            }
+        >
+            <div class="jwt-parts">
+                <div>
+                    <label for="edit-header">"Header (JSON)"</label>
+                    <textarea id="edit-header" rows="6" spellcheck="false" prop:value=move || header_draft.get() on:input=move |ev| header_draft.set(event_target_value(&ev))></textarea>
+                </div>
+                <div>
+                    <label for="edit-payload">"Payload (JSON)"</label>
+                    <textarea id="edit-payload" rows="14" spellcheck="false" prop:value=move || payload_draft.get() on:input=move |ev| payload_draft.set(event_target_value(&ev))></textarea>
+                </div>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" id="edit-error">{e}</p> })}
+            <div class="actions">
+                <button type="button" id="edit-sign" on:click=sign>"Sign these edits"</button>
+                <button type="button" on:click=move |_| { editing.set(false); error.set(None); }>"Cancel"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// What a front-channel attacker (a browser extension, a proxy log, a Referer header, the
+/// history) sees and can do, per delivery.
+fn attacker(delivery: Delivery) -> (&'static str, &'static str) {
+    match delivery {
+        Delivery::Plain => (
+            "Every parameter, in clear text in the URL.",
+            "Any parameter (scope, redirect_uri, response_type…) without the server noticing: nothing protects their integrity.",
+        ),
+        Delivery::Jar => (
+            "Every parameter still: a signed request object is not encrypted, its payload is base64url JSON.",
+            "Nothing inside without breaking the signature (RFC 9101 §10.1). The whole object can be replayed until exp unless the server rejects a reused jti.",
+        ),
+        Delivery::Par => (
+            "Only client_id and an opaque, short-lived request_uri.",
+            "Nothing: the parameters went to the server on the authenticated back channel (RFC 9126 §7.1); the request_uri is single-use.",
+        ),
+        Delivery::ParJar => (
+            "Only client_id and an opaque request_uri.",
+            "Nothing; and the server also holds a signed object, so the request is attributable to the client's key (RFC 9126 §3).",
+        ),
+    }
+}
+
+#[component]
+pub fn CompareView() -> impl IntoView {
+    let ws = state().workspace;
+    let config = Memo::new(move |_| ws.with(|w| w.config()));
+    let all = async_memo(move || {
+        let config = config.get();
+        async move {
+            let mut out = Vec::new();
+            for delivery in Delivery::ALL {
+                let mut c = config.clone();
+                c.delivery = delivery;
+                // Edits belong to the chosen delivery's object; the comparison uses the form.
+                c.request_object_edit = None;
+                let prepared = prepare(c.clone()).await;
+                out.push((
+                    delivery,
+                    prepared.map(|p| (authorize_url_of(&p, &c).unwrap_or_default(), p)),
+                ));
+            }
+            out
+        }
+    });
+    view! {
+        <section class="panel" id="compare" aria-labelledby="compare-title">
+            <h2 id="compare-title">"Compare the four deliveries"</h2>
+            <p class="hint">"The same request, four ways: what the address bar shows, what travels on the back channel, and what an attacker in the front channel can read or change."</p>
+            <div class="compare-grid">
+                {move || all.get().map(|items| items.into_iter().map(|(delivery, outcome)| {
+                    let (reads, changes) = attacker(delivery);
+                    let body = match outcome {
+                        Ok((url, prepared)) => {
+                            let back = match &prepared.first {
+                                FirstMessage::Push { request } => String::from_utf8_lossy(&request.body).into_owned(),
+                                FirstMessage::Redirect { .. } => String::new(),
+                            };
+                            let names = query_names(&url).join(", ");
+                            view! {
+                                <dl>
+                                    <dt>"Address bar"</dt>
+                                    <dd><code class="url">{url.clone()}</code></dd>
+                                    <dt>"URL length"</dt>
+                                    <dd class="url-length">{format!("{} characters", url.len())}</dd>
+                                    <dt>"Query parameters"</dt>
+                                    <dd>{names}</dd>
+                                    <dt>"Back channel"</dt>
+                                    <dd>{if back.is_empty() {
+                                        view! { <span>"nothing: everything rides in the URL"</span> }.into_any()
+                                    } else {
+                                        view! { <span>{format!("POST to the PAR endpoint, {} bytes of form body", back.len())}</span> }.into_any()
+                                    }}</dd>
+                                </dl>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                    };
+                    view! {
+                        <article class="compare-card" data-delivery=delivery.name()>
+                            <h3>{delivery_label(delivery)}</h3>
+                            {body}
+                            <dl class="attacker">
+                                <dt>"A front-channel attacker reads"</dt>
+                                <dd>{reads}</dd>
+                                <dt>"…and can change"</dt>
+                                <dd>{changes}</dd>
+                            </dl>
+                        </article>
+                    }
+                }).collect_view())}
+            </div>
+        </section>
+    }
+}

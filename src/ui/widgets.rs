@@ -1,0 +1,151 @@
+//! Small building blocks every panel uses: copyable code blocks, JSON, coloured compact JWTs,
+//! downloads.
+
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+
+use super::copy_button::CopyButton;
+use crate::jose::jws::decode_unverified;
+
+/// Pretty JSON text of `value`.
+pub fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// A labelled, copyable block of text (a URL, a body, a curl command).
+#[component]
+pub fn CodeBlock(
+    /// Names the block, for the heading and the copy button's label.
+    what: &'static str,
+    text: String,
+    /// Optional `id` for tests and links.
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
+    let copy = Signal::stored(text.clone());
+    view! {
+        <div class="code-block">
+            <div class="code-head">
+                <span class="code-title">{what}</span>
+                <CopyButton text=copy what=what/>
+            </div>
+            <pre id=id tabindex="0" aria-label=what><code>{text}</code></pre>
+        </div>
+    }
+}
+
+/// A JSON value, formatted, with a copy button.
+#[component]
+pub fn JsonBlock(what: &'static str, value: Value, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    view! { <CodeBlock what=what text=pretty(&value) id=id.unwrap_or_default()/> }
+}
+
+/// The three parts of a compact JWS told apart by colour and by a text label under them, so
+/// colour is never the only signal.
+#[component]
+pub fn CompactJwt(compact: String, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    let parts: Vec<String> = compact.splitn(3, '.').map(str::to_string).collect();
+    let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+    let (header, payload, signature) = (part(0), part(1), part(2));
+    let copy = Signal::stored(compact.clone());
+    let length = compact.len();
+    view! {
+        <div class="code-block">
+            <div class="code-head">
+                <span class="code-title">{format!("Compact JWT ({length} characters)")}</span>
+                <CopyButton text=copy what="compact JWT"/>
+            </div>
+            <output id=id.unwrap_or_default() class="jws">
+                <span class="jws-header" title="header">{header}</span>
+                "."
+                <span class="jws-payload" title="payload">{payload}</span>
+                "."
+                <span class="jws-signature" title="signature">{signature}</span>
+            </output>
+            <p class="legend">
+                <span class="jws-header">"header"</span>
+                " . "
+                <span class="jws-payload">"payload"</span>
+                " . "
+                <span class="jws-signature">"signature"</span>
+            </p>
+        </div>
+    }
+}
+
+/// A JWT decoded (without verification, and labelled so): coloured compact form, header and
+/// payload as JSON.
+#[component]
+pub fn DecodedJwt(
+    /// What it is ("request object", "JARM response").
+    what: String,
+    compact: String,
+) -> impl IntoView {
+    let decoded = decode_unverified(&compact);
+    let body = match decoded {
+        Ok(d) => {
+            let payload = serde_json::from_slice::<Value>(&d.payload)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&d.payload).into_owned()));
+            view! {
+                <div class="jwt-parts">
+                    <JsonBlock what="Header" value=d.header/>
+                    <JsonBlock what="Payload" value=payload/>
+                </div>
+            }
+            .into_any()
+        }
+        Err(e) => view! { <p class="error" role="alert">{format!("Not a decodable JWT: {e}")}</p> }.into_any(),
+    };
+    view! {
+        <div class="decoded-jwt">
+            <h4>{what}<span class="muted">" (decoded, not verified here)"</span></h4>
+            <CompactJwt compact=compact/>
+            {body}
+        </div>
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let anchor = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "not an anchor")?;
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A checkbox bound to a boolean inside the workspace.
+#[component]
+pub fn Toggle(
+    id: &'static str,
+    label: &'static str,
+    checked: Signal<bool>,
+    on_change: Callback<bool>,
+    #[prop(optional)] help: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="toggle">
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+            {help.map(|h| view! { <span class="help">{h}</span> })}
+        </div>
+    }
+}

@@ -1,0 +1,427 @@
+//! What the user configures (the [`Workspace`]), how it becomes an [`oauth::Config`], and how
+//! it survives a reload.
+//!
+//! Persistence rules (issue "playground UI", item 10): the workspace is saved on every change;
+//! the client secret and private keys are written only when the user ticked "remember secrets
+//! on this device"; a saved state that no longer parses is read section by section, so one
+//! broken section falls back to its default while the others survive, and the unreadable text
+//! is set aside under [`SET_ASIDE_KEY`] and reported, never silently dropped.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::jose::{Algorithm, Jwk, Jwks, SecretString};
+use crate::mock_as::{ClientMetadata, ServerSettings};
+use crate::oauth::config::RequestObjectEdit;
+use crate::oauth::request_object::RequestObjectOptions;
+use crate::oauth::{AuthorizationRequest, Config, Delivery};
+use crate::protocol::auth_method;
+
+/// `localStorage` key of the saved workspace.
+pub const STORAGE_KEY: &str = "oauth-playground.workspace";
+/// Where an unreadable saved workspace is moved, so nothing the user had is lost.
+pub const SET_ASIDE_KEY: &str = "oauth-playground.workspace.unreadable";
+/// The format written today. Version 1 is the first; a document without a version is read
+/// as version 1, a newer one is read as far as it can be.
+pub const STATE_VERSION: u64 = 1;
+/// Saved states larger than this are not parsed (the page must not stall on a huge value
+/// someone planted in storage); they are set aside like any unreadable state.
+pub const MAX_STATE_BYTES: usize = 2 * 1024 * 1024;
+
+/// The value `request_object_alg` takes for an unsigned request object.
+pub const ALG_NONE: &str = "none";
+
+/// A secret typed by the user: serialises as the plain string (it is persisted only on
+/// opt-in), prints as its length in `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct UiSecret(String);
+
+impl UiSecret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for UiSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UiSecret(<{} bytes redacted>)", self.0.len())
+    }
+}
+
+/// The relying party as registered with the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientSettings {
+    pub client_id: String,
+    pub client_secret: Option<UiSecret>,
+    /// Registered redirect URIs, the first being the default `redirect_uri`.
+    pub redirect_uris: Vec<String>,
+    /// `token_endpoint_auth_method` (RFC 7591 §2).
+    pub auth_method: String,
+    /// The alg of `client_secret_jwt` / `private_key_jwt` assertions.
+    pub assertion_alg: String,
+    /// `authorization_signed_response_alg` (JARM §3) registered with the mock.
+    pub jarm_alg: String,
+    /// `id_token_signed_response_alg` (OIDC Registration §2) registered with the mock.
+    pub id_token_alg: String,
+    /// Re-register the client with the in-page server whenever this panel changes.
+    pub sync_registration: bool,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        Self {
+            client_id: "playground-client".into(),
+            client_secret: None,
+            redirect_uris: vec!["https://client.example/callback".into()],
+            auth_method: auth_method::CLIENT_SECRET_BASIC.into(),
+            assertion_alg: "RS256".into(),
+            jarm_alg: "RS256".into(),
+            id_token_alg: "RS256".into(),
+            sync_registration: true,
+        }
+    }
+}
+
+/// A key of the key manager.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyEntry {
+    pub jwk: Jwk,
+    /// Where it came from ("generated RSA-2048", "imported PEM").
+    pub origin: String,
+    /// The private part existed but was not remembered across the reload.
+    #[serde(default)]
+    pub private_forgotten: bool,
+}
+
+impl fmt::Debug for KeyEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyEntry")
+            .field("kid", &self.jwk.kid)
+            .field("kty", &self.jwk.material.kty())
+            .field("private", &self.jwk.is_private())
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+impl KeyEntry {
+    pub fn kid(&self) -> String {
+        self.jwk.kid.clone().unwrap_or_else(|| self.jwk.thumbprint())
+    }
+}
+
+/// Knobs of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunSettings {
+    /// New `state`, `nonce` and PKCE verifier for every run (a good client never reuses them).
+    pub fresh_values: bool,
+    /// Redeem the refresh token once after the code exchange.
+    pub refresh: bool,
+    pub userinfo: bool,
+    /// Seconds of clock skew tolerated when checking `exp`/`iat`.
+    pub leeway: i64,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            fresh_values: true,
+            refresh: false,
+            userinfo: true,
+            leeway: 60,
+        }
+    }
+}
+
+/// Everything the user configures. Each member is a section that loads on its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Workspace {
+    /// The in-page server's settings.
+    pub server: ServerSettings,
+    pub client: ClientSettings,
+    /// The authorization request; its `client_id` follows [`ClientSettings::client_id`].
+    pub request: AuthorizationRequest,
+    pub delivery: Delivery,
+    /// An algorithm name, or [`ALG_NONE`].
+    pub request_object_alg: String,
+    pub request_object: RequestObjectOptions,
+    /// Hand edits of the request object, kept apart from the form values.
+    pub edit: Option<RequestObjectEdit>,
+    pub keys: Vec<KeyEntry>,
+    /// The `kid` of the key that signs (request objects, `private_key_jwt`).
+    pub active_key: Option<String>,
+    pub run: RunSettings,
+    pub remember_secrets: bool,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        let client = ClientSettings::default();
+        let mut request = AuthorizationRequest::new(client.client_id.clone(), client.redirect_uris[0].clone());
+        request.scope = Some("openid profile email".into());
+        Self {
+            server: ServerSettings::default(),
+            client,
+            request,
+            delivery: Delivery::ParJar,
+            request_object_alg: "HS256".into(),
+            request_object: RequestObjectOptions::default(),
+            edit: None,
+            keys: Vec::new(),
+            active_key: None,
+            run: RunSettings::default(),
+            remember_secrets: false,
+        }
+    }
+}
+
+impl Workspace {
+    /// The signing key chosen in the key manager.
+    pub fn active_key(&self) -> Option<&KeyEntry> {
+        let kid = self.active_key.as_deref()?;
+        self.keys.iter().find(|k| k.kid() == kid)
+    }
+
+    /// The configuration the client engine runs, or what is missing.
+    pub fn config(&self) -> Config {
+        let mut request = self.request.clone();
+        request.client_id = self.client.client_id.clone();
+        let mut config = Config::new(self.server.issuer.clone(), request);
+        config.delivery = self.delivery;
+        config.request_object = self.request_object.clone();
+        config.request_object_alg = if self.request_object_alg == ALG_NONE {
+            None
+        } else {
+            // An unknown name (from an edited saved state) falls back to HS256, which the
+            // alg select then shows.
+            Some(Algorithm::from_name(&self.request_object_alg).unwrap_or(Algorithm::HS256))
+        };
+        config.auth_method = self.client.auth_method.clone();
+        config.assertion_alg = Algorithm::from_name(&self.client.assertion_alg).unwrap_or(Algorithm::RS256);
+        config.client_secret = self
+            .client
+            .client_secret
+            .as_ref()
+            .map(|s| SecretString::new(s.expose().to_string()));
+        config.client_key = self.active_key().filter(|k| k.jwk.is_private()).map(|k| k.jwk.clone());
+        config.request_object_edit = self.edit.clone();
+        config
+    }
+
+    /// Takes back what a one-click fix changed in a [`Config`] made by [`Workspace::config`].
+    pub fn absorb(&mut self, config: &Config) {
+        let client_id = self.client.client_id.clone();
+        self.request = config.request.clone();
+        self.request.client_id = client_id;
+        self.delivery = config.delivery;
+        self.request_object = config.request_object.clone();
+        self.request_object_alg = config
+            .request_object_alg
+            .map_or(ALG_NONE.to_string(), |a| a.name().to_string());
+    }
+
+    /// The public JWKS of the key manager (asymmetric keys only: an HMAC secret is never
+    /// published).
+    pub fn public_jwks(&self) -> Jwks {
+        Jwks::new(
+            self.keys
+                .iter()
+                .filter(|k| k.jwk.material.kty() != "oct")
+                .filter_map(|k| k.jwk.to_public().ok())
+                .collect(),
+        )
+    }
+
+    /// The registration the in-page server gets for this client.
+    pub fn client_metadata(&self) -> ClientMetadata {
+        let jwks = self.public_jwks();
+        ClientMetadata {
+            client_id: self.client.client_id.clone(),
+            client_secret: self
+                .client
+                .client_secret
+                .as_ref()
+                .map(|s| crate::mock_as::Secret::new(s.expose())),
+            redirect_uris: self.client.redirect_uris.clone(),
+            response_types: RESPONSE_TYPES.iter().map(|s| s.to_string()).collect(),
+            token_endpoint_auth_method: self.client.auth_method.clone(),
+            jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
+            authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
+            id_token_signed_response_alg: self.client.id_token_alg.clone(),
+            ..ClientMetadata::default()
+        }
+    }
+
+    /// The JSON saved to storage: secrets only with the opt-in.
+    pub fn to_saved_json(&self) -> String {
+        let mut saved = self.clone();
+        if !saved.remember_secrets {
+            saved.client.client_secret = None;
+            for key in &mut saved.keys {
+                if key.jwk.is_private() {
+                    if let Ok(public) = key.jwk.to_public() {
+                        key.jwk = public;
+                        key.private_forgotten = true;
+                    }
+                }
+            }
+            // An HMAC key is all secret: it is not kept at all.
+            saved.keys.retain(|k| k.jwk.material.kty() != "oct");
+        }
+        let document = serde_json::json!({ "version": STATE_VERSION, "workspace": saved });
+        document.to_string()
+    }
+}
+
+/// Every response type the playground offers (OIDC Core §3, OAuth 2.0 Multiple Response
+/// Types §5).
+pub const RESPONSE_TYPES: [&str; 7] = [
+    "code",
+    "id_token",
+    "id_token token",
+    "code id_token",
+    "code token",
+    "code id_token token",
+    "token",
+];
+
+/// What reading a saved state found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadReport {
+    /// Sections that could not be read, with why; they were reset to their defaults.
+    pub problems: Vec<String>,
+    /// The stored text, when any of it was unreadable (set aside under [`SET_ASIDE_KEY`]).
+    pub set_aside: Option<String>,
+}
+
+/// Reads a saved document. Never fails: what cannot be read is reported and replaced by
+/// defaults, section by section.
+pub fn load(text: &str) -> (Workspace, LoadReport) {
+    let mut report = LoadReport::default();
+    let mut workspace = Workspace::default();
+    if text.len() > MAX_STATE_BYTES {
+        report.problems.push(format!(
+            "the saved state is {} bytes, more than the {} MiB this page reads; it was set aside",
+            text.len(),
+            MAX_STATE_BYTES / (1024 * 1024)
+        ));
+        report.set_aside = Some(text.chars().take(4096).collect());
+        return (workspace, report);
+    }
+    let document: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            report.problems.push(format!(
+                "the saved state is not JSON ({e}, line {} column {}); defaults were used",
+                e.line(),
+                e.column()
+            ));
+            report.set_aside = Some(text.to_string());
+            return (workspace, report);
+        }
+    };
+    let version = document.get("version").and_then(Value::as_u64).unwrap_or(STATE_VERSION);
+    if version > STATE_VERSION {
+        report.problems.push(format!(
+            "the saved state was written by a newer version of the playground (format {version}, this page \
+             reads {STATE_VERSION}); what could be read was kept"
+        ));
+    }
+    let Some(sections) = document.get("workspace").and_then(Value::as_object) else {
+        report
+            .problems
+            .push("the saved state has no \"workspace\" object; defaults were used".into());
+        report.set_aside = Some(text.to_string());
+        return (workspace, report);
+    };
+    let problems = &mut report.problems;
+    section(sections, "server", &mut workspace.server, problems);
+    if let Err(why) = workspace.server.validate() {
+        problems.push(format!("server: {why}; the default server settings were used"));
+        workspace.server = ServerSettings::default();
+    }
+    section(sections, "client", &mut workspace.client, problems);
+    section(sections, "request", &mut workspace.request, problems);
+    section(sections, "delivery", &mut workspace.delivery, problems);
+    section(
+        sections,
+        "request_object_alg",
+        &mut workspace.request_object_alg,
+        problems,
+    );
+    section(sections, "request_object", &mut workspace.request_object, problems);
+    section(sections, "edit", &mut workspace.edit, problems);
+    section(sections, "keys", &mut workspace.keys, problems);
+    section(sections, "active_key", &mut workspace.active_key, problems);
+    section(sections, "run", &mut workspace.run, problems);
+    section(sections, "remember_secrets", &mut workspace.remember_secrets, problems);
+    if !report.problems.is_empty() {
+        report.set_aside = Some(text.to_string());
+    }
+    (workspace, report)
+}
+
+fn section<T: DeserializeOwned>(sections: &Map<String, Value>, name: &str, into: &mut T, problems: &mut Vec<String>) {
+    let Some(value) = sections.get(name) else { return };
+    match serde_json::from_value::<T>(value.clone()) {
+        Ok(v) => *into = v,
+        Err(e) => problems.push(format!("{name}: {e}; this section was reset to its default")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_saved_only_with_the_opt_in() {
+        let mut w = Workspace::default();
+        w.client.client_secret = Some(UiSecret::new("very-secret-value-0123456789abcdef"));
+        let saved = w.to_saved_json();
+        assert!(!saved.contains("very-secret-value"));
+        w.remember_secrets = true;
+        assert!(w.to_saved_json().contains("very-secret-value"));
+    }
+
+    #[test]
+    fn one_broken_section_keeps_the_others() {
+        let text = r#"{"version":1,"workspace":{"client":{"client_id":"kept"},"delivery":"Teleport"}}"#;
+        let (w, report) = load(text);
+        assert_eq!(w.client.client_id, "kept");
+        assert_eq!(w.delivery, Workspace::default().delivery);
+        assert_eq!(report.problems.len(), 1, "{report:?}");
+        assert!(report.problems[0].starts_with("delivery:"));
+        assert_eq!(report.set_aside.as_deref(), Some(text));
+    }
+
+    #[test]
+    fn not_json_is_reported_with_its_position() {
+        let (_, report) = load("{\"version\": 1,\n oops}");
+        assert!(report.problems[0].contains("line 2"), "{report:?}");
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut w = Workspace::default();
+        w.client.client_id = "abc".into();
+        w.remember_secrets = true;
+        let (back, report) = load(&w.to_saved_json());
+        assert!(report.problems.is_empty(), "{report:?}");
+        assert_eq!(back, w);
+    }
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        assert!(!format!("{:?}", UiSecret::new("hunter2")).contains("hunter2"));
+    }
+}
