@@ -392,14 +392,22 @@ fn SettingControl(field: &'static Field, settings_json: Memo<Value>, error: RwSi
 fn SettingsJsonEditor() -> impl IntoView {
     let app = state();
     let text = RwSignal::new(String::new());
+    // Typed but not applied: while true, the text no longer follows the form.
+    let dirty = RwSignal::new(false);
     let message = RwSignal::new(None::<Result<String, String>>);
     let reload = move || {
         let json = app
             .workspace
             .with_untracked(|w| serde_json::to_value(&w.server).unwrap_or(Value::Null));
         text.set(pretty(&json));
+        dirty.set(false);
     };
-    reload();
+    Effect::new(move |_| {
+        app.workspace.track();
+        if !dirty.get_untracked() {
+            reload();
+        }
+    });
     let apply = move |_| {
         let typed = text.get_untracked();
         let parsed = serde_json::from_str::<ServerSettings>(&typed)
@@ -407,6 +415,7 @@ fn SettingsJsonEditor() -> impl IntoView {
             .and_then(|s| s.validate().map(|()| s));
         match parsed {
             Ok(settings) => {
+                dirty.set(false);
                 app.workspace.update(|w| w.server = settings);
                 message.set(Some(Ok("Applied.".into())));
             }
@@ -421,7 +430,10 @@ fn SettingsJsonEditor() -> impl IntoView {
                 rows="12"
                 spellcheck="false"
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    dirty.set(true);
+                    text.set(event_target_value(&ev));
+                }
             ></textarea>
             <div class="actions">
                 <button type="button" id="server-settings-apply" on:click=apply>"Apply JSON"</button>

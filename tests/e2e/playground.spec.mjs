@@ -1,0 +1,246 @@
+// The playground UI against the release build: each panel, a full run of every flow family
+// with each delivery, the compare view, a failing run, pre-flight fixes, persistence with and
+// without remembered secrets, a corrupted saved state, and screenshots at two widths.
+import { mkdirSync } from 'node:fs';
+import { test, expect, openApp } from './fixtures.mjs';
+
+const STORAGE_KEY = 'oauth-playground.workspace';
+const SHOTS = 'test-results/screenshots';
+
+// Sets a text field the way a user does: type, then leave the field (which fires `change`).
+async function setText(page, selector, value) {
+  await page.fill(selector, value);
+  await page.locator(selector).dispatchEvent('change');
+}
+
+async function run(page) {
+  await page.click('#run-button');
+  await expect(page.locator('#run-button')).toHaveText('Run the flow');
+  return page.locator('#run-outcome');
+}
+
+test('server panel: profile, settings and the discovery document follow each other', async ({ page }) => {
+  await openApp(page);
+  await expect(page.locator('#server-profile')).toHaveValue('hardened');
+  await page.selectOption('#server-profile', 'strict');
+  await expect(page.locator('#server-profile-description')).toContainText('Strict');
+  await page.click('text=Discovery document and JWKS');
+  await expect(page.locator('#server-discovery')).toContainText('"require_pushed_authorization_requests": true');
+  await expect(page.locator('#server-jwks')).toContainText('"keys"');
+  // A single setting, through its control.
+  await page.click('text=All settings');
+  await page.selectOption('#setting-par_mode', 'disabled');
+  await expect(page.locator('#server-discovery')).not.toContainText('pushed_authorization_request_endpoint');
+  // A contradictory JSON edit is refused with the reason, and nothing changes.
+  const json = await page.inputValue('#server-settings-json');
+  const broken = json.replace('"allow_unsigned_request_object": false', '"allow_unsigned_request_object": true');
+  await page.fill('#server-settings-json', broken);
+  await page.click('#server-settings-apply');
+  await expect(page.locator('#server-settings-json-error')).toContainText('cannot both be true');
+  await page.fill('#server-settings-json', '{ "profile": "hardened", oops }');
+  await page.click('#server-settings-apply');
+  await expect(page.locator('#server-settings-json-error')).toContainText('line 1');
+});
+
+test('client & keys: generate, import, thumbprint, export and register', async ({ page }) => {
+  await openApp(page);
+  await page.selectOption('#key-kind', 'ec-p256');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated EC P-256 key');
+  await expect(page.locator('#key-list .key')).toHaveCount(1);
+  await expect(page.locator('#key-list .key').first()).toContainText('signing key');
+  // RSA generation reports progress and keeps the page responsive.
+  await page.selectOption('#key-kind', 'rsa-2048');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated RSA-2048 key', { timeout: 20_000 });
+  // Import the RFC 7638 §3.1 example key: its thumbprint is the RFC's.
+  await page.fill('#key-import', JSON.stringify({
+    kty: 'RSA',
+    n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+    e: 'AQAB',
+  }));
+  await page.click('#key-import-button');
+  await expect(page.locator('#key-message')).toContainText('Imported 1 key');
+  await expect(page.locator('#key-list')).toContainText('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
+  // Bad input: a clear error, the list untouched.
+  await page.fill('#key-import', '-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----');
+  await page.click('#key-import-button');
+  await expect(page.locator('#key-message')).toContainText('Import refused: PEM');
+  await expect(page.locator('#key-list .key')).toHaveCount(3);
+  // The public JWKS downloads with the two asymmetric public keys, no private members.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#jwks-download')]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  const jwks = JSON.parse(readFileSync(path, 'utf8'));
+  expect(jwks.keys.length).toBe(3);
+  for (const key of jwks.keys) expect(key.d).toBeUndefined();
+  await page.click('#client-register');
+  await expect(page.locator('#client-register-status')).toContainText('Registered "playground-client"');
+});
+
+test('request builder: the preview follows the form, edits are validated and kept apart', async ({ page }) => {
+  await openApp(page);
+  await page.check('#delivery-jar');
+  await expect(page.locator('#preview-payload')).toContainText('"response_type": "code"');
+  await page.selectOption('#req-response-type', 'code id_token');
+  await expect(page.locator('#preview-payload')).toContainText('"response_type": "code id_token"');
+  await expect(page.locator('#preview-url')).toContainText('request=eyJ');
+  // Edit before signing: bad JSON is located, good JSON is signed as typed.
+  await page.click('#edit-start');
+  const payload = await page.inputValue('#edit-payload');
+  await page.fill('#edit-payload', payload.replace('{', '{ "aud": ,'));
+  await page.click('#edit-sign');
+  await expect(page.locator('#edit-error')).toContainText('line 1');
+  await page.fill('#edit-payload', payload.replace('"response_type": "code id_token"', '"response_type": "code"'));
+  await page.click('#edit-sign');
+  await expect(page.locator('#edit-notice')).toBeVisible();
+  await expect(page.locator('#preview-payload')).toContainText('"response_type": "code"');
+  // The form keeps its own value.
+  await expect(page.locator('#req-response-type')).toHaveValue('code id_token');
+  await page.click('#edit-discard');
+  await expect(page.locator('#edit-notice')).toHaveCount(0);
+  await expect(page.locator('#preview-payload')).toContainText('"response_type": "code id_token"');
+  // A claims parameter that is not JSON is refused where it was typed.
+  await page.click('text=More parameters');
+  await setText(page, '#req-claims', '{"id_token": {');
+  await expect(page.locator('#req-claims-error')).toContainText('not JSON');
+});
+
+const FAMILIES = [
+  ['code', 'code'],
+  ['hybrid', 'code id_token'],
+  ['implicit', 'id_token token'],
+];
+const DELIVERIES = ['plain', 'jar', 'par', 'par-jar'];
+
+for (const [family, responseType] of FAMILIES) {
+  test(`full ${family} flow (${responseType}) with each delivery`, async ({ page }) => {
+    await openApp(page);
+    await page.selectOption('#req-response-type', responseType);
+    for (const delivery of DELIVERIES) {
+      await page.check(`#delivery-${delivery}`);
+      const outcome = await run(page);
+      await expect(outcome, `${family} / ${delivery}`).toContainText('Succeeded');
+      await expect(page.locator('#result-id-claims')).toContainText('"sub": "alice"');
+      if (family !== 'implicit') await expect(page.locator('#result-tokens')).toContainText('access_token');
+      await expect(page.locator('#sequence-diagram')).toBeVisible();
+    }
+  });
+}
+
+test('JARM: a jwt response mode is decoded and verified step by step', async ({ page }) => {
+  await openApp(page);
+  await page.selectOption('#req-response-mode', 'jwt');
+  await expect(await run(page)).toContainText('Succeeded');
+  await expect(page.locator('#result')).toContainText('JARM response');
+  const checks = page.locator('#result .check-list').first();
+  await expect(checks.locator('[data-check^="jarm."]').first()).toBeVisible();
+  await expect(checks.locator('.check.fail')).toHaveCount(0);
+});
+
+test('a failing run points at the step, the check code and the clause', async ({ page }) => {
+  await openApp(page);
+  await page.check('#delivery-jar');
+  await page.selectOption('#ro-alg', 'none');
+  await expect(page.locator('#preflight-findings')).toContainText('lint.unsigned_request_object');
+  const outcome = await run(page);
+  await expect(outcome).toContainText('Failed at step');
+  await expect(page.locator('#run-server-check')).toHaveText('jar.unsigned_not_allowed');
+  await expect(outcome).toContainText('RFC 9101');
+  await expect(page.locator('#sequence-diagram')).toContainText('✗');
+});
+
+test('pre-flight: a finding explains itself and its fix applies in one click', async ({ page }) => {
+  await openApp(page);
+  await page.selectOption('#server-profile', 'ping_one');
+  await page.selectOption('#req-response-mode', 'jwt');
+  const finding = page.locator('#preflight-findings [data-code="lint.pingone_jarm"]');
+  await expect(finding).toContainText('JARM');
+  await finding.locator('button.fix').click();
+  await expect(finding).toHaveCount(0);
+  await expect(page.locator('#req-response-mode')).not.toHaveValue('jwt');
+});
+
+test('compare view: four deliveries side by side', async ({ page }) => {
+  await openApp(page);
+  const cards = page.locator('#compare .compare-card');
+  await expect(cards).toHaveCount(4);
+  await expect(cards.nth(0)).toContainText('code_challenge');
+  await expect(cards.nth(1)).toContainText('request');
+  await expect(cards.nth(2)).toContainText('client_id, request_uri');
+  await expect(cards.nth(3)).toContainText('client_id, request_uri');
+  const length = async (i) => Number((await cards.nth(i).locator('.url-length').innerText()).split(' ')[0]);
+  expect(await length(1)).toBeGreaterThan(await length(0));
+  expect(await length(2)).toBeLessThan(await length(0));
+});
+
+test('reload keeps the configuration but not the secrets, unless asked', async ({ page }) => {
+  await openApp(page);
+  await setText(page, '#client-id', 'persisted-client');
+  await page.selectOption('#key-kind', 'ec-p256');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated');
+  const secret = await page.inputValue('#client-secret');
+  const stored = await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY);
+  expect(stored).toContain('persisted-client');
+  expect(stored).not.toContain(secret);
+  expect(JSON.parse(stored).workspace.keys[0].jwk.d).toBeUndefined();
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
+  await expect(page.locator('#client-id')).toHaveValue('persisted-client');
+  expect(await page.inputValue('#client-secret')).not.toBe(secret);
+  await expect(page.locator('#key-list')).toContainText('public only (private part not remembered)');
+
+  // With the opt-in, the secret and the private key survive.
+  await page.check('#remember-secrets');
+  await page.selectOption('#key-kind', 'ec-p256');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated');
+  const remembered = await page.inputValue('#client-secret');
+  const storedWith = await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY);
+  expect(storedWith).toContain(remembered);
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
+  expect(await page.inputValue('#client-secret')).toBe(remembered);
+  await expect(page.locator('#key-list')).toContainText('private + public');
+});
+
+test('a corrupted saved state is reported and set aside; the page keeps working', async ({ page }) => {
+  await page.addInitScript((k) => {
+    if (!sessionStorage.getItem('planted')) {
+      localStorage.setItem(k, '{"version":1,"workspace":{"client":{"client_id":"survivor"},"delivery":"Teleport","keys":"nope"}}');
+      sessionStorage.setItem('planted', '1');
+    }
+  }, STORAGE_KEY);
+  await openApp(page);
+  await expect(page.locator('#load-notice')).toContainText('delivery');
+  await expect(page.locator('#load-notice')).toContainText('keys');
+  await expect(page.locator('#client-id')).toHaveValue('survivor');
+  const setAside = await page.evaluate(() => localStorage.getItem('oauth-playground.workspace.unreadable'));
+  expect(setAside).toContain('Teleport');
+  await expect(await run(page)).toContainText('Succeeded');
+  await page.click('#load-notice-dismiss');
+  await expect(page.locator('#load-notice')).toHaveCount(0);
+
+  // Not even JSON: defaults, and the text is kept.
+  await page.evaluate((k) => localStorage.setItem(k, '\u0000garbage{'), STORAGE_KEY);
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
+  await expect(page.locator('#load-notice')).toContainText('not JSON');
+  await expect(page.locator('#client-id')).toHaveValue('playground-client');
+});
+
+for (const width of [1280, 390]) {
+  test(`screenshots at ${width} px: main screen and a finished run`, async ({ page }) => {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.setViewportSize({ width, height: 900 });
+    await openApp(page);
+    await page.screenshot({ path: `${SHOTS}/main-${width}.png` });
+    await run(page);
+    await page.locator('#run').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/run-${width}.png`, fullPage: true });
+    // Nothing wider than the viewport at any width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+}
