@@ -10,14 +10,18 @@ test('the app mounts with no console errors', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Sign a JWS' })).toBeVisible();
 });
 
+// The JWS tool's own region: the playground above it has payloads and alerts of its own.
+const jwsTool = (page) => page.getByRole('region', { name: 'Sign a JWS' });
+
 test('typing the RFC 7515 A.1 key and payload produces the RFC JWS', async ({ page }) => {
   await openApp(page);
-  const key = page.getByLabel('Key (JWK)');
-  const payload = page.getByLabel('Payload');
+  const tool = jwsTool(page);
+  const key = tool.getByLabel('Key (JWK)');
+  const payload = tool.getByLabel('Payload', { exact: true });
   // Start from empty fields, as a user pasting their own values would.
   await key.fill('');
   await payload.fill('');
-  await expect(page.getByRole('alert')).toContainText('Cannot sign');
+  await expect(tool.getByRole('alert')).toContainText('Cannot sign');
 
   await key.fill(JSON.stringify(a1.jwk, null, 2));
   await payload.fill('{"iss":"joe",\n "exp":1300819380,\n "http://example.com/is_root":true}');
@@ -31,9 +35,10 @@ test('typing the RFC 7515 A.1 key and payload produces the RFC JWS', async ({ pa
 
 test('a malformed key is explained and the page keeps working', async ({ page }) => {
   await openApp(page);
-  const key = page.getByLabel('Key (JWK)');
+  const tool = jwsTool(page);
+  const key = tool.getByLabel('Key (JWK)');
   await key.fill('{"kty":"oct","k":"AyM1SysPpbyD+gZ"}');
-  await expect(page.getByRole('alert')).toContainText("bad base64url at position 12: '+' is not a base64url character");
+  await expect(tool.getByRole('alert')).toContainText("bad base64url at position 12: '+' is not a base64url character");
   await key.fill(JSON.stringify(a1.jwk));
   await expect(page.locator('#jws-output')).toHaveText(a1.jws);
 });
