@@ -57,3 +57,20 @@ async fn signer_panel_shows_rfc7515_a1_and_explains_a_bad_key() {
     assert!(error.contains("position 12"), "error shown: {error}");
     assert_eq!(text_of(&host, "#jws-output"), None, "no stale JWS next to an error");
 }
+
+#[wasm_bindgen_test]
+fn the_panic_screen_explains_and_offers_a_reset() {
+    assert_eq!(
+        oauth_playground::ui::show_panic_screen("panicked at src/example.rs:1:1: boom"),
+        Some(())
+    );
+    let document = web_sys::window().unwrap().document().unwrap();
+    let screen = document.get_element_by_id("panic-screen").expect("the screen is shown");
+    assert_eq!(screen.get_attribute("role").as_deref(), Some("alertdialog"));
+    let text = screen.text_content().unwrap();
+    assert!(text.contains("hit a bug"), "{text}");
+    assert!(text.contains("boom"), "the message is there to copy: {text}");
+    let reset = document.get_element_by_id("panic-reset").expect("a reset button");
+    assert!(reset.text_content().unwrap().contains("Reset saved state"));
+    screen.remove();
+}

@@ -51,7 +51,9 @@ fn install_panic_screen() {
     }));
 }
 
-fn show_panic_screen(message: &str) -> Option<()> {
+/// Public for the browser test that checks the screen; called only by the panic hook.
+#[doc(hidden)]
+pub fn show_panic_screen(message: &str) -> Option<()> {
     let document = web_sys::window()?.document()?;
     let body = document.body()?;
     let overlay = document.create_element("div").ok()?;

@@ -27,6 +27,10 @@ use crate::protocol::{form_decode, UrlParts};
 /// the server answered, so the preview names it.
 const REQUEST_URI_PLACEHOLDER: &str = "urn:ietf:params:oauth:request_uri:ISSUED-BY-THE-SERVER";
 
+/// Hand-edited header or payload text is refused above this size: large enough to push a
+/// request object past PingOne's 1 MB PAR limit, small enough to keep the page responsive.
+pub const MAX_EDIT_BYTES: usize = 1_500_000;
+
 thread_local! {
     /// One seed per page, so the preview's `jti` stays put while the user types.
     static PREVIEW_SEED: Cell<Option<[u8; 32]>> = const { Cell::new(None) };
@@ -213,6 +217,13 @@ fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
     let payload_draft = RwSignal::new(payload.clone());
     let error = RwSignal::new(None::<String>);
     let check = |text: &str, part: &str| -> Result<(), String> {
+        if text.len() > MAX_EDIT_BYTES {
+            return Err(format!(
+                "the {part} is {} bytes; an edited part may have at most {} KB (enough to test any server's size limit)",
+                text.len(),
+                MAX_EDIT_BYTES / 1000
+            ));
+        }
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(_)) => Ok(()),
             Ok(_) => Err(format!("the {part} must be a JSON object")),

@@ -10,6 +10,9 @@ use crate::mock_as::crypto::SUPPORTED_ALGS;
 use crate::mock_as::profiles::preset;
 use crate::mock_as::{path, ProfileName, ServerSettings};
 
+/// The settings JSON is refused above this size (the real thing is about 2 KiB).
+const MAX_SETTINGS_BYTES: usize = 256 * 1024;
+
 /// How a setting is edited.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -410,6 +413,14 @@ fn SettingsJsonEditor() -> impl IntoView {
     });
     let apply = move |_| {
         let typed = text.get_untracked();
+        if typed.len() > MAX_SETTINGS_BYTES {
+            message.set(Some(Err(format!(
+                "Not applied: {} bytes; the settings JSON may have at most {} KiB",
+                typed.len(),
+                MAX_SETTINGS_BYTES / 1024
+            ))));
+            return;
+        }
         let parsed = serde_json::from_str::<ServerSettings>(&typed)
             .map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))
             .and_then(|s| s.validate().map(|()| s));
