@@ -244,3 +244,33 @@ for (const width of [1280, 390]) {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 }
+
+test('every control has an accessible name, and a run works from the keyboard alone', async ({ page }) => {
+  await openApp(page);
+  // Open the collapsed sections so their controls count too.
+  for (const summary of await page.locator('summary').all()) await summary.click();
+  const unnamed = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea, button')) {
+      const named = (el.labels && el.labels.length > 0) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+        (el.tagName === 'BUTTON' && el.textContent.trim().length > 0);
+      if (!named) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+  expect(unnamed).toEqual([]);
+  // Keyboard: focus reaches the run button by Tab, Enter runs.
+  await page.locator('#run-fresh').focus();
+  let reached = false;
+  for (let i = 0; i < 10 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.id === 'run-button');
+  }
+  expect(reached).toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#run-outcome')).toContainText('Succeeded');
+  // The delivery radios change with the arrow keys.
+  await page.locator('#delivery-plain').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#delivery-jar')).toBeChecked();
+});
