@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use super::client_panel::ClientPanel;
 use super::context::{local_storage, AppState};
 use super::jws_signer::JwsSigner;
+use super::jwt_tool::JwtTool;
 use super::preflight::PreflightPanel;
 use super::preview::{CompareView, PreviewPanel};
 use super::request_panel::RequestPanel;
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <ResultPanel/>
             </div>
             <CompareView/>
+            <JwtTool/>
             <JwsSigner/>
         </main>
     }

@@ -6,6 +6,7 @@ pub mod context;
 mod copy_button;
 pub mod fetch_transport;
 pub mod jws_signer;
+mod jwt_tool;
 pub mod mock_api;
 mod preflight;
 pub mod preview;

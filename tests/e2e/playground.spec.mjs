@@ -274,3 +274,36 @@ test('every control has an accessible name, and a run works from the keyboard al
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('#delivery-jar')).toBeChecked();
 });
+
+test('JWT tool: RFC 7515 A.1 and A.2 verify with their keys; a tampered one does not', async ({ page }) => {
+  const { readFileSync } = await import('node:fs');
+  const vectors = JSON.parse(readFileSync(new URL('../vectors/jws/rfc7515.json', import.meta.url), 'utf8'));
+  await openApp(page);
+  for (const id of ['rfc7515-a-1', 'rfc7515-a-2', 'rfc7515-a-3']) {
+    const v = vectors.find((c) => c.id === id);
+    await page.fill('#jwt-input', v.jws);
+    await expect(page.locator('#jwt-claims [data-claim="exp"]')).toContainText('EXPIRED');
+    await page.check('#jwt-key-pasted');
+    await page.fill('#jwt-key', JSON.stringify(v.jwk));
+    await page.click('#jwt-verify');
+    await expect(page.locator('#jwt-verdict'), id).toContainText(`Signature valid (${v.alg})`);
+    // One changed payload character: not verified, and said so.
+    const [h, p, s] = v.jws.split('.');
+    const flipped = p.slice(0, 5) + (p[5] === 'A' ? 'B' : 'A') + p.slice(6);
+    await page.fill('#jwt-input', [h, flipped, s].join('.'));
+    await page.click('#jwt-verify');
+    await expect(page.locator('#jwt-verdict'), id).toContainText('Not verified');
+  }
+  // A JARM response from a run verifies against the in-page server's JWKS, naming the key.
+  await page.selectOption('#req-response-mode', 'jwt');
+  await page.click('#run-button');
+  await expect(page.locator('#run-outcome')).toContainText('Succeeded');
+  const callback = await page.locator('#run [data-step="callback"]').evaluate((e) => e.textContent);
+  await page.fill('#jwt-input', callback.match(/response = ([A-Za-z0-9_.-]+)/)[1]);
+  await page.check('#jwt-key-server');
+  await page.click('#jwt-verify');
+  await expect(page.locator('#jwt-verdict')).toContainText('Signature valid (RS256)');
+  await expect(page.locator('#jwt-verdict')).toContainText('kid');
+  await page.fill('#jwt-input', 'not.a.jwt');
+  await expect(page.locator('#jwt-error')).toContainText('Cannot decode');
+});
