@@ -64,56 +64,83 @@ fn client_private_keys() -> Jwks {
     Jwks::from_json(include_str!("scenarios/keys/client-1.jwks.json")).unwrap()
 }
 
-/// Signs with the secret `key` for HS* (and `none`), or with client-1's private key for the alg.
-fn sign(header: &Map<String, Value>, claims: &Map<String, Value>, key: &str) -> String {
-    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("HS256");
-    if let Ok(asymmetric) =
-        Algorithm::from_name(alg)
-            .map_err(|_| ())
-            .and_then(|a| if a.kty() == "oct" { Err(()) } else { Ok(a) })
-    {
-        let keys = client_private_keys();
-        let private = keys
-            .select(&KeyQuery {
-                alg: Some(asymmetric),
-                ..KeyQuery::default()
-            })
+/// An attacker's key pair: the RSA key of RFC 7520 §3.4 (a published test key), never
+/// registered by any client.
+fn attacker_keys() -> Jwks {
+    Jwks::from_json(include_str!("scenarios/keys/attacker.jwks.json")).unwrap()
+}
+
+/// `text` (a serialized JSON object) with `extra` inserted before its closing brace: how a
+/// scenario writes what a JSON serializer never would (a duplicate member, say).
+fn append_members(text: &str, extra: &str) -> String {
+    let body = text.strip_suffix('}').unwrap();
+    format!("{body}{extra}}}")
+}
+
+/// HMAC of the signing input, computed here rather than by the JOSE layer, which refuses to
+/// sign the headers some attacks need (duplicates, unknown `crit`).
+fn hmac(alg: &str, key: &[u8], input: &[u8]) -> Vec<u8> {
+    use hmac::{Hmac, Mac};
+    macro_rules! mac {
+        ($sha:ty) => {{
+            let mut mac = Hmac::<$sha>::new_from_slice(key).unwrap();
+            mac.update(input);
+            mac.finalize().into_bytes().to_vec()
+        }};
+    }
+    match alg {
+        "HS384" => mac!(sha2::Sha384),
+        "HS512" => mac!(sha2::Sha512),
+        _ => mac!(sha2::Sha256),
+    }
+}
+
+/// Signs the header and claims texts: HS* with the secret `key`, `none` with nothing, a known
+/// asymmetric alg with client-1's private key for it (or the attacker's), and any other alg
+/// with a dummy signature (an alg nobody implements, such as ES512, or a miscased name).
+fn sign(alg: &str, header_text: &str, claims_text: &str, key: &[u8], attacker: bool) -> String {
+    let signing_input = format!("{}.{}", base64url::encode(header_text), base64url::encode(claims_text));
+    let signature = match Algorithm::from_name(alg) {
+        Ok(a) if a.kty() == "oct" => hmac(alg, key, signing_input.as_bytes()),
+        Ok(asymmetric) => {
+            let keys = if attacker {
+                attacker_keys()
+            } else {
+                client_private_keys()
+            };
+            let private = keys
+                .select(&KeyQuery {
+                    alg: Some(asymmetric),
+                    ..KeyQuery::default()
+                })
+                .unwrap();
+            let jwt = jws::sign_compact_with_rng(
+                header_text,
+                claims_text.as_bytes(),
+                private,
+                ShortHmacKeys::Allow,
+                &mut ChaCha20Rng::seed_from_u64(9),
+            )
             .unwrap();
-        return jws::sign_compact_with_rng(
-            &Value::Object(header.clone()).to_string(),
-            Value::Object(claims.clone()).to_string().as_bytes(),
-            private,
-            ShortHmacKeys::Allow,
-            &mut ChaCha20Rng::seed_from_u64(9),
-        )
-        .unwrap();
+            return jwt;
+        }
+        Err(_) if alg == "none" => Vec::new(),
+        Err(_) => b"not-a-real-signature".to_vec(),
+    };
+    format!("{signing_input}.{}", base64url::encode(signature))
+}
+
+/// The HMAC secret of a `hmac_with_public_key` mutation: the public half of one of client-1's
+/// registered keys, as SPKI PEM text or as JWK JSON — what an algorithm-confusion attacker
+/// who knows only public keys has.
+fn public_key_text(spec: &Map<String, Value>) -> Vec<u8> {
+    let kid = spec.get("kid").and_then(Value::as_str).unwrap();
+    let keys = client_private_keys().to_public();
+    let key = keys.keys.iter().find(|k| k.kid.as_deref() == Some(kid)).unwrap();
+    match spec.get("form").and_then(Value::as_str) {
+        Some("jwk") => key.to_json().into_bytes(),
+        _ => key.to_spki_pem().unwrap().into_bytes(),
     }
-    if alg == "none" {
-        return format!(
-            "{}.{}.",
-            base64url::encode(Value::Object(header.clone()).to_string()),
-            base64url::encode(Value::Object(claims.clone()).to_string())
-        );
-    }
-    if !alg.starts_with("HS") {
-        // An alg nobody implements (ES512 here): a well-formed JWS with a dummy signature.
-        return format!(
-            "{}.{}.{}",
-            base64url::encode(Value::Object(header.clone()).to_string()),
-            base64url::encode(Value::Object(claims.clone()).to_string()),
-            base64url::encode(b"not-a-real-signature")
-        );
-    }
-    let jwk = Jwk::new(KeyMaterial::Oct {
-        k: SecretBytes::new(key.as_bytes().to_vec()),
-    });
-    jws::sign_compact(
-        &Value::Object(header.clone()).to_string(),
-        Value::Object(claims.clone()).to_string().as_bytes(),
-        &jwk,
-        ShortHmacKeys::Allow,
-    )
-    .unwrap()
 }
 
 /// Builds a JWT from a baseline header/claims and the scenario's mutation block.
@@ -123,11 +150,12 @@ fn build_jwt(
     spec: Option<&Map<String, Value>>,
     key: &str,
 ) -> String {
-    if let Some(raw) = spec.and_then(|s| s.get("raw")).and_then(Value::as_str) {
+    let get = |name: &str| spec.and_then(|s| s.get(name));
+    if let Some(raw) = get("raw").and_then(Value::as_str) {
         return raw.to_string();
     }
     mutate(&mut claims, spec);
-    if let Some(h) = spec.and_then(|s| s.get("header")).and_then(Value::as_object) {
+    if let Some(h) = get("header").and_then(Value::as_object) {
         for (k, v) in h {
             if v.is_null() {
                 header.remove(k);
@@ -136,15 +164,42 @@ fn build_jwt(
             }
         }
     }
-    let key = spec.and_then(|s| s.get("key")).and_then(Value::as_str).unwrap_or(key);
-    let mut jwt = sign(&header, &claims, key);
-    if spec.and_then(|s| s.get("tamper_signature")).and_then(Value::as_bool) == Some(true) {
+    let attacker = get("attacker_key").and_then(Value::as_bool) == Some(true);
+    if get("embed_attacker_jwk").and_then(Value::as_bool) == Some(true) {
+        let public: Value = serde_json::from_str(&attacker_keys().to_public().to_json()).unwrap();
+        header.insert("jwk".into(), public["keys"][0].clone());
+    }
+    if let Some(pad) = get("pad_claim_bytes").and_then(Value::as_u64) {
+        claims.insert("padding".into(), Value::from("x".repeat(pad as usize)));
+    }
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("HS256").to_string();
+    let mut header_text = Value::Object(header).to_string();
+    let mut claims_text = Value::Object(claims).to_string();
+    if let Some(extra) = get("append_header_text").and_then(Value::as_str) {
+        header_text = append_members(&header_text, extra);
+    }
+    if let Some(extra) = get("append_claims_text").and_then(Value::as_str) {
+        claims_text = append_members(&claims_text, extra);
+    }
+    if let Some(nest) = get("nest_claim").and_then(Value::as_object) {
+        let name = nest["name"].as_str().unwrap();
+        let depth = nest["depth"].as_u64().unwrap() as usize;
+        let value = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        claims_text = append_members(&claims_text, &format!(",{}:{value}", Value::from(name)));
+    }
+    let secret = match get("hmac_with_public_key").and_then(Value::as_object) {
+        Some(public) => public_key_text(public),
+        None => get("key").and_then(Value::as_str).unwrap_or(key).as_bytes().to_vec(),
+    };
+    let mut jwt = sign(&alg, &header_text, &claims_text, &secret, attacker);
+    if get("tamper_signature").and_then(Value::as_bool) == Some(true) {
         let last = jwt.pop().unwrap();
         jwt.push(if last == 'A' { 'B' } else { 'A' });
     }
-    if let Some(pad) = spec.and_then(|s| s.get("pad_claim_bytes")).and_then(Value::as_u64) {
-        claims.insert("padding".into(), Value::from("x".repeat(pad as usize)));
-        jwt = sign(&header, &claims, key);
+    if let Some(signature) = get("signature").and_then(Value::as_str) {
+        let cut = jwt.rfind('.').unwrap();
+        jwt.truncate(cut + 1);
+        jwt.push_str(signature);
     }
     jwt
 }
@@ -681,6 +736,25 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
             ));
         }
     }
+    // Open redirects: where the user agent is sent, and what a page must never echo raw.
+    if let Some(prefix) = expect.get("location_starts_with").and_then(Value::as_str) {
+        let location = response.headers.get("Location").unwrap_or("(none)");
+        if !location.starts_with(prefix) {
+            return Err(format!("expected a Location starting {prefix}; {}", context()));
+        }
+    }
+    for needle in expect
+        .get("body_excludes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let needle = needle.as_str().unwrap();
+        let location = response.headers.get("Location").unwrap_or("");
+        if response.body_text().contains(needle) || location.contains(needle) {
+            return Err(format!("the response echoes {needle:?}; {}", context()));
+        }
+    }
     if let Some(mode) = expect.get("delivery").and_then(Value::as_str) {
         let location = response.headers.get("Location").unwrap_or("");
         let ok = match mode {
@@ -823,4 +897,104 @@ fn every_scenario_file_passes_and_every_check_is_proven() {
         std::fs::write(&path, &table).unwrap();
     }
     assert!(missing.is_empty(), "check codes without a scenario: {missing:?}");
+}
+
+/// The sources of the attack suite, in the order the README lists them; any other clause
+/// (RFC 7515, RFC 7519, RFC 8259, …) follows.
+const ATTACK_SOURCES: [&str; 6] = [
+    "RFC 8725",
+    "RFC 9101",
+    "RFC 9126",
+    "RFC 6819",
+    "RFC 9207",
+    "OpenID conformance",
+];
+
+/// Keeps the attack table of `tests/scenarios/README.md` (between its markers) equal to
+/// `attacks.json`: each attack with its source clause and the check and error it must meet.
+/// `every_scenario_file_passes_and_every_check_is_proven` is what runs them.
+#[test]
+fn attack_suite_is_listed_by_source_in_the_readme() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("attacks.json")).unwrap()).unwrap();
+    let family = |clause: &str| {
+        let source = ATTACK_SOURCES.iter().find(|s| clause.starts_with(*s)).map_or_else(
+            || clause.split(" §").next().unwrap_or(clause).to_string(),
+            |s| s.to_string(),
+        );
+        let rank = ATTACK_SOURCES
+            .iter()
+            .position(|s| *s == source)
+            .unwrap_or(ATTACK_SOURCES.len());
+        (rank, source)
+    };
+    let mut rows = Vec::new();
+    for scenario in doc["scenarios"].as_array().unwrap() {
+        let name = scenario["name"].as_str().unwrap();
+        let (clause, attack) = name
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("{name}: an attack's name starts with its source clause"));
+        let expect = &scenario["expect"];
+        let check = expect.get("check").and_then(Value::as_str);
+        let error = expect.get("error").and_then(Value::as_str);
+        assert!(
+            check.is_some() == error.is_some(),
+            "{name}: an attack names both the check and the error it expects"
+        );
+        let (rank, source) = family(clause);
+        rows.push((
+            rank,
+            source,
+            clause.to_string(),
+            attack.replace('|', "\\|"),
+            check,
+            error,
+        ));
+    }
+    rows.sort_by_key(|row| row.0);
+    let mut per_source: Vec<(String, usize, usize)> = Vec::new();
+    for (_, source, _, _, check, _) in &rows {
+        match per_source.iter_mut().find(|(s, _, _)| s == source) {
+            Some(entry) => {
+                entry.1 += usize::from(check.is_some());
+                entry.2 += usize::from(check.is_none());
+            }
+            None => per_source.push((
+                source.clone(),
+                usize::from(check.is_some()),
+                usize::from(check.is_none()),
+            )),
+        }
+    }
+    let attacks = rows.iter().filter(|r| r.4.is_some()).count();
+    let controls = rows.len() - attacks;
+    let mut table = format!(
+        "{attacks} attacks and {controls} controls (accepted requests at the edge of a rule), generated from \
+         `attacks.json` by `cargo test --test mock_as_scenarios`; do not edit between the markers.\n\n\
+         | source | attacks | controls |\n|---|---|---|\n"
+    );
+    for (source, n, c) in &per_source {
+        table.push_str(&format!("| {source} | {n} | {c} |\n"));
+    }
+    table.push_str("\n| # | attack | source clause | expected check | error |\n|---|---|---|---|---|\n");
+    for (n, (_, _, clause, attack, check, error)) in rows.iter().enumerate() {
+        table.push_str(&format!(
+            "| {} | {attack} | {clause} | {} | {} |\n",
+            n + 1,
+            check.map_or("accepted (control)".to_string(), |c| format!("`{c}`")),
+            error.map_or("—".to_string(), |e| format!("`{e}`")),
+        ));
+    }
+    let readme_path = dir.join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let (start, end) = ("<!-- attacks:start -->\n", "<!-- attacks:end -->");
+    let (before, rest) = readme
+        .split_once(start)
+        .expect("README.md has the attack-table start marker");
+    let (_, after) = rest.split_once(end).expect("README.md has the attack-table end marker");
+    let updated = format!("{before}{start}{table}{end}{after}");
+    if updated != readme {
+        std::fs::write(&readme_path, updated).unwrap();
+    }
+    println!("attacks per source: {per_source:?}");
 }

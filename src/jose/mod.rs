@@ -20,7 +20,7 @@ pub mod alg;
 pub mod backend;
 pub mod base64url;
 mod error;
-mod json;
+pub(crate) mod json;
 pub mod jwk;
 pub mod jwks;
 pub mod jws;

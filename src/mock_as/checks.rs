@@ -70,6 +70,8 @@ table! {
     JarRequestRequired => "jar.request_required", e::INVALID_REQUEST, 400, "RFC 9101 §10.5 require_signed_request_object / PingOne", "a request object is required but none was sent";
     JarTooLarge => "jar.too_large", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_bytes", "the request object is larger than allowed";
     JarMalformed => "jar.malformed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.1 / RFC 7515 §7.1", "the request object is not a compact JWS with a JSON object payload";
+    JarDuplicateMember => "jar.duplicate_member", e::INVALID_REQUEST_OBJECT, 400, "RFC 7515 §4 / RFC 7519 §4 (reject duplicate names rather than keep the last)", "the header or the claims name a member twice, at any depth (checked once both parse, before any member is read)";
+    JarCritInvalid => "jar.crit_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 7515 §4.1.11", "crit is malformed or lists an extension this server does not understand";
     JarTypInvalid => "jar.typ_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.8 / RFC 8725 §3.11 (explicit typing; required by setting)", "the header typ is not oauth-authz-req+jwt";
     JarNestedRequest => "jar.nested_request", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4", "the request object contains request or request_uri";
     JarUnsignedNotAllowed => "jar.unsigned_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / client and server settings", "alg none, but signed request objects are required";

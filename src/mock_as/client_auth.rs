@@ -160,7 +160,7 @@ impl AuthorizationServer {
             ));
         }
         let decoded = crypto::decode_unverified(assertion)
-            .map_err(|why| Failure::new(Check::ClientAssertionMalformed, "a compact JWS", why))?;
+            .map_err(|why| Failure::new(Check::ClientAssertionMalformed, "a compact JWS", why.to_string()))?;
         self.detail("assertion_alg", &decoded.alg);
         // client_secret_jwt is HMAC with the secret; private_key_jwt is asymmetric (OIDC Core §9).
         let hmac = decoded.alg.starts_with("HS");

@@ -6,6 +6,7 @@
 //! fixed keys (`server_keys.json`): fixed so that a fixed clock replays to identical JWTs, and
 //! public — they are a playground's keys, never to be trusted for anything real.
 
+use std::fmt;
 use std::sync::OnceLock;
 
 use rand_core::CryptoRngCore;
@@ -14,7 +15,9 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::settings::ClientMetadata;
 use crate::jose::jws::{self, JwsHeader};
-use crate::jose::{base64url, Algorithm, JoseError, Jwk, Jwks, KeyMaterial, KeyQuery, SecretBytes, ShortHmacKeys};
+use crate::jose::{
+    base64url, json, Algorithm, JoseError, Jwk, Jwks, KeyMaterial, KeyQuery, SecretBytes, ShortHmacKeys,
+};
 
 /// The algs this build verifies and produces (RFC 7518 §3.1 and RFC 8037; not ES512).
 pub const SUPPORTED_ALGS: [&str; 12] = [
@@ -50,32 +53,76 @@ impl DecodedJws {
     }
 }
 
-/// Splits and decodes a compact JWS (RFC 7515 §7.1) without verifying it.
-pub fn decode_unverified(jws: &str) -> Result<DecodedJws, String> {
-    let parts: Vec<&str> = jws.split('.').collect();
-    let [header_b64, payload_b64, signature_b64] = parts.as_slice() else {
-        return Err(format!("expected 3 parts separated by '.', found {}", parts.len()));
-    };
-    let header = json_object(header_b64, "JWS protected header")?;
-    let claims = json_object(payload_b64, "JWS payload")?;
-    let alg = match header.get("alg") {
-        Some(Value::String(alg)) => alg.clone(),
-        Some(_) => return Err("header \"alg\" must be a string".into()),
-        None => return Err("header has no \"alg\"".into()),
-    };
-    // RFC 7519 §6.1: an unsecured JWT has an empty signature part.
-    if alg == "none" && !signature_b64.is_empty() {
-        return Err("alg none with a non-empty signature".into());
+/// Why a compact JWS could not be decoded, each its own check code where client JWTs are
+/// decoded. The order: the text (three base64url parts, two JSON objects), duplicate
+/// members, the header members' types, `crit`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not three base64url parts whose first two are JSON objects; `alg` missing or not a
+    /// string; `typ`, `kid` or `cty` not strings; `alg: none` with a signature.
+    Malformed(String),
+    /// The header or the payload names a member twice, at any depth (RFC 7515 §4 and
+    /// RFC 7519 §4 allow rejecting; keeping the last one lets two parsers read two tokens).
+    DuplicateMember(String),
+    /// RFC 7515 §4.1.11: `crit` is malformed or lists an extension this server does not
+    /// understand.
+    Critical(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Malformed(why) | DecodeError::DuplicateMember(why) | DecodeError::Critical(why) => {
+                f.write_str(why)
+            }
+        }
     }
+}
+
+/// Splits and decodes a compact JWS (RFC 7515 §7.1) without verifying it.
+pub fn decode_unverified(jws: &str) -> Result<DecodedJws, DecodeError> {
+    let malformed = |e: JoseError| DecodeError::Malformed(e.to_string());
+    let mut parts = jws.splitn(4, '.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(DecodeError::Malformed(format!(
+            "expected 3 parts separated by '.', found {}",
+            jws.split('.').count()
+        )));
+    };
+    let header_bytes = base64url::decode(header_b64, "JWS protected header").map_err(malformed)?;
+    let payload_bytes = base64url::decode(payload_b64, "JWS payload").map_err(malformed)?;
+    // The text of both parts first, then duplicates (a header that names `alg` twice has no
+    // one `alg` to read), then the members' types, then crit.
+    let header = json::parse_object_bytes(&header_bytes, "JWS protected header");
+    let claims = json::parse_object_bytes(&payload_bytes, "JWS payload");
+    let (header, claims) = match (header, claims) {
+        (Ok(header), Ok(claims)) => (header, claims),
+        (header, claims) => return Err(first_failure([header.err(), claims.err()])),
+    };
+    let alg = jws::alg_name(&header).map_err(malformed)?.to_string();
+    jws::check_member_types(&header).map_err(malformed)?;
+    // RFC 7519 §6.1: an unsecured JWT has an empty signature part. A signature that is not
+    // base64url is left to verification, which reports it.
+    if alg == "none" && !signature_b64.is_empty() {
+        return Err(DecodeError::Malformed("alg none with a non-empty signature".into()));
+    }
+    jws::check_crit(&header).map_err(|e| DecodeError::Critical(e.to_string()))?;
     Ok(DecodedJws { header, claims, alg })
 }
 
-fn json_object(b64: &str, what: &'static str) -> Result<Map<String, Value>, String> {
-    let bytes = base64url::decode(b64, what).map_err(|e| e.to_string())?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(format!("{what} is not a JSON object")),
-        Err(e) => Err(format!("{what} is not JSON: {e}")),
+/// The failure to report when the header or the payload did not parse: broken text before a
+/// duplicate member, the header before the payload.
+fn first_failure(errors: [Option<JoseError>; 2]) -> DecodeError {
+    let is_duplicate = |e: &&JoseError| matches!(e, JoseError::DuplicateMember { .. });
+    let syntax = errors.iter().flatten().find(|e| !is_duplicate(e));
+    match syntax.or(errors.iter().flatten().next()) {
+        Some(JoseError::DuplicateMember { what, name }) => {
+            DecodeError::DuplicateMember(format!("{what} names \"{name}\" twice"))
+        }
+        Some(other) => DecodeError::Malformed(other.to_string()),
+        None => DecodeError::Malformed("the JWS did not parse".into()),
     }
 }
 
@@ -144,9 +191,13 @@ pub fn verify_client_jws(jws: &str, decoded: &DecodedJws, client: &ClientMetadat
         key_use: Some("sig".into()),
         ..KeyQuery::default()
     };
+    // The client secret keys HS* only when no registered key was named: a kid naming, say,
+    // the client's RSA key under alg HS256 is the algorithm-confusion attack of RFC 8725
+    // §2.1 (the public key used as the MAC secret), and each key serves one algorithm (§3.1).
+    let named_a_key = decoded.kid().is_some() && !jwks.keys.is_empty();
     let key = match jwks.select(&query) {
         Ok(key) => key.clone(),
-        Err(_) if alg.kty() == "oct" => secret_key(client, &decoded.alg)?,
+        Err(_) if alg.kty() == "oct" && !named_a_key => secret_key(client, &decoded.alg)?,
         Err(e) => {
             return Err(KeyProblem::NoKey {
                 alg: decoded.alg.clone(),
@@ -287,6 +338,43 @@ mod tests {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
         let err = sign_jwt("ES512", &serde_json::json!({}), &ClientMetadata::default(), &mut rng).unwrap_err();
         assert!(matches!(err, KeyProblem::Unsupported { ref capability, .. } if capability.contains("ES512")));
+    }
+
+    fn compact(header: &str, payload: &str) -> String {
+        format!("{}.{}.", base64url::encode(header), base64url::encode(payload))
+    }
+
+    #[test]
+    fn decode_reports_broken_text_then_duplicates_then_member_types_then_crit() {
+        let kind = |jws: &str| match decode_unverified(jws) {
+            Ok(_) => "ok",
+            Err(DecodeError::Malformed(_)) => "malformed",
+            Err(DecodeError::DuplicateMember(_)) => "duplicate",
+            Err(DecodeError::Critical(_)) => "crit",
+        };
+        // A duplicate in the header, broken payload: the broken text wins.
+        assert_eq!(kind(&compact(r#"{"alg":"none","alg":"none"}"#, "{")), "malformed");
+        // A duplicate alg hides which alg was meant: reported before alg is read.
+        assert_eq!(kind(&compact(r#"{"alg":"HS256","alg":7}"#, "{}")), "duplicate");
+        assert_eq!(
+            kind(&compact(r#"{"alg":"none"}"#, r#"{"a":{"b":1,"b":2}}"#)),
+            "duplicate"
+        );
+        assert_eq!(kind(&compact(r#"{"alg":"none","kid":1,"crit":[]}"#, "{}")), "malformed");
+        assert_eq!(kind(&compact(r#"{"alg":"none","crit":["x"],"x":1}"#, "{}")), "crit");
+        assert_eq!(kind(&compact(r#"{"alg":"none"}"#, "{}")), "ok");
+    }
+
+    #[test]
+    fn a_duplicate_is_named_with_its_path() {
+        let err = decode_unverified(&compact(
+            r#"{"alg":"none"}"#,
+            r#"{"claims":{"id_token":{},"id_token":{}}}"#,
+        ));
+        assert_eq!(
+            err.err().map(|e| e.to_string()).as_deref(),
+            Some("JWS payload names \"claims.id_token\" twice")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::checks::{Check, Failure};
-use super::crypto::{self, KeyProblem};
+use super::crypto::{self, DecodeError, KeyProblem};
 use super::server::{path, AuthorizationServer, Params};
 use super::settings::{ClientMetadata, JarMode};
 use crate::protocol::{claim, param};
@@ -102,8 +102,15 @@ impl AuthorizationServer {
                 format!("{} bytes", jws.len()),
             ));
         }
-        let decoded = crypto::decode_unverified(jws)
-            .map_err(|why| Failure::new(Check::JarMalformed, "a compact JWS with a JSON object payload", why))?;
+        let decoded = crypto::decode_unverified(jws).map_err(|problem| match problem {
+            DecodeError::Malformed(why) => {
+                Failure::new(Check::JarMalformed, "a compact JWS with a JSON object payload", why)
+            }
+            DecodeError::DuplicateMember(why) => Failure::new(Check::JarDuplicateMember, "unique member names", why),
+            DecodeError::Critical(why) => {
+                Failure::new(Check::JarCritInvalid, "no crit, or only understood extensions", why)
+            }
+        })?;
         self.detail("alg", &decoded.alg);
         if let Some(kid) = decoded.kid() {
             self.detail("kid", kid);

@@ -33,6 +33,12 @@ pub(crate) fn alg_name(header: &Map<String, Value>) -> Result<&str, JoseError> {
 /// Checks the header members this implementation gives meaning to: `typ`, `kid` and `cty`
 /// are strings, and `crit` is well formed and lists nothing we do not understand.
 pub(crate) fn check_members(header: &Map<String, Value>) -> Result<(), JoseError> {
+    check_member_types(header)?;
+    check_crit(header)
+}
+
+/// `typ`, `kid` and `cty` are strings when present (RFC 7515 §4.1.4, §4.1.9, §4.1.10).
+pub(crate) fn check_member_types(header: &Map<String, Value>) -> Result<(), JoseError> {
     for name in ["typ", "kid", "cty"] {
         if let Some(value) = header.get(name) {
             if !value.is_string() {
@@ -43,11 +49,11 @@ pub(crate) fn check_members(header: &Map<String, Value>) -> Result<(), JoseError
             }
         }
     }
-    check_crit(header)
+    Ok(())
 }
 
 /// RFC 7515 §4.1.11, step by step.
-fn check_crit(header: &Map<String, Value>) -> Result<(), JoseError> {
+pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<(), JoseError> {
     let Some(crit) = header.get("crit") else {
         return Ok(());
     };

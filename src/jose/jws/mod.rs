@@ -14,6 +14,7 @@ mod header;
 pub mod unsecured;
 
 pub use header::JwsHeader;
+pub(crate) use header::{alg_name, check_crit, check_member_types};
 
 use rand_core::CryptoRngCore;
 use serde_json::{Map, Value};
