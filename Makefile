@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size bench bench-crypto coverage
+.PHONY: serve test size size-breakdown bench bench-crypto coverage
 
 serve:
 	@scripts/serve.sh
@@ -10,6 +10,10 @@ test:
 
 size:
 	@scripts/size-report.sh
+
+# The wasm's bytes by crate (twiggy on a build without wasm-opt); see BENCHMARKS.md.
+size-breakdown:
+	@scripts/wasm-breakdown.sh
 
 # WebCrypto vs pure-Rust signing and key generation medians in Chromium (not part of `make test`).
 bench-crypto:
