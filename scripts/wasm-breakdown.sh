@@ -17,15 +17,15 @@ const rows = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').slice(1
 const sums = new Map();
 let total = 0;
 for (const row of rows) {
-  // Name,ShallowSize,ShallowSizePercent — the name may hold commas, so split from the right.
-  const parts = row.split(',');
-  const size = Number(parts[parts.length - 2]);
-  const name = parts.slice(0, -2).join(',').replace(/^"|"$/g, '');
-  if (!Number.isFinite(size)) continue;
-  if (name.startsWith('custom section') || name.includes('"name"')) continue;
+  // Name,ShallowSize,…: the name is quoted when it holds commas or quotes.
+  const m0 = row.match(/^("(?:[^"]|"")*"|[^,]*),(\d+),/);
+  if (!m0) continue;
+  const name = m0[1].replace(/^"|"$/g, '').replace(/""/g, '"');
+  const size = Number(m0[2]);
+  if (name.includes('subsection') || name.startsWith('custom section')) continue;
   let key;
   const m = name.match(/(?:^|[<\s&(*])(?:_?<)?([a-z_][a-z0-9_]*)::([a-z_][a-z0-9_]*)/);
-  if (name.startsWith('data[')) key = 'data segments (strings, tables)';
+  if (name.startsWith('data[') || name.startsWith('data segment')) key = 'data segments (strings, tables)';
   else if (m && m[1] === 'oauth_playground') key = `oauth_playground::${m[2]}`;
   else if (m) key = m[1];
   else key = '(unnamed: wasm-bindgen glue, tables, elements)';
