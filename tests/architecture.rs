@@ -6,13 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 6] = [
+const CORE: [&str; 7] = [
     "src/jose",
     "src/oauth",
     "src/mock_as",
     "src/http.rs",
     "src/clock.rs",
     "src/protocol.rs",
+    "src/fuzzing.rs",
 ];
 const BROWSER_CRATES: [&str; 6] = [
     "leptos",
