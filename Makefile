@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size size-breakdown bench bench-crypto coverage
+.PHONY: serve test size size-breakdown bench bench-crypto coverage fuzz fuzz-all
 
 serve:
 	@scripts/serve.sh
@@ -27,3 +27,14 @@ bench:
 # Line, region and branch coverage of the native tests, per layer, + coverage/html (not part of `make test`).
 coverage:
 	@scripts/coverage.sh
+
+# Fuzzing (nightly + cargo-fuzz, not part of `make test`): one target for SECONDS, then its
+# corpus's slowest input in a release build; `fuzz-all` runs every target in turn. FUZZING.md.
+SECONDS ?= 60
+fuzz:
+	@scripts/fuzz.sh $(TARGET) $(SECONDS)
+
+fuzz-all:
+	@for target in $$(grep -oP '^name = "\K[a-z_]+(?="$$)' fuzz/Cargo.toml); do \
+		scripts/fuzz.sh $$target $(SECONDS) || exit 1; \
+	done

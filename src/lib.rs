@@ -22,5 +22,10 @@ pub mod oauth;
 pub mod protocol;
 pub mod workspace;
 
+/// The fuzz targets' bodies (`fuzz/`), replayed by `tests/fuzz_regressions.rs`. Native only.
+#[cfg(not(target_arch = "wasm32"))]
+#[doc(hidden)]
+pub mod fuzzing;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
