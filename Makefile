@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size size-breakdown bench bench-crypto coverage fuzz fuzz-all
+.PHONY: serve test size size-breakdown bench bench-crypto bench-browser coverage fuzz fuzz-all
 
 serve:
 	@scripts/serve.sh
@@ -18,6 +18,11 @@ size-breakdown:
 # WebCrypto vs pure-Rust signing and key generation medians in Chromium (not part of `make test`).
 bench-crypto:
 	@scripts/bench-crypto.sh
+
+# The app in Chromium: time to interactive (cold/warm), a full flow per delivery, raw WebCrypto
+# from JS, longest main-thread tasks (release build; `make bench-browser RUNS=50` for more runs).
+bench-browser:
+	@scripts/bench-browser.sh $(RUNS)
 
 # Native benchmarks: JWS per algorithm, mock PAR + JAR throughput, cost against request-object
 # size and replay-cache size (release build; `make bench FILTER=replay` runs one group).
