@@ -285,15 +285,7 @@ impl Workspace {
 
 /// Every response type the playground offers (OIDC Core §3, OAuth 2.0 Multiple Response
 /// Types §5).
-pub const RESPONSE_TYPES: [&str; 7] = [
-    "code",
-    "id_token",
-    "id_token token",
-    "code id_token",
-    "code token",
-    "code id_token token",
-    "token",
-];
+pub const RESPONSE_TYPES: [&str; 6] = crate::protocol::response_type::ALL;
 
 /// What reading a saved state found.
 #[derive(Clone, Debug, Default, PartialEq)]

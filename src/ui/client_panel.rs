@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::context::{page_rng, register_now, state};
 use super::copy_button::CopyButton;
+use super::request_panel::{SelectField, TextField};
 use super::webcrypto::WebCryptoBackend;
 use super::widgets::{download, Toggle};
 use crate::jose::{CryptoBackend, EcCurve, Jwk, Jwks, KeyGenSpec};
@@ -81,41 +82,6 @@ pub fn ClientPanel() -> impl IntoView {
     let show_secret = RwSignal::new(false);
     let register_status = RwSignal::new(None::<Result<String, String>>);
 
-    let text_field = move |id: &'static str,
-                           label: &'static str,
-                           get: fn(&crate::workspace::Workspace) -> String,
-                           set: fn(&mut crate::workspace::Workspace, String)| {
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                type="text"
-                spellcheck="false"
-                autocomplete="off"
-                prop:value=move || ws.with(get)
-                on:change=move |ev| ws.update(|w| set(w, event_target_value(&ev)))
-            />
-        }
-    };
-    let select = move |id: &'static str,
-                       label: &'static str,
-                       options: &'static [&'static str],
-                       get: fn(&crate::workspace::Workspace) -> String,
-                       set: fn(&mut crate::workspace::Workspace, String)| {
-        view! {
-            <label for=id>{label}</label>
-            <select id=id on:change=move |ev| ws.update(|w| set(w, event_target_value(&ev)))>
-                {options
-                    .iter()
-                    .map(|o| {
-                        let o = *o;
-                        view! { <option value=o selected=move || ws.with(get) == o>{o}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        }
-    };
-
     let register = move |_| {
         register_status.set(Some(
             ws.with_untracked(register_now)
@@ -131,7 +97,7 @@ pub fn ClientPanel() -> impl IntoView {
         <section class="panel step" id="client" aria-labelledby="client-title">
             <h2 id="client-title"><span class="step-no">"2"</span>"Client & keys"</h2>
             <div class="fields">
-                {text_field("client-id", "Client ID", |w| w.client.client_id.clone(), |w, v| w.client.client_id = v.trim().to_string())}
+                <TextField id="client-id" label="Client ID" get=|w| w.client.client_id.clone() set=|w, v| w.client.client_id = v.trim().to_string()/>
                 <label for="client-secret">"Client secret"</label>
                 <span class="secret-field">
                     <input
@@ -161,10 +127,10 @@ pub fn ClientPanel() -> impl IntoView {
                         ws.update(|w| w.client.redirect_uris = lines);
                     }
                 ></textarea>
-                {select("client-auth-method", "Token endpoint authentication", &auth_method::ALL, |w| w.client.auth_method.clone(), |w, v| w.client.auth_method = v)}
-                {select("client-assertion-alg", "Client assertion algorithm", &SIGNING_ALGS, |w| w.client.assertion_alg.clone(), |w, v| w.client.assertion_alg = v)}
-                {select("client-jarm-alg", "JARM signing algorithm (registered)", &SIGNING_ALGS, |w| w.client.jarm_alg.clone(), |w, v| w.client.jarm_alg = v)}
-                {select("client-id-token-alg", "ID token signing algorithm (registered)", &SIGNING_ALGS, |w| w.client.id_token_alg.clone(), |w, v| w.client.id_token_alg = v)}
+                <SelectField id="client-auth-method" label="Token endpoint authentication" options=auth_method::ALL.iter().map(|o| (*o, *o)).collect() get=|w| w.client.auth_method.clone() set=|w, v| w.client.auth_method = v/>
+                <SelectField id="client-assertion-alg" label="Client assertion algorithm" options=SIGNING_ALGS.iter().map(|o| (*o, *o)).collect() get=|w| w.client.assertion_alg.clone() set=|w, v| w.client.assertion_alg = v/>
+                <SelectField id="client-jarm-alg" label="JARM signing algorithm (registered)" options=SIGNING_ALGS.iter().map(|o| (*o, *o)).collect() get=|w| w.client.jarm_alg.clone() set=|w, v| w.client.jarm_alg = v/>
+                <SelectField id="client-id-token-alg" label="ID token signing algorithm (registered)" options=SIGNING_ALGS.iter().map(|o| (*o, *o)).collect() get=|w| w.client.id_token_alg.clone() set=|w, v| w.client.id_token_alg = v/>
             </div>
             <Toggle
                 id="client-sync"

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::copy_button::CopyButton;
+use super::widgets::CompactJwt;
 use crate::jose::{jws, Jwk};
 
 /// The HMAC key of RFC 7515 Appendix A.1.
@@ -61,7 +61,6 @@ pub fn JwsSigner() -> impl IntoView {
     let payload = RwSignal::new(RFC7515_A1_PAYLOAD.to_string());
     let line_breaks = RwSignal::new(LineBreaks::Crlf);
     let signed = Memo::new(move |_| sign(&jwk.get(), &header.get(), &payload.get(), line_breaks.get()));
-    let compact = Signal::derive(move || signed.get().unwrap_or_default());
 
     view! {
         <section class="panel" aria-labelledby="jws-signer-title">
@@ -111,7 +110,7 @@ pub fn JwsSigner() -> impl IntoView {
             </div>
             <h3>"Compact JWS"</h3>
             {move || match signed.get() {
-                Ok(compact) => view! { <CompactJws compact/> }.into_any(),
+                Ok(compact) => view! { <CompactJwt compact id="jws-output"/> }.into_any(),
                 Err(message) => view! {
                     <p id="jws-error" class="error" role="alert">
                         <strong>"Cannot sign: "</strong>
@@ -120,32 +119,6 @@ pub fn JwsSigner() -> impl IntoView {
                 }
                     .into_any(),
             }}
-            <CopyButton text=compact what="compact JWS"/>
         </section>
-    }
-}
-
-/// A compact JWS with its three parts told apart by colour and by name.
-#[component]
-fn CompactJws(compact: String) -> impl IntoView {
-    let mut parts = compact.splitn(3, '.').map(str::to_string);
-    let header = parts.next().unwrap_or_default();
-    let payload = parts.next().unwrap_or_default();
-    let signature = parts.next().unwrap_or_default();
-    view! {
-        <output id="jws-output" class="jws" for="jws-jwk jws-header jws-payload">
-            <span class="jws-header" title="protected header">{header}</span>
-            "."
-            <span class="jws-payload" title="payload">{payload}</span>
-            "."
-            <span class="jws-signature" title="signature">{signature}</span>
-        </output>
-        <p class="legend" aria-hidden="true">
-            <span class="jws-header">"header"</span>
-            " . "
-            <span class="jws-payload">"payload"</span>
-            " . "
-            <span class="jws-signature">"signature"</span>
-        </p>
     }
 }

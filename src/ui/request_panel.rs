@@ -30,8 +30,8 @@ pub fn delivery_label(d: Delivery) -> &'static str {
     }
 }
 
-type ReadText = fn(&Workspace) -> String;
-type WriteText = fn(&mut Workspace, String);
+pub(super) type ReadText = fn(&Workspace) -> String;
+pub(super) type WriteText = fn(&mut Workspace, String);
 
 fn opt(text: String) -> Option<String> {
     let t = text.trim();
@@ -40,7 +40,7 @@ fn opt(text: String) -> Option<String> {
 
 /// A text input bound to the workspace.
 #[component]
-fn TextField(
+pub(super) fn TextField(
     id: &'static str,
     label: &'static str,
     get: ReadText,
@@ -66,7 +66,7 @@ fn TextField(
 
 /// A select of fixed options bound to the workspace.
 #[component]
-fn SelectField(
+pub(super) fn SelectField(
     id: &'static str,
     label: &'static str,
     options: Vec<(&'static str, &'static str)>,
