@@ -10,7 +10,8 @@
 #
 # Environment: FUZZ_RUNS=<n> stops after n executions instead of the time; FUZZ_SANITIZER
 # (default none: the crate forbids unsafe code, so AddressSanitizer mostly costs speed; set
-# `address` to run with it); FUZZ_TARGET_DIR (default fuzz/target).
+# `address` to run with it); FUZZ_MAX_LEN (largest input, default 4096); FUZZ_TARGET_DIR
+# (default fuzz/target).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ corpus=fuzz/corpus/$target
 mkdir -p "$corpus" "fuzz/artifacts/$target"
 limit=(-max_total_time="$seconds")
 [[ -n "${FUZZ_RUNS:-}" ]] && limit=(-runs="$FUZZ_RUNS")
+# libFuzzer's default keeps inputs under 4 KB; a larger FUZZ_MAX_LEN hunts for work that grows
+# faster than the input (a 1 MB paste must stay quick).
+[[ -n "${FUZZ_MAX_LEN:-}" ]] && limit+=(-max_len="$FUZZ_MAX_LEN")
 log=fuzz/artifacts/$target/last-run.log
 
 say "fuzzing $target (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$seconds s}, sanitizer $sanitizer); full log in $log"

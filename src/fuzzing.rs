@@ -9,7 +9,7 @@
 //! | target | what it feeds | oracle |
 //! |---|---|---|
 //! | [`jws`] | a compact JWS to every decoder and verifier; header + payload to the signer | whatever signs with a key verifies with it, to the same payload |
-//! | [`keys`] | a JWK, a JWKS or a PEM text to the importers | an imported key survives JWK export and re-import unchanged |
+//! | [`keys`] | a JWK, a JWKS or a PEM text to the importers, then each key to the verifier | an imported key survives JWK export and re-import unchanged |
 //! | [`callback`] | a redirect URL, a form body or a form_post page to the client's callback parsing and response validation | — |
 //! | [`server`] | up to four HTTP requests to the mock server's `handle`, later ones able to quote codes and tokens the earlier ones obtained | a redirect or an auto-submitting form only ever goes to a registered redirect URI |
 //! | [`request_object`] | request-object claims (and optionally header) MACed with client-1's secret, sent by value or pushed | the same as [`server`] |
@@ -131,7 +131,29 @@ pub fn keys(data: &[u8]) {
     }
 }
 
+/// JWTs the server signed in each family, for [`keys`] to verify with every key it imports:
+/// what a hostile key costs at verification (a huge modulus, say) is part of its import.
+fn signed_jwts() -> &'static [(Algorithm, String)] {
+    static JWTS: OnceLock<Vec<(Algorithm, String)>> = OnceLock::new();
+    JWTS.get_or_init(|| {
+        let client = crate::mock_as::ClientMetadata {
+            client_secret: Some(crate::mock_as::Secret::new(SECRET)),
+            ..crate::mock_as::ClientMetadata::default()
+        };
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let claims = serde_json::json!({ "iss": ISSUER, "aud": CLIENT_ID, "exp": NOW + 300 });
+        Algorithm::ALL
+            .into_iter()
+            .filter_map(|alg| Some((alg, crypto::sign_jwt(alg.name(), &claims, &client, &mut rng).ok()?)))
+            .collect()
+    })
+}
+
 fn round_trip(jwk: &Jwk) {
+    // One verification per key: the first alg its type fits.
+    if let Some((alg, jwt)) = signed_jwts().iter().find(|(alg, _)| jwk.fits(*alg)) {
+        let _ = jws::verify_compact(jwt, jwk, &[*alg]);
+    }
     let again = Jwk::from_json(&jwk.to_json());
     assert!(
         again.as_ref().is_ok_and(|k| k == jwk),

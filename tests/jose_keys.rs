@@ -450,6 +450,23 @@ fn jwks_without_keys_member_is_an_error() {
 }
 
 #[test]
+fn jwks_of_more_keys_than_the_limit_is_refused_before_any_import() {
+    let key = r#"{"kty":"oct","k":"c2VjcmV0"}"#;
+    let set = |n: usize| format!(r#"{{"keys":[{}]}}"#, vec![key; n].join(","));
+    assert_eq!(
+        Jwks::from_json(&set(oauth_playground::jose::jwks::MAX_KEYS))
+            .unwrap()
+            .keys
+            .len(),
+        100
+    );
+    assert_eq!(
+        Jwks::from_json(&set(101)).unwrap_err().to_string(),
+        "JWKS: holds 101 keys; at most 100 are read"
+    );
+}
+
+#[test]
 fn public_jwks_of_a_private_set_has_no_private_members_and_no_secrets() {
     let private = Jwks::new(vec![
         jwk(&rfc7515("rfc7515-a-1")).unwrap(),

@@ -110,6 +110,27 @@ fn form_post_body_and_html_page_parse() {
 }
 
 #[test]
+fn an_input_tag_inside_an_attribute_value_is_not_a_field() {
+    let page = parse_form_post_html(r#"<form action="x"><input name="a" value="<input name=b>"></form>"#).unwrap();
+    assert_eq!(
+        page.fields.params,
+        vec![("a".to_string(), "<input name=b>".to_string())]
+    );
+}
+
+#[test]
+fn unclosed_tags_and_bare_ampersands_are_read_in_one_pass() {
+    // Both took time quadratic in the length (fuzz/regressions/callback/quadratic-*): a page
+    // of unclosed `<input`s is one unclosed tag, and `&`s without `;` stay as written.
+    let page = format!("<form action=\"x\">{}", "<input name=a ".repeat(100_000));
+    let parsed = parse_form_post_html(&page).unwrap();
+    assert_eq!(parsed.fields.params.len(), 1);
+    let text = "&".repeat(1_000_000);
+    assert_eq!(callback::decode_html_entities(&text), text);
+    assert_eq!(callback::decode_html_entities("&amp;&&#x41;&#65&lt;"), "&&A&#65<");
+}
+
+#[test]
 fn malformed_html_never_panics() {
     for html in [
         "",

@@ -3,7 +3,9 @@
 //! - sign → verify round trips for every algorithm and key type, any payload;
 //! - JWK → PEM → JWK round trips for every asymmetric key type;
 //! - authorization request → URL → parsed back equal; request object → signed → decoded equal;
-//! - any single-byte change to a signed request object is rejected.
+//! - any single-byte change to a signed request object is rejected;
+//! - JOSE's strict JSON reads every object as serde_json does, and refuses any member named
+//!   twice at any depth.
 //!
 //! Case counts: proptest's default 256 per property unless a `ProptestConfig` says otherwise
 //! (the RSA-heavy ones run fewer); `PROPTEST_CASES` overrides them all.
@@ -13,7 +15,7 @@
 use std::sync::OnceLock;
 
 use oauth_playground::jose::jws::{self, decode_unverified, JwsHeader};
-use oauth_playground::jose::{keygen, Algorithm, EcCurve, Jwk, KeyGenSpec, ShortHmacKeys};
+use oauth_playground::jose::{jwt, keygen, Algorithm, EcCurve, JoseError, Jwk, KeyGenSpec, ShortHmacKeys};
 use oauth_playground::oauth::delivery::plain_authorization_url;
 use oauth_playground::oauth::request_object::RequestObjectTarget;
 use oauth_playground::oauth::{AuthorizationRequest, RequestObject, RequestObjectOptions, RequestSigning};
@@ -167,5 +169,71 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
     match future.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(out) => out,
         std::task::Poll::Pending => panic!("a RustCrypto future was pending"),
+    }
+}
+
+/// Any JSON value up to four levels deep; objects have unique names, as serde_json makes them.
+fn any_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |f| f.is_finite())
+            .prop_map(Value::from),
+        "[ -~é\u{1F600}\\\"]{0,8}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z]{1,3}", inner, 0..5)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+fn any_object() -> impl Strategy<Value = serde_json::Map<String, serde_json::Value>> {
+    proptest::collection::btree_map("[a-z]{1,3}", any_json(), 0..6).prop_map(|m| m.into_iter().collect())
+}
+
+proptest! {
+    #[test]
+    fn claims_read_as_serde_json_reads_them(object in any_object()) {
+        let text = serde_json::Value::Object(object).to_string();
+        let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(serde_json::Value::Object(jwt::parse_claims(text.as_bytes()).unwrap()), theirs);
+    }
+
+    #[test]
+    fn a_member_named_twice_at_any_depth_is_refused(
+        outer in any_object(),
+        path in proptest::collection::vec(("[a-z]{1,3}", any::<bool>()), 0..4),
+        name in "[a-z]{1,3}",
+        first in any_json(),
+        second in any_json(),
+    ) {
+        // {"name":first,"name":second}, wrapped in objects (and arrays) along `path`, as one
+        // more member of `outer`.
+        let mut inner = format!("{{{0}:{first},{0}:{second}}}", serde_json::Value::from(name.as_str()));
+        let mut expected = name.clone();
+        for (segment, in_array) in path.iter().rev() {
+            if *in_array {
+                inner = format!("[{inner}]");
+                expected = format!("[0].{expected}");
+            }
+            inner = format!("{{{}:{inner}}}", serde_json::Value::from(segment.as_str()));
+            expected = if expected.starts_with('[') { format!("{segment}{expected}") } else { format!("{segment}.{expected}") };
+        }
+        let outer_text = serde_json::Value::Object(outer).to_string();
+        let body = outer_text.strip_suffix('}').unwrap();
+        let separator = if body.len() > 1 { "," } else { "" };
+        let text = format!("{body}{separator}\"dup_\":{inner}}}");
+        let expected = format!("dup_{}{expected}", if expected.starts_with('[') { "" } else { "." });
+        match jwt::parse_claims(text.as_bytes()) {
+            Err(JoseError::DuplicateMember { name, .. }) => prop_assert_eq!(name, expected),
+            other => prop_assert!(false, "{text}: {other:?}"),
+        }
     }
 }

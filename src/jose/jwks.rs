@@ -26,6 +26,11 @@ pub struct Jwks {
     pub ignored: Vec<IgnoredKey>,
 }
 
+/// The most keys a set may hold. Importing a key can cost a millisecond (curve points are
+/// checked, private keys matched to their public halves), so a pasted or fetched set of
+/// thousands would freeze the page; real sets hold a handful.
+pub const MAX_KEYS: usize = 100;
+
 impl Jwks {
     pub fn new(keys: Vec<Jwk>) -> Self {
         Self {
@@ -53,6 +58,12 @@ impl Jwks {
                 })
             }
         };
+        if keys.len() > MAX_KEYS {
+            return Err(JoseError::Json {
+                what: "JWKS",
+                problem: format!("holds {} keys; at most {MAX_KEYS} are read", keys.len()),
+            });
+        }
         let mut jwks = Jwks::default();
         for (index, key) in keys.iter().enumerate() {
             let parsed = match key {
