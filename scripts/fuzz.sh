@@ -37,9 +37,13 @@ limit=(-max_total_time="$seconds")
 # libFuzzer's default keeps inputs under 4 KB; a larger FUZZ_MAX_LEN hunts for work that grows
 # faster than the input (a 1 MB paste must stay quick).
 [[ -n "${FUZZ_MAX_LEN:-}" ]] && limit+=(-max_len="$FUZZ_MAX_LEN")
+# The target's vocabulary (parameter names, JSON members, PEM armour) for the mutator.
+[[ -f fuzz/dictionaries/$target.dict ]] && limit+=(-dict="fuzz/dictionaries/$target.dict")
 log=fuzz/artifacts/$target/last-run.log
 
-say "fuzzing $target (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$seconds s}, sanitizer $sanitizer); full log in $log"
+budget="$seconds s"
+[[ -n "${FUZZ_RUNS:-}" ]] && budget="$FUZZ_RUNS runs"
+say "fuzzing $target ($budget, sanitizer $sanitizer); full log in $log"
 started=$(date +%s)
 status=0
 # One job on one core, niced: the machine has two and other work runs beside it.
