@@ -27,7 +27,8 @@ struct Item {
     remedy: Remedy,
 }
 
-fn hints(ws: &Workspace) -> LintHints {
+/// What the linter should know of the in-page server beyond its metadata.
+pub(super) fn hints(ws: &Workspace) -> LintHints {
     LintHints {
         pingone: Some(ws.server.profile == ProfileName::PingOne),
         max_request_object_lifetime: Some(ws.server.request_object_max_lifetime),

@@ -51,8 +51,9 @@ fn preview_rng() -> ChaCha20Rng {
     ChaCha20Rng::from_seed(seed)
 }
 
-/// What `config` sends first, made exactly as a run makes it (against the in-page server).
-pub async fn prepare(config: Config) -> Result<PreparedAuthorization, String> {
+/// What `config` sends first, made exactly as a run makes it (against the in-page server),
+/// and the URL the address bar then shows (after a PAR, with the `request_uri` named).
+pub async fn prepare(config: Config) -> Result<(String, PreparedAuthorization), String> {
     let metadata = mock_metadata().ok_or("the in-page server did not answer its discovery request")?;
     let authorization_endpoint = metadata
         .authorization_endpoint
@@ -65,9 +66,18 @@ pub async fn prepare(config: Config) -> Result<PreparedAuthorization, String> {
     };
     let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
     let now = BrowserClock.now();
-    prepare_authorization(&config, &endpoints, &metadata.issuer, now, &mut preview_rng(), &backend)
+    let prepared = prepare_authorization(&config, &endpoints, &metadata.issuer, now, &mut preview_rng(), &backend)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let address = match &prepared.first {
+        FirstMessage::Redirect { authorize_url } => authorize_url.clone(),
+        FirstMessage::Push { .. } => par_authorization_url(
+            &authorization_endpoint,
+            &config.request.client_id,
+            REQUEST_URI_PLACEHOLDER,
+        ),
+    };
+    Ok((address, prepared))
 }
 
 /// Runs `compute` whenever its inputs change, keeping only the newest answer.
@@ -90,21 +100,6 @@ where
         });
     });
     out
-}
-
-fn authorize_url_of(prepared: &PreparedAuthorization, config: &Config) -> Option<String> {
-    match &prepared.first {
-        FirstMessage::Redirect { authorize_url } => Some(authorize_url.clone()),
-        FirstMessage::Push { .. } => {
-            let metadata = mock_metadata()?;
-            let endpoint = metadata.authorization_endpoint?;
-            Some(par_authorization_url(
-                &endpoint,
-                &config.request.client_id,
-                REQUEST_URI_PLACEHOLDER,
-            ))
-        }
-    }
 }
 
 fn query_names(url: &str) -> Vec<String> {
@@ -136,14 +131,14 @@ pub fn PreviewPanel() -> impl IntoView {
                     <p class="error" role="alert" id="preview-error"><strong>"Cannot build the request: "</strong>{e}</p>
                 }
                 .into_any(),
-                Some(Ok(p)) => view! { <PreparedView prepared=p config=config.get_untracked()/> }.into_any(),
+                Some(Ok((address, prepared))) => view! { <PreparedView prepared address/> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn PreparedView(prepared: PreparedAuthorization, config: Config) -> impl IntoView {
+fn PreparedView(prepared: PreparedAuthorization, address: String) -> impl IntoView {
     let object = prepared.request_object.clone().map(|object| {
         view! {
             <RequestObjectEditor
@@ -166,16 +161,13 @@ fn PreparedView(prepared: PreparedAuthorization, config: Config) -> impl IntoVie
             }
             .into_any()
         }
-        FirstMessage::Push { request } => {
-            let address = authorize_url_of(&prepared, &config).unwrap_or_default();
-            view! {
-                <h3>"Back channel: the client POSTs first"</h3>
-                <HttpRequestView request=request.clone() id="preview-par"/>
-                <h3>"Then the browser is sent to"</h3>
-                <CodeBlock what="Authorization URL" text=address id="preview-url"/>
-            }
-            .into_any()
+        FirstMessage::Push { request } => view! {
+            <h3>"Back channel: the client POSTs first"</h3>
+            <HttpRequestView request=request.clone() id="preview-par"/>
+            <h3>"Then the browser is sent to"</h3>
+            <CodeBlock what="Authorization URL" text=address id="preview-url"/>
         }
+        .into_any(),
     };
     view! {
         {object}
@@ -328,11 +320,7 @@ pub fn CompareView() -> impl IntoView {
                 c.delivery = delivery;
                 // Edits belong to the chosen delivery's object; the comparison uses the form.
                 c.request_object_edit = None;
-                let prepared = prepare(c.clone()).await;
-                out.push((
-                    delivery,
-                    prepared.map(|p| (authorize_url_of(&p, &c).unwrap_or_default(), p)),
-                ));
+                out.push((delivery, prepare(c).await));
             }
             out
         }

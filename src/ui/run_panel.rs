@@ -11,10 +11,9 @@ use super::sequence::SequenceDiagram;
 use super::webcrypto::WebCryptoBackend;
 use super::widgets::{CodeBlock, DecodedJwt, Toggle};
 use crate::http::Response;
-use crate::mock_as::{checks, InProcessTransport, ProfileName};
+use crate::mock_as::{checks, InProcessTransport};
 use crate::oauth::check::Outcome;
 use crate::oauth::error::ServerErrorBody;
-use crate::oauth::lint::LintHints;
 use crate::oauth::{run_flow, ClientError, FlowError, FlowOptions, FlowRun, Step, TimelineEvent};
 use crate::workspace::Workspace;
 
@@ -31,11 +30,7 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
         userinfo: ws.run.userinfo,
         refresh: ws.run.refresh,
         leeway: ws.run.leeway,
-        lint_hints: LintHints {
-            pingone: Some(ws.server.profile == ProfileName::PingOne),
-            max_request_object_lifetime: Some(ws.server.request_object_max_lifetime),
-            require_signed_request_object: ws.server.require_signed_request_object,
-        },
+        lint_hints: super::preflight::hints(&ws),
         ..FlowOptions::default()
     };
     let performance = web_sys::window().and_then(|w| w.performance());
