@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 use crate::jose::{Algorithm, Jwk, Jwks, SecretString};
 use crate::mock_as::{ClientMetadata, ServerSettings};
 use crate::oauth::config::RequestObjectEdit;
+use crate::oauth::pingone::{self, PingOneRegion};
 use crate::oauth::request_object::RequestObjectOptions;
-use crate::oauth::{AuthorizationRequest, Config, Delivery};
+use crate::oauth::{AuthorizationRequest, Config, Delivery, ServerMetadata};
 use crate::protocol::auth_method;
 
 /// `localStorage` key of the saved workspace.
@@ -142,6 +143,108 @@ impl Default for RunSettings {
     }
 }
 
+/// Which authorization server the client talks to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// The mock server compiled into the page (nothing else needed).
+    #[default]
+    InPage,
+    /// Any OAuth 2.0 / OpenID Connect server: an issuer to discover, or endpoints by hand.
+    External,
+    /// A PingOne environment: region + environment id name every endpoint.
+    PingOne,
+}
+
+/// Endpoints typed in by hand, for servers whose discovery a page cannot fetch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManualEndpoints {
+    pub authorization_endpoint: String,
+    pub pushed_authorization_request_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+    pub userinfo_endpoint: String,
+}
+
+/// The server the flow runs against, and how its metadata is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TargetSettings {
+    pub kind: TargetKind,
+    /// External: the issuer identifier (its discovery document is fetched unless `manual`).
+    pub issuer: String,
+    /// External: use `endpoints` instead of discovery.
+    pub manual: bool,
+    pub endpoints: ManualEndpoints,
+    /// PingOne: the region's domain (`com`, `eu`, `ca`, `asia`, `com.au`).
+    pub pingone_region: String,
+    pub pingone_environment_id: String,
+}
+
+impl TargetSettings {
+    pub fn pingone_region(&self) -> PingOneRegion {
+        PingOneRegion::from_domain(&self.pingone_region).unwrap_or_default()
+    }
+
+    /// The issuer the client expects: the in-page server's, the one typed in, or the PingOne
+    /// environment's (empty while the environment id is not one).
+    pub fn issuer(&self, in_page: &str) -> String {
+        match self.kind {
+            TargetKind::InPage => in_page.to_string(),
+            TargetKind::External => self.issuer.trim().to_string(),
+            TargetKind::PingOne => {
+                pingone::issuer(self.pingone_region(), &self.pingone_environment_id).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Metadata known without asking the server: endpoints typed in, or a PingOne
+    /// environment's. `Ok(None)` means "discover it".
+    pub fn given_metadata(&self) -> Result<Option<ServerMetadata>, String> {
+        match self.kind {
+            TargetKind::InPage => Ok(None),
+            TargetKind::External if !self.manual => Ok(None),
+            TargetKind::External => {
+                let e = &self.endpoints;
+                let field = |name: &str, value: &str| -> Result<Option<String>, String> {
+                    let value = value.trim();
+                    if value.is_empty() {
+                        return Ok(None);
+                    }
+                    match crate::protocol::UrlParts::split(value) {
+                        Some(u) if u.scheme == "https" || u.scheme == "http" => Ok(Some(value.to_string())),
+                        _ => Err(format!("{name}: \"{value}\" is not an http(s) URL")),
+                    }
+                };
+                let issuer = self.issuer.trim();
+                if issuer.is_empty() {
+                    return Err("the issuer is empty: the ID token's and JARM's iss are checked against it".into());
+                }
+                let authorization_endpoint = field("authorization_endpoint", &e.authorization_endpoint)?;
+                if authorization_endpoint.is_none() {
+                    return Err("authorization_endpoint is empty: the browser has nowhere to go".into());
+                }
+                Ok(Some(ServerMetadata {
+                    issuer: issuer.to_string(),
+                    authorization_endpoint,
+                    pushed_authorization_request_endpoint: field(
+                        "pushed_authorization_request_endpoint",
+                        &e.pushed_authorization_request_endpoint,
+                    )?,
+                    token_endpoint: field("token_endpoint", &e.token_endpoint)?,
+                    jwks_uri: field("jwks_uri", &e.jwks_uri)?,
+                    userinfo_endpoint: field("userinfo_endpoint", &e.userinfo_endpoint)?,
+                    ..ServerMetadata::default()
+                }))
+            }
+            TargetKind::PingOne => pingone::metadata(self.pingone_region(), &self.pingone_environment_id)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// Everything the user configures. Each member is a section that loads on its own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -162,6 +265,8 @@ pub struct Workspace {
     pub active_key: Option<String>,
     pub run: RunSettings,
     pub remember_secrets: bool,
+    /// The server the flow runs against (the in-page one unless changed).
+    pub target: TargetSettings,
 }
 
 impl Default for Workspace {
@@ -181,6 +286,7 @@ impl Default for Workspace {
             active_key: None,
             run: RunSettings::default(),
             remember_secrets: false,
+            target: TargetSettings::default(),
         }
     }
 }
@@ -196,7 +302,7 @@ impl Workspace {
     pub fn config(&self) -> Config {
         let mut request = self.request.clone();
         request.client_id = self.client.client_id.clone();
-        let mut config = Config::new(self.server.issuer.clone(), request);
+        let mut config = Config::new(self.target.issuer(&self.server.issuer), request);
         config.delivery = self.delivery;
         config.request_object = self.request_object.clone();
         config.request_object_alg = if self.request_object_alg == ALG_NONE {
@@ -357,6 +463,7 @@ pub fn load(text: &str) -> (Workspace, LoadReport) {
     section(sections, "active_key", &mut workspace.active_key, problems);
     section(sections, "run", &mut workspace.run, problems);
     section(sections, "remember_secrets", &mut workspace.remember_secrets, problems);
+    section(sections, "target", &mut workspace.target, problems);
     if !report.problems.is_empty() {
         report.set_aside = Some(text.to_string());
     }
@@ -415,5 +522,50 @@ mod tests {
     #[test]
     fn secret_debug_is_redacted() {
         assert!(!format!("{:?}", UiSecret::new("hunter2")).contains("hunter2"));
+    }
+
+    #[test]
+    fn the_target_names_the_issuer_and_the_metadata_given_by_hand() {
+        let mut w = Workspace::default();
+        assert_eq!(w.config().issuer, w.server.issuer);
+        assert_eq!(w.target.given_metadata(), Ok(None));
+
+        w.target.kind = TargetKind::PingOne;
+        w.target.pingone_region = "com.au".into();
+        w.target.pingone_environment_id = "not-an-id".into();
+        assert!(w.target.given_metadata().unwrap_err().contains("not an environment id"));
+        w.target.pingone_environment_id = "0a7af9b6-4c3d-4b5a-8e1f-2d3c4b5a6978".into();
+        assert_eq!(
+            w.config().issuer,
+            "https://auth.pingone.com.au/0a7af9b6-4c3d-4b5a-8e1f-2d3c4b5a6978/as"
+        );
+        let m = w.target.given_metadata().unwrap().unwrap();
+        assert_eq!(m.token_endpoint.as_deref(), Some(&*format!("{}/token", m.issuer)));
+
+        w.target.kind = TargetKind::External;
+        w.target.issuer = " http://127.0.0.1:9090 ".into();
+        assert_eq!(w.config().issuer, "http://127.0.0.1:9090");
+        assert_eq!(w.target.given_metadata(), Ok(None), "discovery unless manual");
+        w.target.manual = true;
+        assert!(w
+            .target
+            .given_metadata()
+            .unwrap_err()
+            .contains("authorization_endpoint"));
+        w.target.endpoints.authorization_endpoint = "http://127.0.0.1:9090/auth".into();
+        w.target.endpoints.token_endpoint = "javascript:alert(1)".into();
+        assert!(w.target.given_metadata().unwrap_err().starts_with("token_endpoint"));
+        w.target.endpoints.token_endpoint = "http://127.0.0.1:9090/token".into();
+        let m = w.target.given_metadata().unwrap().unwrap();
+        assert_eq!(m.issuer, "http://127.0.0.1:9090");
+        assert_eq!(m.pushed_authorization_request_endpoint, None);
+
+        // A broken target section falls back to the in-page server; the rest survives.
+        let mut saved: Value = serde_json::from_str(&w.to_saved_json()).unwrap();
+        saved["workspace"]["target"] = serde_json::json!({"kind": "satellite"});
+        let (loaded, report) = load(&saved.to_string());
+        assert_eq!(loaded.target, TargetSettings::default());
+        assert_eq!(loaded.request, w.request);
+        assert!(report.problems.iter().any(|p| p.starts_with("target:")), "{report:?}");
     }
 }

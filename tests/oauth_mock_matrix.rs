@@ -270,3 +270,160 @@ fn server_refusals_reach_the_client_with_their_check_codes() {
     assert!(checks(&run).contains(&"id_token.alg"), "{:?}", run.error);
     assert!(!run.succeeded());
 }
+
+/// The browser's part of a split flow: follow the server's redirects from the authorize URL
+/// until a Location points at the redirect URI, and return that URL.
+fn browse_to_callback(setup: &Setup, authorize_url: &str) -> String {
+    use oauth_playground::http::{Request, Transport};
+    use oauth_playground::oauth::flow::resolve_location;
+    let mut url = authorize_url.to_string();
+    for _ in 0..10 {
+        if url.starts_with(REDIRECT) {
+            return url;
+        }
+        let response = run(setup.transport.send(Request::get(url.as_str()))).unwrap();
+        let location = response.headers.get("location").expect("a redirect");
+        url = resolve_location(&url, location);
+    }
+    panic!("no redirect to {REDIRECT}");
+}
+
+#[test]
+fn a_split_flow_for_real_servers_completes_through_the_callback_url() {
+    use oauth_playground::oauth::{finish_flow, start_flow, TimelineEvent};
+    for delivery in Delivery::ALL {
+        for mode in [None, Some("fragment"), Some("jwt"), Some("fragment.jwt")] {
+            let setup = setup(ProfileName::Hardened, "client_secret_post", None, Algorithm::HS256);
+            let config = config("code", mode, delivery, Algorithm::HS256, None);
+            let options = pinned(Algorithm::HS256);
+            let mut rng = rng();
+            let started = run(start_flow(
+                &config,
+                &setup.transport,
+                &backend(),
+                &*setup.clock,
+                &mut rng,
+                &options,
+            ));
+            assert!(
+                started.run.succeeded(),
+                "{delivery:?} {mode:?}: {:?}",
+                started.run.error
+            );
+            let pending = started.pending.expect("an authorize URL");
+            // Nothing of the front channel happened yet: the browser goes there itself.
+            assert!(!started
+                .run
+                .timeline
+                .iter()
+                .any(|e| matches!(e, TimelineEvent::Exchange { step: "authorize", .. })));
+            let callback = browse_to_callback(&setup, &pending.authorize_url);
+            let finished = run(finish_flow(
+                &config,
+                &pending,
+                &callback,
+                &setup.transport,
+                &backend(),
+                &*setup.clock,
+                &mut rng,
+                &options,
+            ));
+            assert!(finished.succeeded(), "{delivery:?} {mode:?}: {:?}", finished.error);
+            assert!(matches!(
+                finished.timeline.first(),
+                Some(TimelineEvent::Callback { .. })
+            ));
+            let id_token = finished.outcome.id_token.expect("a validated ID token");
+            assert_eq!(id_token.claims["aud"], "client-1");
+            // A second visit with the same code is the server's to refuse (RFC 6749 §4.1.2).
+            let again = run(finish_flow(
+                &config,
+                &pending,
+                &callback,
+                &setup.transport,
+                &backend(),
+                &*setup.clock,
+                &mut rng,
+                &options,
+            ));
+            assert_eq!(
+                again.error.map(|e| e.code()),
+                Some("token.status"),
+                "{delivery:?} {mode:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_split_flow_refuses_callbacks_it_cannot_or_must_not_read() {
+    use oauth_playground::oauth::{discover, finish_flow, start_flow};
+    let setup = setup(ProfileName::Hardened, "client_secret_post", None, Algorithm::HS256);
+    // Endpoints given by hand: no discovery request is made.
+    let metadata = run(discover(&setup.transport, ISSUER)).unwrap();
+    let options = FlowOptions {
+        metadata: Some(metadata),
+        ..pinned(Algorithm::HS256)
+    };
+    let finish = |config: &Config, url_of: &dyn Fn(&str) -> String| {
+        let mut rng = rng();
+        let started = run(start_flow(
+            config,
+            &setup.transport,
+            &backend(),
+            &*setup.clock,
+            &mut rng,
+            &options,
+        ));
+        assert!(started
+            .run
+            .timeline
+            .iter()
+            .all(|e| !format!("{e:?}").contains("discovery")));
+        let pending = started.pending.expect("an authorize URL");
+        let callback = browse_to_callback(&setup, &pending.authorize_url);
+        let run = run(finish_flow(
+            config,
+            &pending,
+            &url_of(&callback),
+            &setup.transport,
+            &backend(),
+            &*setup.clock,
+            &mut rng,
+            &options,
+        ));
+        run.error.map(|e| e.code())
+    };
+    let query = config("code", None, Delivery::Par, Algorithm::HS256, None);
+    assert_eq!(finish(&query, &|url| url.to_string()), None);
+    assert_eq!(
+        finish(&query, &|url| url.replacen('?', "#", 1)),
+        Some("callback.location_mismatch")
+    );
+    assert_eq!(
+        finish(&query, &|url| url.replacen(REDIRECT, "https://client.example/other", 1)),
+        Some("callback.not_redirect_uri")
+    );
+    let form_post = config("code", Some("form_post"), Delivery::Par, Algorithm::HS256, None);
+    let mut rng = rng();
+    let started = run(start_flow(
+        &form_post,
+        &setup.transport,
+        &backend(),
+        &*setup.clock,
+        &mut rng,
+        &options,
+    ));
+    let pending = started.pending.expect("an authorize URL");
+    let run = run(finish_flow(
+        &form_post,
+        &pending,
+        REDIRECT,
+        &setup.transport,
+        &backend(),
+        &*setup.clock,
+        &mut rng,
+        &options,
+    ));
+    assert_eq!(run.error.map(|e| e.code()), Some("callback.form_post_unreadable"));
+}

@@ -19,6 +19,7 @@ use super::error::ClientError;
 use super::id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
 use super::lint::{lint, Finding, LintHints};
 use super::par::process_pushed_authorization_response;
+use super::request::AuthorizationRequest;
 use super::response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
 use super::token::{
     process_token_response, process_userinfo_response, userinfo_request, TokenRequest, TokenResponse, UserInfo,
@@ -40,8 +41,8 @@ pub enum AssertionAudience {
 }
 
 /// Knobs of a run. `Default`: regenerate state/nonce/verifier, issuer as assertion audience,
-/// at most 10 redirects, fetch userinfo, 60 s leeway, algorithms from the metadata.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// at most 10 redirects, fetch userinfo, 60 s leeway, algorithms from the metadata, discovery.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FlowOptions {
     pub regenerate: bool,
     pub assertion_audience: AssertionAudience,
@@ -53,6 +54,9 @@ pub struct FlowOptions {
     pub lint_hints: LintHints,
     /// After the code exchange, redeem the refresh token once (RFC 6749 §6) if one came.
     pub refresh: bool,
+    /// The server's metadata given by hand (endpoints typed in, or a PingOne environment):
+    /// discovery is skipped and this is used as if the server had sent it.
+    pub metadata: Option<ServerMetadata>,
 }
 
 impl Default for FlowOptions {
@@ -67,6 +71,7 @@ impl Default for FlowOptions {
             id_token_algs: None,
             lint_hints: LintHints::default(),
             refresh: false,
+            metadata: None,
         }
     }
 }
@@ -214,6 +219,26 @@ struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
     outcome: FlowOutcome,
 }
 
+impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
+    fn new(transport: &'a T, backend: &'a B, clock: &'a C) -> Self {
+        Self {
+            transport,
+            backend,
+            clock,
+            timeline: Vec::new(),
+            outcome: FlowOutcome::default(),
+        }
+    }
+
+    fn finish(self, result: Result<(), FlowError>) -> FlowRun {
+        FlowRun {
+            timeline: self.timeline,
+            outcome: self.outcome,
+            error: result.err(),
+        }
+    }
+}
+
 impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
     async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
         match self.transport.send(request.clone()).await {
@@ -294,7 +319,40 @@ fn is_redirect_uri(url: &str, redirect_uri: &str) -> bool {
     }
 }
 
-/// Runs the whole flow `config` describes.
+/// What the client holds while the browser is at the authorization server: everything the
+/// second half of the flow needs. It carries the PKCE verifier and the nonce, so the UI keeps
+/// it in memory only (never in storage).
+#[derive(Clone, PartialEq)]
+pub struct PendingAuthorization {
+    pub metadata: ServerMetadata,
+    pub jwks: Jwks,
+    /// The request as sent (its state, nonce and PKCE verifier are the ones to expect back).
+    pub request: AuthorizationRequest,
+    /// Where the browser goes: the authorize URL, or the PAR `request_uri` URL.
+    pub authorize_url: String,
+}
+
+impl std::fmt::Debug for PendingAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingAuthorization")
+            .field("issuer", &self.metadata.issuer)
+            .field("request", &self.request)
+            .field("authorize_url", &without_query(&self.authorize_url))
+            .finish()
+    }
+}
+
+/// The first half of a flow run against a server the browser must visit itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartedFlow {
+    /// Discovery, JWKS, the request object and PAR, as far as they got.
+    pub run: FlowRun,
+    /// `Some` when the run got as far as an authorize URL.
+    pub pending: Option<PendingAuthorization>,
+}
+
+/// Runs the whole flow `config` describes, following the front channel through `transport`
+/// as a browser would (the in-page server answers it directly).
 pub async fn run_flow<T, B, C>(
     config: &Config,
     transport: &T,
@@ -308,35 +366,144 @@ where
     B: CryptoBackend + ?Sized,
     C: Clock + ?Sized,
 {
-    let mut driver = Driver {
-        transport,
-        backend,
-        clock,
-        timeline: Vec::new(),
-        outcome: FlowOutcome::default(),
-    };
-    let result = drive(&mut driver, config, rng, options).await;
-    FlowRun {
-        timeline: driver.timeline,
-        outcome: driver.outcome,
-        error: result.err(),
+    let mut driver = Driver::new(transport, backend, clock);
+    let result = async {
+        let pending = begin(&mut driver, config, rng, options).await?;
+        let received = front_channel(&mut driver, &pending, options).await?;
+        complete(&mut driver, config, &pending, received, rng, options).await
     }
+    .await;
+    driver.finish(result)
 }
 
-async fn drive<T, B, C>(
-    d: &mut Driver<'_, T, B, C>,
+/// The first half of a flow for a real server: discovery (or the metadata given in
+/// [`FlowOptions::metadata`]), the server's keys, the request object and PAR, ending with the
+/// URL the browser must be sent to.
+pub async fn start_flow<T, B, C>(
     config: &Config,
+    transport: &T,
+    backend: &B,
+    clock: &C,
     rng: &mut impl CryptoRngCore,
     options: &FlowOptions,
-) -> Result<(), FlowError>
+) -> StartedFlow
 where
     T: Transport + ?Sized,
     B: CryptoBackend + ?Sized,
     C: Clock + ?Sized,
 {
-    // 1. Discovery and the server's keys.
-    let response = d.send("discovery", discovery_request(&config.issuer)).await?;
-    let metadata = process_discovery_response(&config.issuer, &response)?;
+    let mut driver = Driver::new(transport, backend, clock);
+    let result = begin(&mut driver, config, rng, options).await;
+    match result {
+        Ok(pending) => StartedFlow {
+            run: driver.finish(Ok(())),
+            pending: Some(pending),
+        },
+        Err(e) => StartedFlow {
+            run: driver.finish(Err(e)),
+            pending: None,
+        },
+    }
+}
+
+/// The second half: the URL the browser came back to (the redirect URI with the response in
+/// its query or fragment), then the response checks, the token request, the ID token and
+/// userinfo. The timeline starts at the callback; the UI puts it after [`start_flow`]'s.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish_flow<T, B, C>(
+    config: &Config,
+    pending: &PendingAuthorization,
+    callback_url: &str,
+    transport: &T,
+    backend: &B,
+    clock: &C,
+    rng: &mut impl CryptoRngCore,
+    options: &FlowOptions,
+) -> FlowRun
+where
+    T: Transport + ?Sized,
+    B: CryptoBackend + ?Sized,
+    C: Clock + ?Sized,
+{
+    let mut driver = Driver::new(transport, backend, clock);
+    driver.outcome.metadata = Some(pending.metadata.clone());
+    let result = async {
+        let request = &pending.request;
+        let mode = resolve_response_mode(request.response_mode.as_deref(), &request.response_type)?;
+        if mode.location == ResponseLocation::FormPost {
+            return Err(ClientError::invalid(
+                "callback.form_post_unreadable",
+                "OAuth 2.0 Form Post Response Mode §2: the response is POSTed to the redirect URI, and a page \
+                 served as static files cannot read a POST body; use query, fragment or a JARM mode (jwt), \
+                 or copy the fields from the server's auto-submitting page",
+            )
+            .into());
+        }
+        let redirect_uri = request.redirect_uri.clone().unwrap_or_default();
+        if !is_redirect_uri(callback_url, &redirect_uri) {
+            return Err(ClientError::invalid(
+                "callback.not_redirect_uri",
+                format!(
+                    "RFC 6749 §3.1.2: the response came to {}, not to the redirect URI {redirect_uri}",
+                    without_query(callback_url)
+                ),
+            )
+            .into());
+        }
+        let received = read_callback(&mut driver, callback_url, mode.location)?;
+        complete(&mut driver, config, pending, received, rng, options).await
+    }
+    .await;
+    driver.finish(result)
+}
+
+/// Reads the response from the URL the browser reached, saying so when it is in the other
+/// part of the URL than the response mode puts it.
+fn read_callback<T: ?Sized, B: ?Sized, C: ?Sized>(
+    d: &mut Driver<'_, T, B, C>,
+    url: &str,
+    location: ResponseLocation,
+) -> Result<CallbackParams, ClientError> {
+    let params = parse_redirect_url(url, location)?;
+    if params.params.is_empty() {
+        let other = match location {
+            ResponseLocation::Query => ResponseLocation::Fragment,
+            _ => ResponseLocation::Query,
+        };
+        if parse_redirect_url(url, other).is_ok_and(|p| !p.params.is_empty()) {
+            return Err(ClientError::invalid(
+                "callback.location_mismatch",
+                format!("the response is in the {other:?}, but the response mode puts it in the {location:?}"),
+            ));
+        }
+    }
+    d.timeline.push(TimelineEvent::Callback {
+        url: url.to_string(),
+        params: params.clone(),
+    });
+    Ok(params)
+}
+
+/// 1–2: discovery, the server's keys, the pre-flight and the authorization request (PAR).
+async fn begin<T, B, C>(
+    d: &mut Driver<'_, T, B, C>,
+    config: &Config,
+    rng: &mut impl CryptoRngCore,
+    options: &FlowOptions,
+) -> Result<PendingAuthorization, FlowError>
+where
+    T: Transport + ?Sized,
+    B: CryptoBackend + ?Sized,
+    C: Clock + ?Sized,
+{
+    // 1. Discovery (unless the endpoints were given by hand) and the server's keys.
+    let metadata = match &options.metadata {
+        Some(metadata) => metadata.clone(),
+        None => {
+            let response = d.send("discovery", discovery_request(&config.issuer)).await?;
+            process_discovery_response(&config.issuer, &response)?
+        }
+    };
     d.outcome.metadata = Some(metadata.clone());
     let jwks = match &metadata.jwks_uri {
         Some(uri) => {
@@ -350,7 +517,6 @@ where
         Some(&metadata),
         &options.lint_hints,
     )));
-    let defaults = metadata.defaults();
 
     // 2. The authorization request.
     let mut request = config.request.clone();
@@ -358,11 +524,6 @@ where
         request.regenerate(rng);
     }
     let authorization_endpoint = endpoint(&metadata, &metadata.authorization_endpoint, "authorization_endpoint")?;
-    let auth = config.client_auth()?;
-    let audience = |endpoint: &str| match options.assertion_audience {
-        AssertionAudience::Issuer => metadata.issuer.clone(),
-        AssertionAudience::Endpoint => endpoint.to_string(),
-    };
     let endpoints = Endpoints {
         issuer: &metadata.issuer,
         authorization_endpoint,
@@ -370,7 +531,11 @@ where
     };
     let mut run_config = config.clone();
     run_config.request = request.clone();
-    let par_audience = audience(endpoints.pushed_authorization_request_endpoint.unwrap_or_default());
+    let par_audience = assertion_audience(
+        options,
+        &metadata,
+        endpoints.pushed_authorization_request_endpoint.unwrap_or_default(),
+    );
     let now = d.clock.now();
     let prepared = prepare_authorization(&run_config, &endpoints, &par_audience, now, rng, d.backend).await?;
     if let Some(jwt) = &prepared.request_object_jwt {
@@ -384,38 +549,39 @@ where
             par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
         }
     };
+    Ok(PendingAuthorization {
+        jwks,
+        request,
+        authorize_url,
+        metadata,
+    })
+}
 
-    // 3. The front channel, as a browser: follow redirects until the redirect URI.
+fn assertion_audience(options: &FlowOptions, metadata: &ServerMetadata, endpoint: &str) -> String {
+    match options.assertion_audience {
+        AssertionAudience::Issuer => metadata.issuer.clone(),
+        AssertionAudience::Endpoint => endpoint.to_string(),
+    }
+}
+
+/// 3: the front channel, as a browser: follow redirects until the redirect URI.
+async fn front_channel<T, B, C>(
+    d: &mut Driver<'_, T, B, C>,
+    pending: &PendingAuthorization,
+    options: &FlowOptions,
+) -> Result<CallbackParams, FlowError>
+where
+    T: Transport + ?Sized,
+    B: CryptoBackend + ?Sized,
+    C: Clock + ?Sized,
+{
+    let request = &pending.request;
     let redirect_uri = request.redirect_uri.clone().unwrap_or_default();
     let mode = resolve_response_mode(request.response_mode.as_deref(), &request.response_type)?;
-    let mut url = authorize_url;
-    let mut received = None;
+    let mut url = pending.authorize_url.clone();
     for _ in 0..=options.max_redirects {
         if is_redirect_uri(&url, &redirect_uri) {
-            let params = parse_redirect_url(&url, mode.location)?;
-            if params.params.is_empty() {
-                // The response came in the other part of the URL than the mode says.
-                let other = match mode.location {
-                    ResponseLocation::Query => ResponseLocation::Fragment,
-                    _ => ResponseLocation::Query,
-                };
-                if parse_redirect_url(&url, other).is_ok_and(|p| !p.params.is_empty()) {
-                    return Err(ClientError::invalid(
-                        "callback.location_mismatch",
-                        format!(
-                            "the response is in the {other:?}, but the response mode puts it in the {:?}",
-                            mode.location
-                        ),
-                    )
-                    .into());
-                }
-            }
-            d.timeline.push(TimelineEvent::Callback {
-                url: url.clone(),
-                params: params.clone(),
-            });
-            received = Some(params);
-            break;
+            return Ok(read_callback(d, &url, mode.location)?);
         }
         let response = d.send("authorize", Request::get(url.as_str())).await?;
         match response.status {
@@ -440,18 +606,42 @@ where
                     url: action,
                     params: page.fields.clone(),
                 });
-                received = Some(page.fields);
-                break;
+                return Ok(page.fields);
             }
             _ => return Err(ClientError::status("authorize.status", 302, &response).into()),
         }
     }
-    let received = received.ok_or_else(|| {
-        ClientError::invalid(
-            "authorize.too_many_redirects",
-            format!("more than {} redirects", options.max_redirects),
-        )
-    })?;
+    Err(ClientError::invalid(
+        "authorize.too_many_redirects",
+        format!("more than {} redirects", options.max_redirects),
+    )
+    .into())
+}
+
+/// 4–8: the authorization response, front-channel ID token, token, refresh, userinfo.
+async fn complete<T, B, C>(
+    d: &mut Driver<'_, T, B, C>,
+    config: &Config,
+    pending: &PendingAuthorization,
+    received: CallbackParams,
+    rng: &mut impl CryptoRngCore,
+    options: &FlowOptions,
+) -> Result<(), FlowError>
+where
+    T: Transport + ?Sized,
+    B: CryptoBackend + ?Sized,
+    C: Clock + ?Sized,
+{
+    let PendingAuthorization {
+        metadata,
+        jwks,
+        request,
+        ..
+    } = pending;
+    let defaults = metadata.defaults();
+    let mode = resolve_response_mode(request.response_mode.as_deref(), &request.response_type)?;
+    let auth = config.client_auth()?;
+    let audience = |endpoint: &str| assertion_audience(options, metadata, endpoint);
 
     // 4. The authorization response.
     let expectations = ResponseExpectations {
@@ -468,7 +658,7 @@ where
         d.jwt("jarm", jwt);
     }
     let now = d.clock.now();
-    let report = validate_authorization_response(&received, &expectations, Some(&jwks), now, d.backend).await;
+    let report = validate_authorization_response(&received, &expectations, Some(jwks), now, d.backend).await;
     d.timeline.push(TimelineEvent::Checks {
         step: "authorization_response",
         steps: report.steps,
@@ -501,7 +691,7 @@ where
             response.code(),
         );
         let now = d.clock.now();
-        let report = validate_id_token(id_token, &expect, Some(&jwks), now, d.backend).await;
+        let report = validate_id_token(id_token, &expect, Some(jwks), now, d.backend).await;
         d.timeline.push(TimelineEvent::Checks {
             step: "id_token (authorization response)",
             steps: report.steps,
@@ -533,7 +723,7 @@ where
             d.jwt("id_token (token response)", id_token.expose());
             let expect = id_expectations(IdTokenSource::TokenEndpoint, Some(tokens.access_token.expose()), None);
             let now = d.clock.now();
-            let report = validate_id_token(id_token.expose(), &expect, Some(&jwks), now, d.backend).await;
+            let report = validate_id_token(id_token.expose(), &expect, Some(jwks), now, d.backend).await;
             d.timeline.push(TimelineEvent::Checks {
                 step: "id_token (token response)",
                 steps: report.steps,

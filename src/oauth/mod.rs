@@ -46,12 +46,16 @@ pub use curl::{curl_command, Secrets};
 pub use discovery::{discover, DerivedDefaults, ServerMetadata};
 pub mod config;
 pub mod lint;
+pub mod pingone;
 
 pub use config::Config;
 pub use lint::{lint, Finding, Fix, LintHints, Severity};
 pub mod flow;
 
-pub use flow::{run_flow, FlowError, FlowOptions, FlowOutcome, FlowRun, TimelineEvent};
+pub use flow::{
+    finish_flow, run_flow, start_flow, FlowError, FlowOptions, FlowOutcome, FlowRun, PendingAuthorization, StartedFlow,
+    TimelineEvent,
+};
 pub mod authorize;
 
 pub use authorize::{prepare_authorization, Endpoints, FirstMessage, PreparedAuthorization};
