@@ -702,7 +702,7 @@ where
     // 6. The token endpoint.
     let mut access_token = response.access_token().map(|t| SecretString::new(t.to_string()));
     if let Some(code) = response.code() {
-        let token_endpoint = endpoint(&metadata, &metadata.token_endpoint, "token_endpoint")?;
+        let token_endpoint = endpoint(metadata, &metadata.token_endpoint, "token_endpoint")?;
         let verifier = request.pkce.as_ref().and_then(|p| p.verifier.clone());
         let token_request =
             TokenRequest::authorization_code(token_endpoint, code, request.redirect_uri.clone(), verifier);
@@ -743,7 +743,7 @@ where
     // 7. Refresh (RFC 6749 §6), when asked for and a refresh token came.
     let refresh_token = d.outcome.tokens.as_ref().and_then(|t| t.refresh_token.clone());
     if let (true, Some(refresh_token)) = (options.refresh, refresh_token) {
-        let token_endpoint = endpoint(&metadata, &metadata.token_endpoint, "token_endpoint")?;
+        let token_endpoint = endpoint(metadata, &metadata.token_endpoint, "token_endpoint")?;
         let now = d.clock.now();
         let http = TokenRequest::refresh(token_endpoint, refresh_token, None)
             .to_http(
