@@ -25,6 +25,7 @@ const STEPS: [(&str, &str); 5] = [
 #[component]
 pub fn App() -> impl IntoView {
     let app = AppState::load_and_provide();
+    super::external::listen_for_callbacks();
     view! {
         <a class="skip" href="#main">"Skip to the playground"</a>
         <header class="masthead">

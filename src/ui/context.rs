@@ -38,6 +38,21 @@ pub struct RunRecord {
     pub delivery: crate::oauth::Delivery,
 }
 
+/// A run against a real server whose authorization page is open in another window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingRun {
+    pub pending: crate::oauth::PendingAuthorization,
+    /// The first half's timeline (discovery, JWKS, request object, PAR).
+    pub started: FlowRun,
+    /// The configuration the run started with (secrets included: memory only).
+    pub config: crate::oauth::Config,
+    pub options: crate::oauth::FlowOptions,
+    pub started_at: f64,
+    pub delivery: crate::oauth::Delivery,
+    /// Whether the browser let the page open the server's window.
+    pub window_opened: bool,
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub workspace: RwSignal<Workspace>,
@@ -49,6 +64,12 @@ pub struct AppState {
     pub server_revision: RwSignal<u64>,
     pub run: RwSignal<Option<RunRecord>>,
     pub running: RwSignal<bool>,
+    /// Why a run could not start (before any request was sent).
+    pub run_error: RwSignal<Option<String>>,
+    /// A run against a real server waiting for the browser to come back.
+    pub pending: RwSignal<Option<PendingRun>>,
+    /// The discovery document last fetched from a real server.
+    pub discovered: RwSignal<Option<ServerMetadata>>,
     /// Why saving failed (quota, storage disabled), if it did.
     pub storage_error: RwSignal<Option<String>>,
 }
@@ -72,6 +93,9 @@ impl AppState {
             server_revision: RwSignal::new(0),
             run: RwSignal::new(None),
             running: RwSignal::new(false),
+            run_error: RwSignal::new(None),
+            pending: RwSignal::new(None),
+            discovered: RwSignal::new(None),
             storage_error: RwSignal::new(None),
         }
     }

@@ -4,6 +4,7 @@ mod app;
 mod client_panel;
 pub mod context;
 mod copy_button;
+mod external;
 pub mod fetch_transport;
 pub mod jws_signer;
 mod jwt_tool;
@@ -24,6 +25,11 @@ pub use app::App;
 /// benchmarks can measure navigation → usable controls.
 pub fn mount() {
     install_panic_screen();
+    if external::on_callback_route() {
+        // A window coming back from a real server: hand the URL over, touch nothing else.
+        leptos::mount::mount_to_body(external::CallbackPage);
+        return;
+    }
     // The in-page authorization server, offered to scripts as window.oauthPlayground.mock.
     // Without WebCrypto (an insecure context) the app still mounts and says why in the console.
     match mock_api::new_server() {

@@ -3,11 +3,14 @@
 
 use leptos::prelude::*;
 
-use super::context::{mock_metadata, state};
+use super::context::state;
+use super::external::target_metadata;
 use super::webcrypto::WebCryptoBackend;
 use crate::jose::{Algorithm, CryptoBackend, KeyGenSpec};
 use crate::mock_as::ProfileName;
 use crate::oauth::lint::{lint, Finding, Fix, LintHints, Severity};
+use crate::oauth::ServerMetadata;
+use crate::workspace::TargetKind;
 use crate::workspace::{KeyEntry, Workspace};
 
 /// A finding, or one the playground adds about its own state (a key that is missing).
@@ -30,15 +33,22 @@ struct Item {
 /// What the linter should know of the in-page server beyond its metadata.
 pub(super) fn hints(ws: &Workspace) -> LintHints {
     LintHints {
-        pingone: Some(ws.server.profile == ProfileName::PingOne),
-        max_request_object_lifetime: Some(ws.server.request_object_max_lifetime),
-        require_signed_request_object: ws.server.require_signed_request_object,
+        pingone: match ws.target.kind {
+            TargetKind::InPage => Some(ws.server.profile == ProfileName::PingOne),
+            TargetKind::PingOne => Some(true),
+            // Recognised by the issuer's host.
+            TargetKind::External => None,
+        },
+        // What the in-page server enforces beyond its metadata; a real server's is unknown.
+        max_request_object_lifetime: (ws.target.kind == TargetKind::InPage)
+            .then_some(ws.server.request_object_max_lifetime),
+        require_signed_request_object: ws.target.kind == TargetKind::InPage && ws.server.require_signed_request_object,
     }
 }
 
-fn findings(ws: &Workspace) -> Vec<Item> {
+fn findings(ws: &Workspace, discovered: Option<&ServerMetadata>) -> Vec<Item> {
     let config = ws.config();
-    let metadata = mock_metadata();
+    let metadata = target_metadata(&ws.target, discovered).ok();
     let mut items: Vec<Item> = lint(&config, metadata.as_ref(), &hints(ws))
         .into_iter()
         .map(|f: Finding| Item {
@@ -78,7 +88,10 @@ fn findings(ws: &Workspace) -> Vec<Item> {
             remedy: Remedy::GenerateKey(config.assertion_alg),
         });
     }
-    if let Some(uri) = &config.request.redirect_uri {
+    if ws.target.kind != TargetKind::InPage {
+        real_server_findings(ws, &config, &mut items);
+    }
+    if let (TargetKind::InPage, Some(uri)) = (ws.target.kind, &config.request.redirect_uri) {
         if !ws.client.redirect_uris.contains(uri) {
             items.push(Item {
                 code: "client.redirect_uri_unregistered",
@@ -95,6 +108,48 @@ fn findings(ws: &Workspace) -> Vec<Item> {
     items
 }
 
+/// What only matters when the browser itself must visit a real server and come back.
+fn real_server_findings(ws: &Workspace, config: &crate::oauth::Config, items: &mut Vec<Item>) {
+    let mode =
+        crate::oauth::resolve_response_mode(config.request.response_mode.as_deref(), &config.request.response_type);
+    if mode.is_ok_and(|m| m.location == crate::oauth::ResponseLocation::FormPost) {
+        items.push(Item {
+            code: "external.form_post_unreadable",
+            severity: Severity::Error,
+            message:
+                "the server will POST the response to the redirect URI, and a page served as static files cannot read \
+                      a POST body: choose query, fragment or a JARM mode (jwt)"
+                    .into(),
+            reference: "OAuth 2.0 Form Post Response Mode §2",
+            remedy: Remedy::None,
+        });
+    }
+    let own = super::external::callback_url();
+    if let (Some(own), Some(uri)) = (own, &config.request.redirect_uri) {
+        if *uri != own {
+            items.push(Item {
+                code: "external.redirect_uri_elsewhere",
+                severity: Severity::Info,
+                message: format!(
+                    "redirect_uri is {uri}, not this page's callback {own}: the response will not come back by itself; \
+                     paste the URL the browser reaches into the Run step"
+                ),
+                reference: "RFC 6749 §3.1.2",
+                remedy: Remedy::None,
+            });
+        }
+    }
+    if ws.target.kind == TargetKind::External && !ws.target.manual && ws.target.issuer.trim().is_empty() {
+        items.push(Item {
+            code: "external.issuer_missing",
+            severity: Severity::Error,
+            message: "no issuer: enter the server's issuer identifier in step 1".into(),
+            reference: "RFC 8414 §2",
+            remedy: Remedy::None,
+        });
+    }
+}
+
 fn severity_text(s: Severity) -> &'static str {
     match s {
         Severity::Error => "Error",
@@ -109,7 +164,8 @@ pub fn PreflightPanel() -> impl IntoView {
     let ws = app.workspace;
     let items = Memo::new(move |_| {
         app.server_revision.track();
-        ws.with(findings)
+        let discovered = app.discovered.get();
+        ws.with(|w| findings(w, discovered.as_ref()))
     });
     let status = RwSignal::new(None::<String>);
     let apply = move |remedy: Remedy| match remedy {

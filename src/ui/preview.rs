@@ -9,7 +9,8 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
-use super::context::{mock_metadata, state};
+use super::context::state;
+use super::external::target_metadata;
 use super::mock_api::BrowserClock;
 use super::request_panel::delivery_label;
 use super::webcrypto::WebCryptoBackend;
@@ -18,10 +19,12 @@ use crate::clock::Clock;
 use crate::http::Request;
 use crate::oauth::config::RequestObjectEdit;
 use crate::oauth::delivery::par_authorization_url;
+use crate::oauth::ServerMetadata;
 use crate::oauth::{
     curl_command, prepare_authorization, Config, Delivery, Endpoints, FirstMessage, PreparedAuthorization, Secrets,
 };
 use crate::protocol::{form_decode, UrlParts};
+use crate::workspace::TargetSettings;
 
 /// What the browser's address bar shows after a PAR: the `request_uri` is only known once
 /// the server answered, so the preview names it.
@@ -53,8 +56,12 @@ fn preview_rng() -> ChaCha20Rng {
 
 /// What `config` sends first, made exactly as a run makes it (against the in-page server),
 /// and the URL the address bar then shows (after a PAR, with the `request_uri` named).
-pub async fn prepare(config: Config) -> Result<(String, PreparedAuthorization), String> {
-    let metadata = mock_metadata().ok_or("the in-page server did not answer its discovery request")?;
+pub async fn prepare(
+    config: Config,
+    target: TargetSettings,
+    discovered: Option<ServerMetadata>,
+) -> Result<(String, PreparedAuthorization), String> {
+    let metadata = target_metadata(&target, discovered.as_ref())?;
     let authorization_endpoint = metadata
         .authorization_endpoint
         .clone()
@@ -120,7 +127,9 @@ pub fn PreviewPanel() -> impl IntoView {
     let config = Memo::new(move |_| ws.with(|w| w.config()));
     let prepared = async_memo(move || {
         let config = config.get();
-        async move { prepare(config).await }
+        let target = ws.with(|w| w.target.clone());
+        let discovered = app.discovered.get();
+        async move { prepare(config, target, discovered).await }
     });
     view! {
         <section class="panel" id="preview" aria-labelledby="preview-title" aria-live="polite">
@@ -309,10 +318,13 @@ fn attacker(delivery: Delivery) -> (&'static str, &'static str) {
 
 #[component]
 pub fn CompareView() -> impl IntoView {
-    let ws = state().workspace;
+    let app = state();
+    let ws = app.workspace;
     let config = Memo::new(move |_| ws.with(|w| w.config()));
     let all = async_memo(move || {
         let config = config.get();
+        let target = ws.with(|w| w.target.clone());
+        let discovered = app.discovered.get();
         async move {
             let mut out = Vec::new();
             for delivery in Delivery::ALL {
@@ -320,7 +332,7 @@ pub fn CompareView() -> impl IntoView {
                 c.delivery = delivery;
                 // Edits belong to the chosen delivery's object; the comparison uses the form.
                 c.request_object_edit = None;
-                out.push((delivery, prepare(c).await));
+                out.push((delivery, prepare(c, target.clone(), discovered.clone()).await));
             }
             out
         }

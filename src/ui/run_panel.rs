@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::context::{page_rng, server, state, sync_server, RunRecord};
+use super::external::{flow_options, start_external, transport_failure, ExternalWaiting};
 use super::mock_api::BrowserClock;
 use super::preview::HttpRequestView;
 use super::sequence::SequenceDiagram;
@@ -14,7 +15,8 @@ use crate::http::Response;
 use crate::mock_as::{checks, InProcessTransport};
 use crate::oauth::check::Outcome;
 use crate::oauth::error::ServerErrorBody;
-use crate::oauth::{run_flow, ClientError, FlowError, FlowOptions, FlowRun, Step, TimelineEvent};
+use crate::oauth::{run_flow, ClientError, FlowError, FlowRun, Step, TimelineEvent};
+use crate::workspace::TargetKind;
 use crate::workspace::Workspace;
 
 /// Runs the flow the workspace describes against the in-page server.
@@ -24,15 +26,7 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
     let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
     let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
     let transport = InProcessTransport::new(server.clone());
-    let options = FlowOptions {
-        // The UI regenerates before the run (so the preview shows the values used).
-        regenerate: false,
-        userinfo: ws.run.userinfo,
-        refresh: ws.run.refresh,
-        leeway: ws.run.leeway,
-        lint_hints: super::preflight::hints(&ws),
-        ..FlowOptions::default()
-    };
+    let options = flow_options(&ws);
     let performance = web_sys::window().and_then(|w| w.performance());
     let started = performance.as_ref().map_or(0.0, |p| p.now());
     let flow = run_flow(
@@ -76,9 +70,9 @@ pub fn failing_step(flow: &FlowRun) -> Option<&'static str> {
 pub fn RunPanel() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
-    let error = RwSignal::new(None::<String>);
+    let error = app.run_error;
     let start = move |_| {
-        if app.running.get_untracked() {
+        if app.running.get_untracked() || app.pending.get_untracked().is_some() {
             return;
         }
         if ws.with_untracked(|w| w.run.fresh_values && w.edit.is_none()) {
@@ -89,9 +83,13 @@ pub fn RunPanel() -> impl IntoView {
         app.running.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match execute(snapshot).await {
-                Ok(record) => app.run.set(Some(record)),
-                Err(e) => error.set(Some(e)),
+            if snapshot.target.kind == TargetKind::InPage {
+                match execute(snapshot).await {
+                    Ok(record) => app.run.set(Some(record)),
+                    Err(e) => error.set(Some(e)),
+                }
+            } else {
+                start_external(app, snapshot).await;
             }
             app.running.set(false);
         });
@@ -110,7 +108,7 @@ pub fn RunPanel() -> impl IntoView {
                 {toggle("run-refresh", "Redeem the refresh token once", |w| w.run.refresh, |w, on| w.run.refresh = on)}
             </div>
             <div class="actions">
-                <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() aria-busy=move || app.running.get().to_string()>
+                <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() || app.pending.get().is_some() aria-busy=move || app.running.get().to_string()>
                     {move || if app.running.get() { "Running…" } else { "Run the flow" }}
                 </button>
                 {move || app.run.get().map(|r| view! {
@@ -118,6 +116,7 @@ pub fn RunPanel() -> impl IntoView {
                 })}
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error">{e}</p> })}
+            <ExternalWaiting/>
             {move || app.run.get().map(|record| view! { <RunView record/> })}
         </section>
     }
@@ -179,7 +178,9 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
                 .filter(|(k, _)| k.starts_with("error"))
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            (!fields.is_empty()).then(|| fields.join(", "))
+            (!fields.is_empty())
+                .then(|| fields.join(", "))
+                .or_else(|| callback_error(&flow))
         }
         _ => None,
     };
@@ -190,6 +191,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
             .find(|c| c.code == code)
             .map(|info| (info.code, info.clause, info.summary))
     });
+    let unreadable = transport_failure(&flow);
     view! {
         <div class="outcome failure" id="run-outcome" role="alert">
             <p>
@@ -209,8 +211,34 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
                     " — " {summary} " (" <cite>{clause}</cite> ")"
                 </p>
             })}
+            {unreadable.map(|(why, curl)| view! {
+                <div id="run-cors">
+                    <p>
+                        "The browser could not read the server's answer: " {why}
+                        " A page may read a cross-origin response only when the server allows its origin with CORS headers (Fetch standard, \"CORS protocol\"); without them the browser reports a bare network error. Run the request from a terminal to see the server's own answer:"
+                    </p>
+                    <CodeBlock what="The failed request as curl" text=curl id="run-cors-curl"/>
+                </div>
+            })}
         </div>
     }
+}
+
+/// The `error` the server put in the callback, even when an earlier check (a missing `state`,
+/// RFC 6749 §4.1.2.1) stopped the client before it read it: a server that refuses a request
+/// object often cannot echo a `state` it never read.
+fn callback_error(flow: &FlowRun) -> Option<String> {
+    flow.timeline.iter().rev().find_map(|e| match e {
+        TimelineEvent::Callback { params, .. } => {
+            let error = params.get("error")?;
+            let description = params
+                .get("error_description")
+                .map(|d| format!(" — {d}"))
+                .unwrap_or_default();
+            Some(format!("{error}{description} (in the callback)"))
+        }
+        _ => None,
+    })
 }
 
 fn channel(step: &str) -> &'static str {

@@ -2,6 +2,9 @@
 //! documents it publishes (discovery, JWKS).
 
 use leptos::prelude::*;
+
+use super::external::TargetChooser;
+use crate::workspace::TargetKind;
 use serde_json::Value;
 
 use super::context::{server_document, state};
@@ -256,6 +259,8 @@ pub fn ServerPanel() -> impl IntoView {
     view! {
         <section class="panel step" id="server" aria-labelledby="server-title">
             <h2 id="server-title"><span class="step-no">"1"</span>"Server"</h2>
+            <TargetChooser/>
+            <div class="in-page-server" hidden=move || app.workspace.with(|w| w.target.kind != TargetKind::InPage)>
             <p class="hint">
                 "The authorization server compiled into this page: nothing leaves your browser. "
                 "Pick a profile, then change any setting; the discovery document follows."
@@ -291,6 +296,7 @@ pub fn ServerPanel() -> impl IntoView {
                 <SettingsJsonEditor/>
             </details>
             <ServerDocuments/>
+            </div>
         </section>
     }
 }

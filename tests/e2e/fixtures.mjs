@@ -3,10 +3,15 @@
 import { test as base, expect } from '@playwright/test';
 
 export const test = base.extend({
-  page: async ({ page }, use) => {
+  // Console errors a test expects, as regular expressions: Chromium logs every 4xx answer to
+  // fetch as "Failed to load resource", which is the point of a test where a real server refuses.
+  allowedConsoleErrors: [[], { option: true }],
+  page: async ({ page, allowedConsoleErrors }, use) => {
     const problems = [];
     page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+      if (msg.type() !== 'error') return;
+      if (allowedConsoleErrors.some((pattern) => pattern.test(msg.text()))) return;
+      problems.push(`console.error: ${msg.text()}`);
     });
     page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
     await use(page);

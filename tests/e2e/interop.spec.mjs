@@ -1,0 +1,195 @@
+// Interop with a real authorization server: oidc-provider (npm) on loopback, configured to
+// require signed request objects, PAR and PKCE, with JWT-secured responses (JARM) on. The
+// playground runs the whole flow through its external-server mode: PAR + JAR (RS256,
+// private_key_jwt) → the provider's own login and consent pages in the window the app opens →
+// the JARM response back on the app's /callback route → token exchange → ID token validated.
+// Then requests the provider must refuse, each with the provider's error shown by the app.
+import { test, expect, openApp } from './fixtures.mjs';
+import { startProvider, OIDC_PROVIDER_VERSION } from './oidc-provider.mjs';
+
+const CLIENT_ID = 'playground-interop';
+const STORAGE_KEY = 'oauth-playground.workspace';
+
+async function setText(page, selector, value) {
+  await page.fill(selector, value);
+  await page.locator(selector).dispatchEvent('change');
+}
+
+// An RSA key made in the page; its public half (as saved, without the private members) is
+// what the provider gets as the client's registered JWKS.
+async function generateRsaKey(page) {
+  await page.selectOption('#key-kind', 'rsa-2048');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated RSA');
+  const keys = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).workspace.keys, STORAGE_KEY);
+  return keys.map((k) => k.jwk);
+}
+
+// The playground aimed at the provider: external issuer, private_key_jwt, PAR + JAR RS256.
+async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt' } = {}) {
+  await openApp(page);
+  const keys = await generateRsaKey(page);
+  for (const key of keys) expect(key.d, 'only the public half is registered').toBeUndefined();
+  const redirectUri = new URL('/callback', page.url()).href;
+  // With a client secret, the client authenticates without the signing key.
+  const client =
+    auth === 'private_key_jwt'
+      ? {}
+      : {
+          token_endpoint_auth_method: auth,
+          token_endpoint_auth_signing_alg: undefined,
+          client_secret: await page.inputValue('#client-secret'),
+        };
+  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client });
+  await page.check('#target-external');
+  await setText(page, '#external-issuer', op.issuer);
+  await page.click('#external-discover');
+  await expect(page.locator('#external-status')).toContainText('discovery document read');
+  await setText(page, '#client-id', CLIENT_ID);
+  await page.selectOption('#client-auth-method', auth);
+  await page.selectOption('#client-assertion-alg', 'RS256');
+  await page.check('#delivery-par-jar');
+  await page.selectOption('#ro-alg', 'RS256');
+  await page.selectOption('#req-response-type', 'code');
+  await page.selectOption('#req-response-mode', responseMode);
+  await expect(page.locator('#callback-url-own')).toHaveText(redirectUri);
+  return op;
+}
+
+// Starts the run; the app opens the provider's page in a window of its own.
+async function runToProvider(page) {
+  const popup = page.waitForEvent('popup');
+  await page.click('#run-button');
+  return popup;
+}
+
+// The provider's development login and consent pages, filled as a user would.
+async function signIn(popup) {
+  await popup.waitForSelector('input[name=login]');
+  await popup.fill('input[name=login]', 'alice');
+  await popup.fill('input[name=password]', 'any password');
+  await popup.click('button[type=submit]');
+  await popup.waitForSelector('button:has-text("Continue")');
+  await popup.click('button:has-text("Continue")');
+}
+
+test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
+  let op;
+  test.afterEach(async () => {
+    if (op) {
+      expect(op.serverErrors, 'the provider logged no server error').toEqual([]);
+      await op.close();
+    }
+    op = undefined;
+  });
+
+  test('PAR + JAR → login → JARM callback → token → ID token, all verified by the app', async ({ page }) => {
+    op = await setUp(page);
+    // The pre-flight knows the provider's metadata: nothing in the way.
+    await expect(page.locator('#preflight-findings [data-code^="external."]')).toHaveCount(0);
+    const popup = await runToProvider(page);
+    await expect(page.locator('#run-waiting')).toContainText('Waiting for the authorization server');
+    await signIn(await popup);
+    const outcome = page.locator('#run-outcome');
+    await expect(outcome).toContainText('Succeeded', { timeout: 15_000 });
+    // Every exchange was with the provider: PAR, token, userinfo (discovery was fetched first).
+    const steps = await page.locator('#timeline [data-step]').evaluateAll((els) => els.map((e) => e.dataset.step));
+    for (const step of ['discovery', 'jwks', 'request_object', 'par', 'callback', 'jarm', 'token', 'userinfo']) {
+      expect(steps, `timeline has ${step}`).toContain(step);
+    }
+    expect(steps).not.toContain('authorize');
+    // The JARM response was verified step by step, and the ID token too.
+    const jarmChecks = page.locator('#timeline [data-step="authorization_response"] .check');
+    await expect(jarmChecks.first()).toBeAttached();
+    await expect(page.locator('#timeline [data-step="authorization_response"] .check.fail')).toHaveCount(0);
+    await expect(page.locator('#timeline [data-step="authorization_response"] [data-check^="jarm."]').first()).toBeAttached();
+    await expect(page.locator('#timeline [data-step="id_token (token response)"] .check.fail')).toHaveCount(0);
+    await expect(page.locator('#result-id-claims')).toContainText('"sub": "alice"');
+    await expect(page.locator('#result-id-claims')).toContainText(op.issuer);
+  });
+
+  test('the response in the fragment (fragment.jwt) comes back through the callback route too', async ({ page }) => {
+    op = await setUp(page, { responseMode: 'fragment.jwt' });
+    const popup = await runToProvider(page);
+    await signIn(await popup);
+    await expect(page.locator('#run-outcome')).toContainText('Succeeded', { timeout: 15_000 });
+    await expect(page.locator('#timeline [data-step="callback"]')).toContainText('Fragment');
+  });
+
+  test('a plain query response (no JARM) comes back in the query', async ({ page }) => {
+    op = await setUp(page, { responseMode: 'query' });
+    const popup = await runToProvider(page);
+    await signIn(await popup);
+    await expect(page.locator('#run-outcome')).toContainText('Succeeded', { timeout: 15_000 });
+    await expect(page.locator('#timeline [data-step="callback"]')).toContainText('Query');
+  });
+
+  test.describe('refusals', () => {
+    // The provider answers these with 400, which Chromium logs for every refused fetch.
+    test.use({ allowedConsoleErrors: [/Failed to load resource: the server responded with a status of 400/] });
+
+    test('an unsigned request object (alg none) when signed ones are required', async ({ page }) => {
+      op = await setUp(page);
+      await page.selectOption('#ro-alg', 'none');
+      await page.click('#run-button');
+      await expect(page.locator('#run-outcome')).toContainText('Failed at step par');
+      await expect(page.locator('#run-server-error')).toContainText('invalid_request_object');
+    });
+
+    test('a tampered request object: its kid names the registered key, another key signed it', async ({ page }) => {
+      // The client authenticates with its secret, so only the request object meets the wrong key.
+      op = await setUp(page, { auth: 'client_secret_post' });
+      const [registered] = await generateRsaKey(page);
+      const keys = await generateRsaKey(page);
+      const other = keys.find((k) => k.kid !== registered.kid);
+      await page.locator(`#key-list input[type=radio][id="key-use-${other.kid}"]`).check();
+      await page.click('#edit-start');
+      const header = await page.inputValue('#edit-header');
+      expect(header).toContain(other.kid);
+      await page.fill('#edit-header', header.replace(other.kid, registered.kid));
+      await page.click('#edit-sign');
+      await expect(page.locator('#edit-notice')).toBeVisible();
+      await page.click('#run-button');
+      await expect(page.locator('#run-outcome')).toContainText('Failed at step par');
+      await expect(page.locator('#run-server-error')).toContainText('invalid_request_object');
+    });
+
+    test('a plain request when PAR and signed request objects are required (refused at the callback)', async ({ page }) => {
+      op = await setUp(page, { responseMode: 'query' });
+      await page.check('#delivery-plain');
+      const popup = await runToProvider(page);
+      await (await popup).waitForEvent('close');
+      await expect(page.locator('#run-outcome')).toContainText('Failed at step authorization_response');
+      await expect(page.locator('#run-server-error')).toContainText('invalid_request');
+    });
+
+    test('JAR by value without PAR: the error comes back without state, and is still shown', async ({ page }) => {
+      op = await setUp(page, { responseMode: 'query' });
+      await page.check('#delivery-jar');
+      const popup = await runToProvider(page);
+      await (await popup).waitForEvent('close');
+      await expect(page.locator('#run-error-code')).toHaveText('callback.state_mismatch');
+      await expect(page.locator('#run-server-error')).toContainText('invalid_request');
+    });
+
+    test('a request_uri used a second time', async ({ page }) => {
+      op = await setUp(page);
+      const first = await runToProvider(page);
+      const authorizeUrl = await page.locator('#run-open').getAttribute('href');
+      expect(authorizeUrl).toContain('request_uri=');
+      await signIn(await first);
+      await expect(page.locator('#run-outcome')).toContainText('Succeeded', { timeout: 15_000 });
+      // A second run waits for its response; its window is sent to the first request_uri again.
+      // prompt=login keeps the provider on its login page (it would otherwise reuse the session).
+      await page.click('text=More parameters');
+      await page.selectOption('#req-prompt', 'login');
+      const popup = await (await runToProvider(page));
+      await popup.waitForSelector('input[name=login]');
+      await expect(page.locator('#run-outcome')).toHaveCount(0);
+      // The window closes itself once it has handed the response back, ending the navigation.
+      await popup.goto(authorizeUrl).catch(() => {});
+      await expect(page.locator('#run-outcome')).toContainText('Failed', { timeout: 15_000 });
+      await expect(page.locator('#run-server-error')).toContainText('invalid_request');
+    });
+  });
+});
