@@ -151,15 +151,12 @@ fn par_without_an_endpoint_is_flagged() {
 }
 
 #[test]
-fn request_uri_unsupported_is_flagged() {
+fn a_par_request_uri_is_not_held_against_request_uri_parameter_supported_false() {
+    // RFC 9126 §5: the PAR endpoint's request_uri works whatever that metadata says.
     let mut md = metadata();
     md.request_uri_parameter_supported = Some(false);
-    fires_and_fix_silences(
-        clean(),
-        Some(&md),
-        &LintHints::default(),
-        "lint.request_uri_unsupported",
-    );
+    let findings = lint(&clean(), Some(&md), &LintHints::default());
+    assert!(findings.is_empty(), "{findings:?}");
 }
 
 #[test]

@@ -307,15 +307,9 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 }),
             );
         }
-        if config.delivery.uses_par() && !md.request_uri_supported() {
-            add(
-                "lint.request_uri_unsupported",
-                Severity::Warning,
-                "the server says request_uri_parameter_supported: false; the PAR request_uri may be refused".into(),
-                "OIDC Discovery §3 request_uri_parameter_supported; RFC 9126 §4",
-                None,
-            );
-        }
+        // No warning for PAR when `request_uri_parameter_supported` is false: RFC 9126 §5 makes
+        // a request_uri from the PAR endpoint usable regardless of that metadata (it is about
+        // request objects by reference, RFC 9101 §5.2). oidc-provider publishes exactly that.
         if config.delivery == Delivery::Jar && !md.request_supported() {
             add(
                 "lint.request_unsupported",

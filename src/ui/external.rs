@@ -88,7 +88,7 @@ pub fn TargetChooser() -> impl IntoView {
     let kind = Memo::new(move |_| ws.with(|w| w.target.kind));
     let choice = |value: TargetKind, id: &'static str, label: &'static str, help: &'static str| {
         view! {
-            <div class="choice">
+            <div class="radio target-choice">
                 <input
                     type="radio"
                     name="server-target"
@@ -97,8 +97,10 @@ pub fn TargetChooser() -> impl IntoView {
                     prop:checked=move || kind.get() == value
                     on:change=move |_| ws.update(|w| w.target.kind = value)
                 />
-                <label for=id>{label}</label>
-                <span class="help" id=format!("{id}-help")>{help}</span>
+                <span>
+                    <label for=id>{label}</label>
+                    <span class="help" id=format!("{id}-help")>{help}</span>
+                </span>
             </div>
         }
     };
@@ -457,7 +459,6 @@ pub fn ExternalWaiting() -> impl IntoView {
             view! {
                 <div class="waiting" id="run-waiting" role="status">
                     <p>
-                        <span aria-hidden="true">"⏳ "</span>
                         <strong>"Waiting for the authorization server. "</strong>
                         {if run.window_opened {
                             "Its page opened in a new window: sign in there. When it redirects to "

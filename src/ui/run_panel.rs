@@ -144,7 +144,8 @@ fn RunView(record: RunRecord) -> impl IntoView {
         <ol class="timeline" id="timeline">
             {record.flow.timeline.iter().cloned().map(|event| view! { <li><TimelineItem event/></li> }).collect_view()}
         </ol>
-        <ServerEvents events=record.events.clone()/>
+        // A real server's log is its own; only the in-page server's is shown.
+        {(!record.events.is_empty()).then(|| view! { <ServerEvents events=record.events.clone()/> })}
     }
 }
 
