@@ -68,6 +68,20 @@ pub fn arrows(flow: &FlowRun) -> Vec<Arrow> {
                 }
             }
             TimelineEvent::Callback { .. } => {
+                if first_authorize {
+                    // A real server: the browser's visit happened in its own window, where the
+                    // page cannot see the exchanges, only where they ended.
+                    out.push(arrow(CLIENT, BROWSER, "open the authorize URL", true, false));
+                    out.push(arrow(
+                        BROWSER,
+                        SERVER,
+                        "GET authorize, sign in (in its window)",
+                        true,
+                        false,
+                    ));
+                    out.push(arrow(SERVER, BROWSER, "302 to the redirect URI", true, false));
+                    first_authorize = false;
+                }
                 out.push(arrow(BROWSER, CLIENT, "redirect to the callback", true, false));
             }
             TimelineEvent::Checks { step, steps } => {

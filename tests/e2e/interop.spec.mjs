@@ -98,6 +98,8 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
       expect(steps, `timeline has ${step}`).toContain(step);
     }
     expect(steps).not.toContain('authorize');
+    // The diagram shows the visit the page could not see, in the window it opened.
+    await expect(page.locator('#sequence-diagram')).toContainText('sign in (in its window)');
     // The JARM response was verified step by step, and the ID token too.
     const jarmChecks = page.locator('#timeline [data-step="authorization_response"] .check');
     await expect(jarmChecks.first()).toBeAttached();
