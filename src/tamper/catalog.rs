@@ -177,7 +177,7 @@ fn build() -> Vec<TamperPreset> {
             Expected::server(Check::JarExpPassed),
             Setup::request_object,
             Change::Config(|s| {
-                let exp = s.now - skew(s) - 60;
+                let exp = s.now.saturating_sub(skew(s)).saturating_sub(60);
                 extra_claim(s, claim::EXP, exp);
             }),
         ),
@@ -209,9 +209,9 @@ fn build() -> Vec<TamperPreset> {
             Expected::server(Check::JarNbfInFuture),
             Setup::request_object,
             Change::Config(|s| {
-                let nbf = s.now + skew(s) + 60;
+                let nbf = s.now.saturating_add(skew(s)).saturating_add(60);
                 extra_claim(s, claim::NBF, nbf);
-                extra_claim(s, claim::EXP, nbf + 120);
+                extra_claim(s, claim::EXP, nbf.saturating_add(120));
             }),
         ),
         preset(
@@ -222,7 +222,7 @@ fn build() -> Vec<TamperPreset> {
             Expected::server(Check::JarIatInFuture),
             Setup::request_object,
             Change::Config(|s| {
-                let iat = s.now + skew(s) + 60;
+                let iat = s.now.saturating_add(skew(s)).saturating_add(60);
                 extra_claim(s, claim::IAT, iat);
             }),
         ),

@@ -207,7 +207,7 @@ impl PresetOutcome {
     /// got jar.exp_passed`.
     pub fn comparison(&self) -> String {
         let got = match (&self.verdict, self.actual.code(self.expected.side)) {
-            (Verdict::CannotRun(why), _) => format!("could not run: {why}"),
+            (Verdict::CannotRun(why), _) => format!("cannot run because {why}"),
             (_, Some(code)) => format!("got {code}"),
             (_, None) if self.actual.client_code.is_none() => "got nothing: the flow completed".to_string(),
             (_, None) => format!(

@@ -454,9 +454,14 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 claims.insert(claim::AUD.into(), Value::from(OTHER_CLIENT_ID));
             }
             JarmForgery::Expired => {
-                let exp = self.cx.clock.now() - self.cx.leeway.max(0) - 60;
+                let exp = self
+                    .cx
+                    .clock
+                    .now()
+                    .saturating_sub(self.cx.leeway.max(0))
+                    .saturating_sub(60);
                 claims.insert(claim::EXP.into(), Value::from(exp));
-                claims.insert(claim::IAT.into(), Value::from(exp - 300));
+                claims.insert(claim::IAT.into(), Value::from(exp.saturating_sub(300)));
             }
         }
         // The claims as they came when only the signature changes; re-serialised otherwise.

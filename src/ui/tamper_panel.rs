@@ -24,7 +24,50 @@ thread_local! {
 #[derive(Clone)]
 enum Row {
     Running,
-    Done(Arc<PresetOutcome>),
+    /// The outcome and how long the run took, in milliseconds.
+    Done(Arc<PresetOutcome>, f64),
+}
+
+/// Every row's state and the panel's error, shared by the single and the "run all" buttons.
+#[derive(Clone, Copy)]
+struct Board {
+    rows: RwSignal<HashMap<&'static str, Row>>,
+    error: RwSignal<Option<String>>,
+}
+
+impl Board {
+    fn start(self, id: &'static str) {
+        self.rows.update(|r| {
+            r.insert(id, Row::Running);
+        });
+    }
+
+    /// Files a finished run under its preset; on failure forgets the row and says why.
+    fn settle(self, id: &'static str, result: Result<(PresetOutcome, f64), String>) -> Option<RunRecord> {
+        match result {
+            Ok((outcome, ms)) => {
+                let run = record(&outcome, ms);
+                self.rows.update(|r| {
+                    r.insert(id, Row::Done(Arc::new(outcome), ms));
+                });
+                Some(run)
+            }
+            Err(e) => {
+                self.rows.update(|r| {
+                    r.remove(id);
+                });
+                self.error.set(Some(e));
+                None
+            }
+        }
+    }
+
+    fn done(self, id: &'static str) -> Option<RunRecord> {
+        self.rows.with_untracked(|r| match r.get(id) {
+            Some(Row::Done(outcome, ms)) => Some(record(outcome, *ms)),
+            _ => None,
+        })
+    }
 }
 
 /// The user's configuration as the presets see it: the workspace, and the registration the
@@ -67,7 +110,7 @@ pub fn TamperPanel() -> impl IntoView {
     let rows = RwSignal::new(HashMap::<&'static str, Row>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let timings = RwSignal::new(HashMap::<&'static str, f64>::new());
+    let board = Board { rows, error };
 
     // One preset; its run becomes the Run step's current run.
     let run_single = move |preset: &'static TamperPreset| {
@@ -76,27 +119,11 @@ pub fn TamperPanel() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        rows.update(|r| {
-            r.insert(preset.id, Row::Running);
-        });
+        board.start(preset.id);
         let target = app.workspace.with_untracked(target);
         leptos::task::spawn_local(async move {
-            match run_one(preset, &target).await {
-                Ok((outcome, ms)) => {
-                    app.run.set(Some(record(&outcome, ms)));
-                    timings.update(|t| {
-                        t.insert(preset.id, ms);
-                    });
-                    rows.update(|r| {
-                        r.insert(preset.id, Row::Done(Arc::new(outcome)));
-                    });
-                }
-                Err(e) => {
-                    rows.update(|r| {
-                        r.remove(preset.id);
-                    });
-                    error.set(Some(e));
-                }
+            if let Some(run) = board.settle(preset.id, run_one(preset, &target).await) {
+                app.run.set(Some(run));
             }
             busy.set(false);
         });
@@ -112,25 +139,9 @@ pub fn TamperPanel() -> impl IntoView {
         let target = app.workspace.with_untracked(target);
         leptos::task::spawn_local(async move {
             for preset in presets() {
-                rows.update(|r| {
-                    r.insert(preset.id, Row::Running);
-                });
-                match run_one(preset, &target).await {
-                    Ok((outcome, ms)) => {
-                        timings.update(|t| {
-                            t.insert(preset.id, ms);
-                        });
-                        rows.update(|r| {
-                            r.insert(preset.id, Row::Done(Arc::new(outcome)));
-                        });
-                    }
-                    Err(e) => {
-                        rows.update(|r| {
-                            r.remove(preset.id);
-                        });
-                        error.set(Some(e));
-                        break;
-                    }
+                board.start(preset.id);
+                if board.settle(preset.id, run_one(preset, &target).await).is_none() {
+                    break;
                 }
             }
             busy.set(false);
@@ -142,7 +153,7 @@ pub fn TamperPanel() -> impl IntoView {
             let done: Vec<&PresetOutcome> = r
                 .values()
                 .filter_map(|row| match row {
-                    Row::Done(o) => Some(o.as_ref()),
+                    Row::Done(o, _) => Some(o.as_ref()),
                     Row::Running => None,
                 })
                 .collect();
@@ -178,13 +189,8 @@ pub fn TamperPanel() -> impl IntoView {
                     <ul class="presets">
                         {presets().iter().filter(|p| p.category == category).map(|preset| view! {
                             <PresetRow preset rows busy run=Callback::new(move |_| run_single(preset)) show=Callback::new(move |_| {
-                                let done = rows.with_untracked(|r| match r.get(preset.id) {
-                                    Some(Row::Done(o)) => Some(o.clone()),
-                                    _ => None,
-                                });
-                                if let Some(outcome) = done {
-                                    let ms = timings.with_untracked(|t| t.get(preset.id).copied().unwrap_or_default());
-                                    app.run.set(Some(record(&outcome, ms)));
+                                if let Some(run) = board.done(preset.id) {
+                                    app.run.set(Some(run));
                                 }
                             })/>
                         }).collect_view()}
@@ -206,7 +212,7 @@ fn PresetRow(
     let id = preset.id;
     let row = move || rows.with(|r| r.get(id).cloned());
     let outcome_word = move || match row() {
-        Some(Row::Done(o)) => Some(o.outcome_word()),
+        Some(Row::Done(o, _)) => Some(o.outcome_word()),
         _ => None,
     };
     let expected = preset.expected;
@@ -240,7 +246,7 @@ fn PresetRow(
                 Some(Row::Running) => Some(view! {
                     <p class="verdict running"><span class="spinner" aria-hidden="true"></span>"Running…"</p>
                 }.into_any()),
-                Some(Row::Done(outcome)) => Some(view! { <PresetVerdict outcome show/> }.into_any()),
+                Some(Row::Done(outcome, _)) => Some(view! { <PresetVerdict outcome show/> }.into_any()),
             }}
         </li>
     }
@@ -253,17 +259,8 @@ fn PresetVerdict(outcome: Arc<PresetOutcome>, show: Callback<()>) -> impl IntoVi
         Verdict::Mismatch => ("mismatch", "✗", "MISMATCH — finding"),
         Verdict::CannotRun(_) => ("error", "⚠", "cannot run"),
     };
-    let actual = &outcome.actual;
-    let server_said = actual.server_check.map(|code| {
-        format!(
-            "server check {code}{}",
-            actual.server_error.map(|e| format!(" ({e})")).unwrap_or_default()
-        )
-    });
-    let client_said = actual.client_detail.clone().map_or_else(
-        || "the client's flow completed".to_string(),
-        |d| format!("the client stopped: {d}"),
-    );
+    let actual = outcome.actual.clone();
+    let ran = !outcome.flow.timeline.is_empty();
     let id = outcome.id;
     view! {
         <div class=format!("verdict {class}")>
@@ -275,16 +272,35 @@ fn PresetVerdict(outcome: Arc<PresetOutcome>, show: Callback<()>) -> impl IntoVi
             </p>
             {(!matches!(outcome.verdict, Verdict::CannotRun(_))).then(|| view! {
                 <p class="actual">
-                    {server_said.map(|s| view! { <code>{s}</code> "; " })}
-                    {client_said}
+                    "Server: "
+                    {match actual.server_check {
+                        Some(code) => view! {
+                            <code>{code}</code>
+                            {actual.server_error.map(|e| view! { " → " <code>{e}</code> })}
+                        }.into_any(),
+                        None => view! { "no check failed" }.into_any(),
+                    }}
+                    " · Client: "
+                    {match actual.client_code {
+                        Some(code) => view! { <code>{code}</code> }.into_any(),
+                        None => view! { "the flow completed" }.into_any(),
+                    }}
                 </p>
+                {actual.client_detail.clone().map(|detail| view! {
+                    <details class="client-error" open=matches!(outcome.verdict, Verdict::Mismatch)>
+                        <summary>"The client's error in full"</summary>
+                        <p>{detail}</p>
+                    </details>
+                })}
             })}
             {(!outcome.notes.is_empty()).then(|| view! {
                 <ul class="notes">{outcome.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
             })}
-            <button type="button" class="show-run" id=format!("tamper-show-{id}") on:click=move |_| show.run(())>
-                "Show this run in the Run step"
-            </button>
+            {ran.then(|| view! {
+                <button type="button" class="show-run" id=format!("tamper-show-{id}") on:click=move |_| show.run(())>
+                    "Show this run in the Run step"
+                </button>
+            })}
         </div>
     }
 }
