@@ -10,6 +10,7 @@ use super::request_panel::RequestPanel;
 use super::result_panel::ResultPanel;
 use super::run_panel::RunPanel;
 use super::server_panel::ServerPanel;
+use super::tamper_panel::TamperPanel;
 use super::widgets::CodeBlock;
 use crate::workspace::{Workspace, SET_ASIDE_KEY, STORAGE_KEY};
 
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <PreviewPanel/>
                 </div>
                 <RunPanel/>
+                <TamperPanel/>
                 <ResultPanel/>
             </div>
             <CompareView/>

@@ -1,0 +1,333 @@
+//! Running a preset: a fresh server from the user's settings plus the preset's premise, a
+//! control run that must succeed, then the tampered run, and the verdict.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use rand_core::CryptoRngCore;
+use serde_json::Value;
+
+use super::catalog::OTHER_CLIENT_ID;
+use super::setup::Setup;
+use super::wire::{OtherSession, Tamper, TamperClock, TamperTransport, WireContext};
+use super::{Actual, Change, PresetOutcome, TamperPreset, Verdict};
+use crate::clock::Clock;
+use crate::jose::{CryptoBackend, Jwk, KeyGenSpec};
+use crate::mock_as::{path, AuthorizationServer, Check, ClientMetadata, Event, InProcessTransport, Secret};
+use crate::oauth::{run_flow, FlowRun, TimelineEvent};
+use crate::workspace::Workspace;
+
+/// What presets run against: the user's workspace and the client registration the page's
+/// server holds for it (which may differ from the workspace's when the user registers by
+/// hand).
+#[derive(Clone, Debug)]
+pub struct TamperTarget {
+    pub workspace: Workspace,
+    pub registration: ClientMetadata,
+}
+
+impl TamperTarget {
+    /// The workspace with the registration it makes itself.
+    pub fn new(workspace: Workspace) -> Self {
+        Self {
+            registration: workspace.client_metadata(),
+            workspace,
+        }
+    }
+}
+
+/// Keys presets generate (attacker keys, an ephemeral client RSA key), kept so that a second
+/// run — or the next preset of "run all" — does not wait for RSA key generation again.
+#[derive(Default)]
+pub struct Keyring {
+    keys: RefCell<Vec<(String, Jwk)>>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.keys.borrow().iter().map(|(name, _)| name.clone()).collect();
+        f.debug_struct("Keyring").field("keys", &names).finish()
+    }
+}
+
+impl Keyring {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The key called `name`, generated with `spec` the first time.
+    pub(crate) async fn key<B: CryptoBackend + ?Sized>(
+        &self,
+        name: &str,
+        spec: KeyGenSpec,
+        backend: &B,
+    ) -> Result<Jwk, String> {
+        let cached = self
+            .keys
+            .borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, k)| k.clone());
+        if let Some(key) = cached {
+            return Ok(key);
+        }
+        let key = backend
+            .generate(spec)
+            .await
+            .map_err(|e| format!("generating the {name} key failed: {e}"))?;
+        self.keys.borrow_mut().push((name.to_string(), key.clone()));
+        Ok(key)
+    }
+}
+
+fn seed(rng: &mut impl CryptoRngCore) -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    rng.fill_bytes(&mut seed);
+    seed
+}
+
+/// The public RSA key of the client (or an ephemeral one, registered for the run), as the
+/// SPKI PEM text a key-confusion attacker would find published.
+async fn rsa_public_pem<B: CryptoBackend + ?Sized>(
+    setup: &mut Setup,
+    workspace: &Workspace,
+    backend: &B,
+    keyring: &Keyring,
+) -> Result<String, String> {
+    let own = workspace
+        .keys
+        .iter()
+        .find(|k| k.jwk.material.kty() == "RSA")
+        .map(|k| k.jwk.clone());
+    let public = match own {
+        Some(key) => key.to_public().map_err(|e| e.to_string())?,
+        None => {
+            let key = keyring
+                .key("client RSA", KeyGenSpec::Rsa { bits: 2048 }, backend)
+                .await?
+                .to_public()
+                .map_err(|e| e.to_string())?;
+            setup.notes.push(
+                "The client has no RSA key: an ephemeral RSA-2048 key was generated and its public half registered for this run."
+                    .into(),
+            );
+            let member: Value = serde_json::from_str(&key.to_json()).map_err(|e| e.to_string())?;
+            let mut jwks = setup
+                .client
+                .jwks
+                .take()
+                .unwrap_or_else(|| serde_json::json!({ "keys": [] }));
+            match jwks.get_mut("keys").and_then(Value::as_array_mut) {
+                Some(keys) => keys.push(member),
+                None => jwks = serde_json::json!({ "keys": [member] }),
+            }
+            setup.client.jwks = Some(jwks);
+            key
+        }
+    };
+    public.to_spki_pem().map_err(|e| e.to_string())
+}
+
+/// A fresh server with the setup's settings and client (and, when asked, a second client).
+fn server(
+    setup: &Setup,
+    clock: &Rc<TamperClock>,
+    rng: &mut impl CryptoRngCore,
+    other_client: bool,
+) -> Result<Rc<RefCell<AuthorizationServer>>, String> {
+    let mut server = AuthorizationServer::new(
+        setup.settings.clone(),
+        Box::new(Rc::clone(clock)),
+        Box::new(ChaCha20Rng::from_seed(seed(rng))),
+    )
+    .map_err(|e| format!("the server refused the settings: {e}"))?;
+    server
+        .register_client(setup.client.clone())
+        .map_err(|e| format!("the server refused the client registration: {e}"))?;
+    if other_client {
+        let other = ClientMetadata {
+            client_id: OTHER_CLIENT_ID.into(),
+            client_secret: Some(Secret::new("tamper-other-client-secret-0123456789abcdef")),
+            jwks: None,
+            token_endpoint_auth_method: crate::protocol::auth_method::CLIENT_SECRET_POST.into(),
+            ..setup.client.clone()
+        };
+        server
+            .register_client(other)
+            .map_err(|e| format!("the server refused the second client: {e}"))?;
+    }
+    Ok(Rc::new(RefCell::new(server)))
+}
+
+/// A run that never started (the preset could not even set up).
+fn no_run() -> FlowRun {
+    FlowRun {
+        timeline: Vec::new(),
+        outcome: crate::oauth::FlowOutcome::default(),
+        error: None,
+    }
+}
+
+/// The last answer of `step` in a run's timeline.
+fn last_response(flow: &FlowRun, wanted: &str) -> Option<crate::http::Response> {
+    flow.timeline.iter().rev().find_map(|e| match e {
+        TimelineEvent::Exchange {
+            step,
+            response: Some(response),
+            ..
+        } if *step == wanted => Some(response.clone()),
+        _ => None,
+    })
+}
+
+fn events_after(server: &Rc<RefCell<AuthorizationServer>>, after: Option<u64>) -> Vec<Event> {
+    server
+        .try_borrow()
+        .map(|s| {
+            s.events()
+                .filter(|e| after.is_none_or(|seq| e.seq > seq))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn actual(flow: &FlowRun, events: &[Event]) -> Actual {
+    let server_check = events
+        .iter()
+        .find(|e| e.outcome == "failure" && e.check.is_some())
+        .and_then(|e| e.check);
+    let (client_clause, client_detail) = match &flow.error {
+        Some(crate::oauth::FlowError::Check(failure)) => (Some(failure.clause), Some(failure.to_string())),
+        Some(other) => (None, Some(other.to_string())),
+        None => (None, None),
+    };
+    Actual {
+        server_check,
+        server_error: server_check.and_then(Check::from_code).map(|c| c.info().error),
+        client_code: flow.error.as_ref().map(|e| e.code()),
+        client_detail,
+        client_clause,
+    }
+}
+
+/// Runs `preset` on a fresh server built from `target`, with `backend` for the client's
+/// cryptography, `clock` for both sides and `rng` for everything random. The page's own
+/// server and workspace are not touched.
+pub async fn run_preset<B, C>(
+    preset: &TamperPreset,
+    target: &TamperTarget,
+    backend: &B,
+    clock: C,
+    rng: &mut impl CryptoRngCore,
+    keyring: &Keyring,
+) -> PresetOutcome
+where
+    B: CryptoBackend + ?Sized,
+    C: Clock + 'static,
+{
+    let clock = Rc::new(TamperClock::new(Box::new(clock)));
+    let mut setup = Setup::new(target, clock.now());
+    (preset.base)(&mut setup);
+    let tamper = match preset.change {
+        Change::Wire(tamper) => Some(tamper),
+        Change::Config(_) => None,
+    };
+    let cannot_run = |why: String, flow: FlowRun, events: Vec<Event>, setup: &Setup| PresetOutcome {
+        id: preset.id,
+        expected: preset.expected,
+        actual: actual(&flow, &events),
+        verdict: Verdict::CannotRun(why),
+        flow,
+        events,
+        delivery: setup.config.delivery,
+        notes: setup.notes.clone(),
+    };
+    let rsa_public_pem = if tamper == Some(Tamper::RequestObjectMacedWithRsaPublicKey) {
+        match rsa_public_pem(&mut setup, &target.workspace, backend, keyring).await {
+            Ok(pem) => Some(pem),
+            Err(why) => return cannot_run(why, no_run(), Vec::new(), &setup),
+        }
+    } else {
+        None
+    };
+    let other_client = tamper == Some(Tamper::RequestUriUnderOtherClient);
+    let server = match server(&setup, &clock, rng, other_client) {
+        Ok(server) => server,
+        Err(why) => return cannot_run(why, no_run(), Vec::new(), &setup),
+    };
+    let inner = InProcessTransport::new(Rc::clone(&server));
+
+    // The control: the preset's base, untampered, must succeed.
+    let control = run_flow(&setup.config, &inner, backend, &*clock, rng, &setup.options).await;
+    let control_last = server.try_borrow().ok().and_then(|s| s.last_event().map(|e| e.seq));
+    if let Some(error) = &control.error {
+        let why = format!("without the tampering, this preset's flow already fails ({error}); fix that first");
+        let events = events_after(&server, None);
+        return cannot_run(why, control, events, &setup);
+    }
+
+    // The tampered run.
+    if let Change::Config(adjust) = preset.change {
+        adjust(&mut setup);
+    }
+    let (flow, applied, problem) = match tamper {
+        None => {
+            let flow = run_flow(&setup.config, &inner, backend, &*clock, rng, &setup.options).await;
+            (flow, true, None)
+        }
+        Some(tamper) => {
+            let issuer = setup.settings.issuer.trim_end_matches('/').to_string();
+            let cx = WireContext {
+                backend,
+                keyring,
+                clock: Rc::clone(&clock),
+                authorization_endpoint: format!("{issuer}{}", path::AUTHORIZE),
+                par_endpoint: format!("{issuer}{}", path::PAR),
+                token_endpoint: format!("{issuer}{}", path::TOKEN),
+                issuer: setup.settings.issuer.clone(),
+                client_id: setup.config.request.client_id.clone(),
+                redirect_uri: setup.config.request.redirect_uri.clone().unwrap_or_default(),
+                auth: setup.config.client_auth().ok(),
+                leeway: setup.options.leeway,
+                rsa_public_pem,
+                other_session: OtherSession {
+                    authorization_response: last_response(&control, "authorize"),
+                    token_response: last_response(&control, "token"),
+                },
+            };
+            let transport = TamperTransport::new(inner, tamper, cx, seed(rng));
+            let flow = run_flow(&setup.config, &transport, backend, &*clock, rng, &setup.options).await;
+            (flow, transport.applied(), transport.problem())
+        }
+    };
+    let events = events_after(&server, control_last);
+    if let Some(why) = problem {
+        return cannot_run(format!("the tampering itself failed: {why}"), flow, events, &setup);
+    }
+    if let (Some(tamper), false) = (tamper, applied) {
+        let ended = match &flow.error {
+            Some(error) => format!("it stopped with {error}"),
+            None => "it completed".into(),
+        };
+        let why = format!(
+            "this flow never sent or received the {} this preset changes ({ended})",
+            tamper.target()
+        );
+        return cannot_run(why, flow, events, &setup);
+    }
+    let actual = actual(&flow, &events);
+    let matched = flow.error.is_some() && actual.code(preset.expected.side) == Some(preset.expected.code);
+    PresetOutcome {
+        id: preset.id,
+        expected: preset.expected,
+        actual,
+        verdict: if matched { Verdict::Match } else { Verdict::Mismatch },
+        flow,
+        events,
+        delivery: setup.config.delivery,
+        notes: setup.notes,
+    }
+}

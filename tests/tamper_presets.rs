@@ -1,0 +1,274 @@
+//! Every tamper preset, run natively against the default workspace (RustCrypto, a fixed
+//! clock, seeded RNGs), must produce exactly the check code it names; a wrong expectation
+//! must come out as a mismatch; a preset the configuration cannot support must say so.
+//! Also writes `tests/e2e/tamper_presets.json`, the list the Playwright test iterates.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod oauth_common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::rc::Rc;
+
+use oauth_common::{backend, rng, run, NOW};
+use oauth_playground::clock::FixedClock;
+use oauth_playground::jose::Algorithm;
+use oauth_playground::mock_as::{profiles, Check, ProfileName};
+use oauth_playground::oauth::Delivery;
+use oauth_playground::tamper::{
+    presets, presets_json, run_preset, Keyring, PresetOutcome, Side, Summary, TamperPreset, TamperTarget, Verdict,
+};
+use oauth_playground::workspace::{KeyEntry, UiSecret, Workspace};
+
+const SECRET: &str = "playground-client-secret-0123456789abcdef";
+
+/// The page's default workspace, with the client secret the page generates on first load.
+fn default_workspace() -> Workspace {
+    let mut ws = Workspace::default();
+    ws.client.client_secret = Some(UiSecret::new(SECRET));
+    ws
+}
+
+fn go(preset: &TamperPreset, target: &TamperTarget, keyring: &Keyring) -> PresetOutcome {
+    run(run_preset(
+        preset,
+        target,
+        &backend(),
+        Rc::new(FixedClock::at(NOW)),
+        &mut rng(),
+        keyring,
+    ))
+}
+
+fn describe(outcome: &PresetOutcome) -> String {
+    format!(
+        "{}: {} [{:?}] notes {:?}; client said {:?}",
+        outcome.id,
+        outcome.comparison(),
+        outcome.verdict,
+        outcome.notes,
+        outcome.actual.client_detail
+    )
+}
+
+#[test]
+fn there_are_at_least_thirty_presets_with_unique_slug_ids() {
+    let all = presets();
+    assert!(all.len() >= 30, "only {} presets", all.len());
+    let mut seen = HashSet::new();
+    for p in all {
+        assert!(seen.insert(p.id), "duplicate preset id {}", p.id);
+        assert!(
+            !p.id.is_empty()
+                && p.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{} is not a slug",
+            p.id
+        );
+        assert!(p.what_changes.ends_with('.'), "{}: what_changes is one sentence", p.id);
+        if p.expected.side == Side::Server {
+            // Server expectations are rows of the check table, error and clause included.
+            let info = Check::from_code(p.expected.code)
+                .unwrap_or_else(|| panic!("{}: {} is no server check", p.id, p.expected.code))
+                .info();
+            assert_eq!(p.expected.error, Some(info.error), "{}", p.id);
+            assert_eq!(p.expected.clause, info.clause, "{}", p.id);
+        }
+    }
+}
+
+#[test]
+fn every_preset_produces_its_expected_code_against_the_default_workspace() {
+    let target = TamperTarget::new(default_workspace());
+    let keyring = Keyring::new();
+    let outcomes: Vec<PresetOutcome> = presets().iter().map(|p| go(p, &target, &keyring)).collect();
+    let failures: Vec<String> = outcomes.iter().filter(|o| !o.matched()).map(describe).collect();
+    assert!(
+        failures.is_empty(),
+        "presets that did not match:\n{}",
+        failures.join("\n")
+    );
+    for outcome in &outcomes {
+        let expected = outcome.expected;
+        assert_eq!(
+            outcome.actual.code(expected.side),
+            Some(expected.code),
+            "{}",
+            outcome.id
+        );
+        assert!(
+            outcome.flow.error.is_some(),
+            "{}: the tampered run must stop",
+            outcome.id
+        );
+        match expected.side {
+            Side::Server => assert_eq!(outcome.actual.server_error, expected.error, "{}", outcome.id),
+            // The client's failed step quotes the clause the preset names.
+            Side::Client => {
+                assert_eq!(outcome.actual.client_clause, Some(expected.clause), "{}", outcome.id);
+                assert_eq!(
+                    outcome.actual.server_check, None,
+                    "{}: the server refused nothing",
+                    outcome.id
+                );
+            }
+        }
+    }
+    let summary = Summary::of(&outcomes);
+    println!("{} presets: {}", outcomes.len(), summary.sentence());
+    assert_eq!(summary.matched, presets().len());
+    assert_eq!(
+        summary.sentence(),
+        format!("{0} of {0} produced their expected error", presets().len())
+    );
+}
+
+#[test]
+fn a_wrong_expectation_is_reported_as_a_mismatch() {
+    let target = TamperTarget::new(default_workspace());
+    let keyring = Keyring::new();
+    for id in ["exp-expired", "jarm-wrong-iss"] {
+        let mut preset = presets().iter().find(|p| p.id == id).unwrap().clone();
+        let right = preset.expected.code;
+        preset.expected.code = "jar.alg_not_allowed";
+        let outcome = go(&preset, &target, &keyring);
+        assert_eq!(outcome.verdict, Verdict::Mismatch, "{}", describe(&outcome));
+        assert_eq!(outcome.outcome_word(), "mismatch");
+        let comparison = outcome.comparison();
+        assert!(
+            comparison.contains("jar.alg_not_allowed") && comparison.contains(right),
+            "{comparison}"
+        );
+        let summary = Summary::of([&outcome]);
+        assert_eq!(
+            summary.sentence(),
+            "0 of 1 produced their expected error; 1 MISMATCH (finding)"
+        );
+    }
+}
+
+#[test]
+fn a_server_that_lets_the_tampering_through_is_a_mismatch() {
+    // Lenient accepts request objects without jti: the preset's finding, never hidden.
+    let mut ws = default_workspace();
+    ws.server = profiles::preset(ProfileName::Lenient, &ws.server.issuer);
+    let target = TamperTarget::new(ws);
+    let preset = presets().iter().find(|p| p.id == "jti-missing").unwrap();
+    let outcome = go(preset, &target, &Keyring::new());
+    assert_eq!(outcome.verdict, Verdict::Mismatch, "{}", describe(&outcome));
+    assert_eq!(
+        outcome.comparison(),
+        "expected server check jar.jti_missing, got nothing: the flow completed"
+    );
+}
+
+#[test]
+fn a_preset_the_configuration_cannot_support_says_why() {
+    // PingOne offers no JARM: the JARM presets' base flow fails before any tampering.
+    let mut ws = default_workspace();
+    ws.server = profiles::preset(ProfileName::PingOne, &ws.server.issuer);
+    let target = TamperTarget::new(ws);
+    let preset = presets().iter().find(|p| p.id == "jarm-bad-signature").unwrap();
+    let outcome = go(preset, &target, &Keyring::new());
+    let Verdict::CannotRun(why) = &outcome.verdict else {
+        panic!("{}", describe(&outcome));
+    };
+    assert!(why.starts_with("without the tampering"), "{why}");
+    assert!(why.contains("authorize.unsupported_response_mode"), "{why}");
+    assert_eq!(outcome.outcome_word(), "error");
+    assert!(outcome.notes.iter().any(|n| n.contains("→ jwt")), "{:?}", outcome.notes);
+}
+
+#[test]
+fn the_presets_list_for_the_end_to_end_test_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tamper_presets.json");
+    let text = format!("{}\n", serde_json::to_string_pretty(&presets_json()).unwrap());
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let ids: Vec<&str> = presets().iter().map(|p| p.id).collect();
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let written_ids: Vec<&str> = written
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(written_ids, ids);
+}
+
+/// Other deliveries, client authentication, response types and modes, and the Strict profile:
+/// each preset adapts its base and still produces its code.
+#[test]
+fn every_preset_produces_its_expected_code_on_other_configurations_too() {
+    let key = |alg| oauth_common::key(alg, 5);
+    let with_key = |ws: &mut Workspace, jwk: oauth_playground::jose::Jwk, alg: Algorithm| {
+        ws.active_key = jwk.kid.clone();
+        ws.keys.push(KeyEntry {
+            jwk,
+            origin: "test".into(),
+            private_forgotten: false,
+        });
+        ws.request_object_alg = alg.name().into();
+    };
+    let mut variants: Vec<(&str, Workspace)> = Vec::new();
+
+    let mut ws = default_workspace();
+    ws.delivery = Delivery::Plain;
+    ws.client.auth_method = "client_secret_post".into();
+    ws.request.response_mode = Some("form_post".into());
+    variants.push(("plain, client_secret_post, form_post", ws));
+
+    let mut ws = default_workspace();
+    ws.delivery = Delivery::Jar;
+    with_key(&mut ws, key(Algorithm::RS256), Algorithm::RS256);
+    ws.client.auth_method = "private_key_jwt".into();
+    ws.request.response_type = "code id_token".into();
+    ws.request.response_mode = Some("form_post.jwt".into());
+    variants.push(("JAR by value, RS256, private_key_jwt, hybrid, form_post.jwt", ws));
+
+    let mut ws = default_workspace();
+    ws.server = profiles::preset(ProfileName::Strict, &ws.server.issuer);
+    with_key(&mut ws, key(Algorithm::ES256), Algorithm::ES256);
+    ws.client.jarm_alg = "ES256".into();
+    ws.client.id_token_alg = "ES256".into();
+    variants.push(("Strict profile, ES256, PAR + JAR", ws));
+
+    let mut ws = default_workspace();
+    ws.delivery = Delivery::Par;
+    ws.request.response_type = "id_token".into();
+    ws.client.jarm_alg = "HS256".into();
+    ws.client.id_token_alg = "HS256".into();
+    variants.push(("PAR, implicit id_token, HS256 responses", ws));
+
+    let mut failures = Vec::new();
+    for (name, ws) in variants {
+        let target = TamperTarget::new(ws);
+        let keyring = Keyring::new();
+        let outcomes: Vec<PresetOutcome> = presets().iter().map(|p| go(p, &target, &keyring)).collect();
+        println!("{name}: {}", Summary::of(&outcomes).sentence());
+        failures.extend(
+            outcomes
+                .iter()
+                .filter(|o| !o.matched())
+                .map(|o| format!("{name}: {}", describe(o))),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn with_a_real_server_chosen_presets_still_run_against_the_in_page_one() {
+    use oauth_playground::workspace::TargetKind;
+    let mut ws = default_workspace();
+    ws.target.kind = TargetKind::External;
+    ws.target.issuer = "https://real.as.example".into();
+    let target = TamperTarget::new(ws);
+    let keyring = Keyring::new();
+    let preset = presets().iter().find(|p| p.id == "exp-expired").unwrap();
+    let outcome = go(preset, &target, &keyring);
+    assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
+    assert!(outcome.notes.iter().any(|n| n.contains("in-page server")), "{:?}", outcome.notes);
+}
