@@ -1,15 +1,10 @@
 // The external-server mode without a server: the PingOne preset's endpoints and rules, the
 // endpoints typed by hand, what a page cannot do said up front, and the /callback route on
 // its own.
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, setText } from './fixtures.mjs';
 import { freePort } from './oidc-provider.mjs';
 
 const ENV = '0a7af9b6-4c3d-4b5a-8e1f-2d3c4b5a6978';
-
-async function setText(page, selector, value) {
-  await page.fill(selector, value);
-  await page.locator(selector).dispatchEvent('change');
-}
 
 test('PingOne preset: region + environment id give the issuer and every endpoint, and its rules apply', async ({ page }) => {
   await openApp(page);

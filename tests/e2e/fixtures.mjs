@@ -26,3 +26,9 @@ export async function openApp(page, path = '/') {
   await page.goto(path);
   await page.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
 }
+
+// Sets a text field the way a user does: type, then leave the field (which fires `change`).
+export async function setText(page, selector, value) {
+  await page.fill(selector, value);
+  await page.locator(selector).dispatchEvent('change');
+}

@@ -4,16 +4,11 @@
 // private_key_jwt) → the provider's own login and consent pages in the window the app opens →
 // the JARM response back on the app's /callback route → token exchange → ID token validated.
 // Then requests the provider must refuse, each with the provider's error shown by the app.
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, setText } from './fixtures.mjs';
 import { startProvider, OIDC_PROVIDER_VERSION } from './oidc-provider.mjs';
 
 const CLIENT_ID = 'playground-interop';
 const STORAGE_KEY = 'oauth-playground.workspace';
-
-async function setText(page, selector, value) {
-  await page.fill(selector, value);
-  await page.locator(selector).dispatchEvent('change');
-}
 
 // An RSA key made in the page; its public half (as saved, without the private members) is
 // what the provider gets as the client's registered JWKS.

@@ -2,16 +2,10 @@
 // with each delivery, the compare view, a failing run, pre-flight fixes, persistence with and
 // without remembered secrets, a corrupted saved state, and screenshots at two widths.
 import { mkdirSync } from 'node:fs';
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, setText } from './fixtures.mjs';
 
 const STORAGE_KEY = 'oauth-playground.workspace';
 const SHOTS = 'test-results/screenshots';
-
-// Sets a text field the way a user does: type, then leave the field (which fires `change`).
-async function setText(page, selector, value) {
-  await page.fill(selector, value);
-  await page.locator(selector).dispatchEvent('change');
-}
 
 async function run(page) {
   await page.click('#run-button');
