@@ -185,8 +185,17 @@ fn a_preset_the_configuration_cannot_support_says_why() {
 fn the_presets_list_for_the_end_to_end_test_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tamper_presets.json");
     let text = format!("{}\n", serde_json::to_string_pretty(&presets_json()).unwrap());
+    // The committed file is what the Playwright spec runs; a stale one fails here rather than
+    // being rewritten behind the test's back.
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::write(&path, &text).unwrap();
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            panic!(
+                "tests/e2e/tamper_presets.json is not the current preset list; \
+                 run `UPDATE_FIXTURES=1 cargo test --test tamper_presets` and commit it"
+            );
+        }
     }
     let ids: Vec<&str> = presets().iter().map(|p| p.id).collect();
     let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
