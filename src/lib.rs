@@ -9,6 +9,8 @@
 //! - [`http`]: the HTTP-shaped request/response types and the `Transport` trait both sides share.
 //! - [`workspace`]: what the user configures, its conversion to a client `Config`, and its
 //!   saved form (secrets only on opt-in). Browser-free, so its rules are tested natively.
+//! - [`reproducible`]: the fixed clock and seeded streams of reproducible mode.
+//! - [`session`]: a whole session as a file (export/import) and as a share link.
 //! - `ui` (wasm32 only): the Leptos application.
 //!
 //! Only `ui` may touch the browser; everything else runs natively under `cargo test`
@@ -20,6 +22,8 @@ pub mod jose;
 pub mod mock_as;
 pub mod oauth;
 pub mod protocol;
+pub mod reproducible;
+pub mod session;
 pub mod workspace;
 
 /// The fuzz targets' bodies (`fuzz/`), replayed by `tests/fuzz_regressions.rs`. Native only.

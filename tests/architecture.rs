@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 8] = [
+const CORE: [&str; 10] = [
     "src/jose",
     "src/oauth",
     "src/mock_as",
@@ -14,6 +14,8 @@ const CORE: [&str; 8] = [
     "src/clock.rs",
     "src/protocol.rs",
     "src/workspace.rs",
+    "src/reproducible.rs",
+    "src/session",
     "src/fuzzing.rs",
 ];
 const BROWSER_CRATES: [&str; 6] = [
