@@ -224,7 +224,13 @@ pub fn difference(base: &Value, value: &Value) -> Option<Value> {
                     out.insert(name.clone(), changed);
                 }
             }
-            Some(Value::Object(out))
+            let out = Value::Object(out);
+            // Only the `=` member changed: the patch would read as a replacement.
+            Some(if is_replacement(&out) {
+                json!({ REPLACE: value })
+            } else {
+                out
+            })
         }
         (_, value) if is_replacement(value) => Some(json!({ REPLACE: value })),
         _ => Some(value.clone()),
@@ -267,6 +273,7 @@ mod tests {
             json!({"a": null, "o": null, "n": null}),
             json!({"a": 1, "o": {"x": {"=": 5}, "y": [], "m": {"=": {"=": 1}}}, "n": {"=": 2}, "z": {"=": 3}}),
             json!({"a": 1, "o": {"x": 1, "y": [1, 2], "m": {"k": {"=": 1}}}, "n": null}),
+            json!({"a": 1, "o": {"x": 1, "y": [1, 2], "m": {"k": 1, "=": null}}, "n": null}),
             base.clone(),
         ] {
             let mut back = base.clone();
