@@ -110,6 +110,12 @@ pub fn format_rfc3339(now: UnixTime) -> String {
     )
 }
 
+/// `text` cut at `separator` into fields of exactly these byte lengths, or `None`.
+fn fields<'a>(text: &'a str, separator: char, widths: &[usize]) -> Option<Vec<&'a str>> {
+    let parts: Vec<&str> = text.split(separator).collect();
+    (parts.len() == widths.len() && parts.iter().zip(widths).all(|(part, width)| part.len() == *width)).then_some(parts)
+}
+
 /// Reads an RFC 3339 date-time (§5.6): `YYYY-MM-DDTHH:MM:SS` with an optional fraction (dropped:
 /// JWTs count whole seconds) and `Z` or a `±HH:MM` offset. Seconds may be left out
 /// (`2025-01-01T09:30Z`), as the browser's date-time inputs write them.
@@ -126,18 +132,9 @@ pub fn parse_rfc3339(text: &str) -> Result<UnixTime, String> {
     let (date, rest) = text
         .split_once(['T', 't', ' '])
         .ok_or_else(|| explain("no 'T' between the date and the time"))?;
-    let mut date_parts = date.split('-');
-    let (Some(year), Some(month), Some(day), None) = (
-        date_parts.next(),
-        date_parts.next(),
-        date_parts.next(),
-        date_parts.next(),
-    ) else {
+    let Some(&[year, month, day]) = fields(date, '-', &[4, 2, 2]).as_deref() else {
         return Err(explain("the date is not YYYY-MM-DD"));
     };
-    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
-        return Err(explain("the date is not YYYY-MM-DD"));
-    }
     let (year, month, day) = (number(year, "year")?, number(month, "month")?, number(day, "day")?);
     let (time, offset) = if let Some(time) = rest.strip_suffix(['Z', 'z']) {
         (time, 0)
@@ -159,18 +156,14 @@ pub fn parse_rfc3339(text: &str) -> Result<UnixTime, String> {
         return Err(explain("no time zone: end it with Z (UTC) or an offset like +02:00"));
     };
     let time = time.split_once('.').map_or(time, |(whole, _)| whole);
-    let mut time_parts = time.split(':');
-    let (Some(hour), Some(minute), second, None) = (
-        time_parts.next(),
-        time_parts.next(),
-        time_parts.next(),
-        time_parts.next(),
-    ) else {
-        return Err(explain("the time is not HH:MM:SS"));
+    let (hour, minute, second) = match fields(time, ':', &[2, 2, 2])
+        .or_else(|| fields(time, ':', &[2, 2]))
+        .as_deref()
+    {
+        Some(&[hour, minute, second]) => (hour, minute, Some(second)),
+        Some(&[hour, minute]) => (hour, minute, None),
+        _ => return Err(explain("the time is not HH:MM:SS")),
     };
-    if hour.len() != 2 || minute.len() != 2 || second.is_some_and(|s| s.len() != 2) {
-        return Err(explain("the time is not HH:MM:SS"));
-    }
     let (hour, minute) = (number(hour, "hour")?, number(minute, "minute")?);
     let second = second.map_or(Ok(0), |s| number(s, "second"))?;
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);

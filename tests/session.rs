@@ -16,7 +16,7 @@ mod oauth_common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use oauth_common::{key, run};
+use oauth_common::{key, run, FAMILIES};
 use oauth_playground::clock::FixedClock;
 use oauth_playground::jose::{Algorithm, Jwk, KeyMaterial};
 use oauth_playground::mock_as::{AuthorizationServer, InProcessTransport};
@@ -103,14 +103,6 @@ fn jwts(flow: &FlowRun) -> Vec<(&'static str, String)> {
         })
         .collect()
 }
-
-const FAMILIES: [Algorithm; 5] = [
-    Algorithm::HS256,
-    Algorithm::RS256,
-    Algorithm::PS256,
-    Algorithm::ES256,
-    Algorithm::EdDSA,
-];
 
 #[test]
 fn reproducible_runs_replay_to_identical_timelines_in_every_signing_family() {
@@ -316,6 +308,13 @@ fn secrets_are_exported_only_when_asked_for() {
         0
     )
     .contains(assertions[0].as_str()));
+    // An imported run exported again without secrets is redacted as a fresh one would be.
+    for flow in [&flow, &basic_flow] {
+        assert_eq!(
+            RunExport::from_run(flow, &[], Delivery::ParJar, true).without_secrets(),
+            RunExport::from_run(flow, &[], Delivery::ParJar, false)
+        );
+    }
 }
 
 #[test]

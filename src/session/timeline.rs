@@ -27,10 +27,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::http::{Headers, Request, Response};
+use crate::http::{Headers, Method, Request, Response};
 use crate::jose::base64url;
 use crate::mock_as::Event;
-use crate::oauth::{Delivery, FlowRun, Outcome, TimelineEvent};
+use crate::oauth::{Delivery, FlowRun, Outcome, ResponseLocation, Step, TimelineEvent};
 use crate::protocol::{form_decode, form_encode, param, UrlParts};
 
 /// What replaces a redacted value: plain letters, so form encoding leaves it readable.
@@ -149,6 +149,58 @@ impl CheckEntry {
     }
 }
 
+impl From<&Step> for CheckEntry {
+    fn from(step: &Step) -> Self {
+        let (outcome, code, detail) = match &step.outcome {
+            Outcome::Passed { detail } => ("passed", None, detail),
+            Outcome::Failed { code, detail } => ("failed", Some(code.to_string()), detail),
+            Outcome::Skipped { detail } => ("skipped", None, detail),
+        };
+        CheckEntry {
+            check: step.check.to_string(),
+            clause: step.clause.to_string(),
+            outcome: outcome.into(),
+            code,
+            detail: detail.clone(),
+        }
+    }
+}
+
+fn headers_from(pairs: &[(String, String)]) -> Headers {
+    let mut headers = Headers::new();
+    for (name, value) in pairs {
+        headers.append(name.clone(), value.clone());
+    }
+    headers
+}
+
+impl HttpRequest {
+    /// Back to the HTTP-shaped request (for display: its curl, its headers). A method other
+    /// than GET/POST, which no run makes, reads as GET.
+    pub fn to_request(&self) -> Request {
+        Request {
+            method: if self.method.eq_ignore_ascii_case("POST") {
+                Method::Post
+            } else {
+                Method::Get
+            },
+            url: self.url.clone(),
+            headers: headers_from(&self.headers),
+            body: self.body.clone().into_bytes(),
+        }
+    }
+}
+
+impl HttpResponse {
+    pub fn to_response(&self) -> Response {
+        Response {
+            status: self.status,
+            headers: headers_from(&self.headers),
+            body: self.body.clone().into_bytes(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingEntry {
     pub code: String,
@@ -168,7 +220,7 @@ impl RunExport {
         let timeline = flow
             .timeline
             .iter()
-            .map(|event| entry(event, include_secrets))
+            .map(|event| TimelineEntry::from_event(event, include_secrets))
             .collect();
         Self {
             delivery: delivery.name().to_string(),
@@ -182,12 +234,32 @@ impl RunExport {
         }
     }
 
+    /// The same run with the client's credentials redacted (for exporting an imported run
+    /// without secrets).
+    pub fn without_secrets(&self) -> Self {
+        let mut run = self.clone();
+        for entry in &mut run.timeline {
+            if let TimelineEntry::Exchange { request, .. } = entry {
+                redact(request);
+            }
+        }
+        run
+    }
+
     /// Every JWT of the run in order (`step`, compact form).
     pub fn jwts(&self) -> impl Iterator<Item = (&str, &str)> {
         self.timeline.iter().filter_map(|e| match e {
             TimelineEntry::Jwt { step, compact, .. } => Some((step.as_str(), compact.as_str())),
             _ => None,
         })
+    }
+}
+
+impl TimelineEntry {
+    /// The JSON rendering of one timeline event; credentials redacted unless
+    /// `include_secrets`.
+    pub fn from_event(event: &TimelineEvent, include_secrets: bool) -> Self {
+        entry(event, include_secrets)
     }
 }
 
@@ -217,23 +289,7 @@ fn entry(event: &TimelineEvent, include_secrets: bool) -> TimelineEntry {
         },
         TimelineEvent::Checks { step, steps } => TimelineEntry::Checks {
             step: step.to_string(),
-            checks: steps
-                .iter()
-                .map(|s| {
-                    let (outcome, code, detail) = match &s.outcome {
-                        Outcome::Passed { detail } => ("passed", None, detail),
-                        Outcome::Failed { code, detail } => ("failed", Some(code.to_string()), detail),
-                        Outcome::Skipped { detail } => ("skipped", None, detail),
-                    };
-                    CheckEntry {
-                        check: s.check.to_string(),
-                        clause: s.clause.to_string(),
-                        outcome: outcome.into(),
-                        code,
-                        detail: detail.clone(),
-                    }
-                })
-                .collect(),
+            checks: steps.iter().map(CheckEntry::from).collect(),
         },
         TimelineEvent::Findings(findings) => TimelineEntry::Findings {
             findings: findings
@@ -248,14 +304,19 @@ fn entry(event: &TimelineEvent, include_secrets: bool) -> TimelineEntry {
         },
         TimelineEvent::Callback { url, params } => TimelineEntry::Callback {
             url: url.clone(),
-            location: match params.location {
-                crate::oauth::ResponseLocation::Query => "query",
-                crate::oauth::ResponseLocation::Fragment => "fragment",
-                crate::oauth::ResponseLocation::FormPost => "form_post",
-            }
-            .into(),
+            location: location_name(params.location).into(),
             params: params.params.clone(),
         },
+    }
+}
+
+/// Where a response arrived, in the response modes' own words (OAuth 2.0 Multiple Response
+/// Types §2.1, Form Post Response Mode §2).
+pub fn location_name(location: ResponseLocation) -> &'static str {
+    match location {
+        ResponseLocation::Query => "query",
+        ResponseLocation::Fragment => "fragment",
+        ResponseLocation::FormPost => "form_post",
     }
 }
 

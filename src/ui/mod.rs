@@ -15,6 +15,7 @@ mod result_panel;
 pub mod run_panel;
 mod sequence;
 mod server_panel;
+mod session_panel;
 pub mod webcrypto;
 mod widgets;
 
