@@ -169,10 +169,8 @@ fn a_reloaded_or_imported_workspace_replays_the_same_run() {
 #[test]
 fn the_server_keys_are_fixed() {
     let ws = Workspace::default();
-    let jwks = |server: &AuthorizationServer| server.endpoint("/jwks");
     let a = used_server(&ws);
     let b = restarted_server(&a, &Reproducible::default(), Box::new(FixedClock::at(0))).unwrap();
-    assert_eq!(jwks(&a), jwks(&b));
     let body = |server: AuthorizationServer| {
         let url = server.endpoint("/jwks");
         let transport = InProcessTransport::new(Rc::new(RefCell::new(server)));

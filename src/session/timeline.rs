@@ -59,8 +59,9 @@ pub struct RunError {
     pub message: String,
 }
 
-/// One timeline entry (`kind` tells which).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One timeline entry (`kind` tells which). `Debug` leaves out what may be credentials
+/// (bodies, JWT payloads, query strings, callback values), as `TimelineEvent`'s does.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineEntry {
     Exchange {
@@ -88,6 +89,30 @@ pub enum TimelineEntry {
         location: String,
         params: Vec<(String, String)>,
     },
+}
+
+impl fmt::Debug for TimelineEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimelineEntry::Exchange {
+                step,
+                request,
+                response,
+                transport_error,
+            } => write!(
+                f,
+                "Exchange({step}: {request:?} -> {response:?}, error {transport_error:?})"
+            ),
+            TimelineEntry::Jwt { step, header, .. } => write!(f, "Jwt({step}: header {header}, payload <redacted>)"),
+            TimelineEntry::Checks { step, checks } => write!(f, "Checks({step}: {checks:?})"),
+            TimelineEntry::Findings { findings } => write!(f, "Findings({findings:?})"),
+            TimelineEntry::Callback { url, location, params } => {
+                let names: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
+                let url = url.split(['?', '#']).next().unwrap_or_default();
+                write!(f, "Callback({url}, {location}, params {names:?})")
+            }
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -421,6 +446,32 @@ mod tests {
         assert!(!text.contains("v3rifier"), "{text}");
         assert!(text.contains("client-1"), "{text}");
         assert!(request.body.contains("code=abc"), "{}", request.body);
+    }
+
+    #[test]
+    fn debug_shows_no_values() {
+        let entries = [
+            TimelineEntry::Callback {
+                url: "https://rp.example/cb?code=c0de-value#x".into(),
+                location: "query".into(),
+                params: vec![("code".into(), "c0de-value".into())],
+            },
+            TimelineEntry::Exchange {
+                step: "token".into(),
+                request: HttpRequest {
+                    method: "POST".into(),
+                    url: "https://as.example/token?client_secret=s3cret-value".into(),
+                    headers: vec![("Authorization".into(), "Basic s3cret-value".into())],
+                    body: "code_verifier=s3cret-value".into(),
+                },
+                response: None,
+                transport_error: None,
+            },
+        ];
+        for entry in entries {
+            let text = format!("{entry:?}");
+            assert!(!text.contains("c0de-value") && !text.contains("s3cret-value"), "{text}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::preview::HttpRequestView;
 use super::sequence::SequenceDiagram;
 use super::webcrypto::WebCryptoBackend;
 use super::widgets::{CodeBlock, DecodedJwt, Toggle};
+use crate::clock::format_rfc3339;
 use crate::http::{Request, Response};
 use crate::mock_as::{checks, InProcessTransport};
 use crate::oauth::error::ServerErrorBody;
@@ -136,6 +137,9 @@ pub fn RunPanel() -> impl IntoView {
                 <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() aria-busy=move || app.running.get().to_string()>
                     {move || if app.running.get() { "Running…" } else { "Run the flow" }}
                 </button>
+                {move || ws.with(|w| w.reproducible.fixed_instant().map(|t| (t, w.reproducible.seed.clone()))).map(|(t, seed)| view! {
+                    <span class="badge" id="run-reproducible">{format!("reproducible: clock {}, seed \u{201c}{seed}\u{201d}", format_rfc3339(t))}</span>
+                })}
                 {move || app.run.get().map(|r| view! {
                     <span class="measure" id="run-time">{format!("last run: {:.1} ms, {} exchanges", r.elapsed_ms, r.flow.timeline.iter().filter(|e| matches!(e, TimelineEvent::Exchange { .. })).count())}</span>
                 })}
