@@ -11,6 +11,8 @@
 //!   saved form (secrets only on opt-in). Browser-free, so its rules are tested natively.
 //! - [`tamper`]: one-click tamper presets — a mutation of the user's valid request or of the
 //!   server's answer, run against a fresh mock server, with the check code that must fire.
+//! - [`reproducible`]: the fixed clock and seeded streams of reproducible mode.
+//! - [`session`]: a whole session as a file (export/import) and as a share link.
 //! - `ui` (wasm32 only): the Leptos application.
 //!
 //! Only `ui` may touch the browser; everything else runs natively under `cargo test`
@@ -22,6 +24,8 @@ pub mod jose;
 pub mod mock_as;
 pub mod oauth;
 pub mod protocol;
+pub mod reproducible;
+pub mod session;
 pub mod tamper;
 pub mod workspace;
 

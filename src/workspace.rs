@@ -20,6 +20,7 @@ use crate::oauth::pingone::{self, PingOneRegion};
 use crate::oauth::request_object::RequestObjectOptions;
 use crate::oauth::{AuthorizationRequest, Config, Delivery, ServerMetadata};
 use crate::protocol::auth_method;
+use crate::reproducible::Reproducible;
 
 /// `localStorage` key of the saved workspace.
 pub const STORAGE_KEY: &str = "oauth-playground.workspace";
@@ -267,6 +268,8 @@ pub struct Workspace {
     pub remember_secrets: bool,
     /// The server the flow runs against (the in-page one unless changed).
     pub target: TargetSettings,
+    /// Fixed clock and seed (see [`crate::reproducible`]).
+    pub reproducible: Reproducible,
 }
 
 impl Default for Workspace {
@@ -287,6 +290,7 @@ impl Default for Workspace {
             run: RunSettings::default(),
             remember_secrets: false,
             target: TargetSettings::default(),
+            reproducible: Reproducible::default(),
         }
     }
 }
@@ -370,8 +374,17 @@ impl Workspace {
 
     /// The JSON saved to storage: secrets only with the opt-in.
     pub fn to_saved_json(&self) -> String {
+        let document =
+            serde_json::json!({ "version": STATE_VERSION, "workspace": self.shareable(self.remember_secrets) });
+        document.to_string()
+    }
+
+    /// This workspace as it may leave memory (storage, an exported file): with
+    /// `include_secrets` false, without the client secret and the private parts of keys. The
+    /// one place secrets are stripped; saving, export and the share link all go through it.
+    pub fn shareable(&self, include_secrets: bool) -> Workspace {
         let mut saved = self.clone();
-        if !saved.remember_secrets {
+        if !include_secrets {
             saved.client.client_secret = None;
             for key in &mut saved.keys {
                 if key.jwk.is_private() {
@@ -384,8 +397,7 @@ impl Workspace {
             // An HMAC key is all secret: it is not kept at all.
             saved.keys.retain(|k| k.jwk.material.kty() != "oct");
         }
-        let document = serde_json::json!({ "version": STATE_VERSION, "workspace": saved });
-        document.to_string()
+        saved
     }
 }
 
@@ -406,7 +418,7 @@ pub struct LoadReport {
 /// defaults, section by section.
 pub fn load(text: &str) -> (Workspace, LoadReport) {
     let mut report = LoadReport::default();
-    let mut workspace = Workspace::default();
+    let workspace = Workspace::default();
     if text.len() > MAX_STATE_BYTES {
         report.problems.push(format!(
             "the saved state is {} bytes, more than the {} MiB this page reads; it was set aside",
@@ -442,32 +454,46 @@ pub fn load(text: &str) -> (Workspace, LoadReport) {
         report.set_aside = Some(text.to_string());
         return (workspace, report);
     };
-    let problems = &mut report.problems;
-    section(sections, "server", &mut workspace.server, problems);
-    if let Err(why) = workspace.server.validate() {
-        problems.push(format!("server: {why}; the default server settings were used"));
-        workspace.server = ServerSettings::default();
-    }
-    section(sections, "client", &mut workspace.client, problems);
-    section(sections, "request", &mut workspace.request, problems);
-    section(sections, "delivery", &mut workspace.delivery, problems);
-    section(
-        sections,
-        "request_object_alg",
-        &mut workspace.request_object_alg,
-        problems,
-    );
-    section(sections, "request_object", &mut workspace.request_object, problems);
-    section(sections, "edit", &mut workspace.edit, problems);
-    section(sections, "keys", &mut workspace.keys, problems);
-    section(sections, "active_key", &mut workspace.active_key, problems);
-    section(sections, "run", &mut workspace.run, problems);
-    section(sections, "remember_secrets", &mut workspace.remember_secrets, problems);
-    section(sections, "target", &mut workspace.target, problems);
+    let workspace = Workspace::from_sections(sections, &mut report.problems);
     if !report.problems.is_empty() {
         report.set_aside = Some(text.to_string());
     }
     (workspace, report)
+}
+
+impl Workspace {
+    /// Reads a workspace object section by section: a section that does not read is
+    /// reported in `problems` (named, with why) and left at its default; the others are kept.
+    pub fn from_sections(sections: &Map<String, Value>, problems: &mut Vec<String>) -> Workspace {
+        let mut workspace = Workspace::default();
+        section(sections, "server", &mut workspace.server, problems);
+        if let Err(why) = workspace.server.validate() {
+            problems.push(format!("server: {why}; the default server settings were used"));
+            workspace.server = ServerSettings::default();
+        }
+        section(sections, "client", &mut workspace.client, problems);
+        section(sections, "request", &mut workspace.request, problems);
+        section(sections, "delivery", &mut workspace.delivery, problems);
+        section(
+            sections,
+            "request_object_alg",
+            &mut workspace.request_object_alg,
+            problems,
+        );
+        section(sections, "request_object", &mut workspace.request_object, problems);
+        section(sections, "edit", &mut workspace.edit, problems);
+        section(sections, "keys", &mut workspace.keys, problems);
+        section(sections, "active_key", &mut workspace.active_key, problems);
+        section(sections, "run", &mut workspace.run, problems);
+        section(sections, "remember_secrets", &mut workspace.remember_secrets, problems);
+        section(sections, "reproducible", &mut workspace.reproducible, problems);
+        section(sections, "target", &mut workspace.target, problems);
+        if let Err(why) = Reproducible::check_seed(&workspace.reproducible.seed) {
+            problems.push(format!("reproducible: {why}; the default seed was used"));
+            workspace.reproducible.seed = Reproducible::default().seed;
+        }
+        workspace
+    }
 }
 
 fn section<T: DeserializeOwned>(sections: &Map<String, Value>, name: &str, into: &mut T, problems: &mut Vec<String>) {

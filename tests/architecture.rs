@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 9] = [
+const CORE: [&str; 11] = [
     "src/jose",
     "src/oauth",
     "src/mock_as",
@@ -15,6 +15,8 @@ const CORE: [&str; 9] = [
     "src/protocol.rs",
     "src/workspace.rs",
     "src/tamper",
+    "src/reproducible.rs",
+    "src/session",
     "src/fuzzing.rs",
 ];
 const BROWSER_CRATES: [&str; 6] = [

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
-use oauth_common::{backend, key, rng, run, NOW};
+use oauth_common::{backend, key, rng, run, FAMILIES, NOW};
 use oauth_playground::clock::FixedClock;
 use oauth_playground::jose::{Algorithm, Jwk, SecretString};
 use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName};
@@ -41,14 +41,6 @@ const MODES: [Option<&str>; 8] = [
     Some("query.jwt"),
     Some("fragment.jwt"),
     Some("form_post.jwt"),
-];
-/// One algorithm per family: HMAC, RSA PKCS#1, RSA-PSS, ECDSA, EdDSA.
-const FAMILIES: [Algorithm; 5] = [
-    Algorithm::HS256,
-    Algorithm::RS256,
-    Algorithm::PS256,
-    Algorithm::ES256,
-    Algorithm::EdDSA,
 ];
 
 struct Setup {

@@ -5,7 +5,9 @@
 //! - authorization request → URL → parsed back equal; request object → signed → decoded equal;
 //! - any single-byte change to a signed request object is rejected;
 //! - JOSE's strict JSON reads every object as serde_json does, and refuses any member named
-//!   twice at any depth.
+//!   twice at any depth;
+//! - a share link's JSON difference put back over its base gives the value again, whatever
+//!   the members are named (including the `=` the difference itself uses).
 //!
 //! Case counts: proptest's default 256 per property unless a `ProptestConfig` says otherwise
 //! (the RSA-heavy ones run fewer); `PROPTEST_CASES` overrides them all.
@@ -20,6 +22,7 @@ use oauth_playground::oauth::delivery::plain_authorization_url;
 use oauth_playground::oauth::request_object::RequestObjectTarget;
 use oauth_playground::oauth::{AuthorizationRequest, RequestObject, RequestObjectOptions, RequestSigning};
 use oauth_playground::protocol::{form_decode, UrlParts};
+use oauth_playground::session::{apply_over, difference};
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -235,5 +238,36 @@ proptest! {
             Err(JoseError::DuplicateMember { name, .. }) => prop_assert_eq!(name, expected),
             other => prop_assert!(false, "{text}: {other:?}"),
         }
+    }
+}
+
+/// JSON whose object members are named from a tiny alphabet, `=` included, so two values
+/// share members often and the difference's own notation turns up as data.
+fn colliding_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        (0i64..3).prop_map(Value::from),
+        "[a=]{0,1}".prop_map(Value::from)
+    ];
+    leaf.prop_recursive(4, 40, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            proptest::collection::btree_map("[ab=]", inner, 0..4)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_difference_put_back_over_its_base_gives_the_value(base in colliding_json(), value in colliding_json()) {
+        let mut back = base.clone();
+        if let Some(patch) = difference(&base, &value) {
+            apply_over(&mut back, &patch);
+        }
+        prop_assert_eq!(back, value);
     }
 }

@@ -279,5 +279,9 @@ fn with_a_real_server_chosen_presets_still_run_against_the_in_page_one() {
     let preset = presets().iter().find(|p| p.id == "exp-expired").unwrap();
     let outcome = go(preset, &target, &keyring);
     assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
-    assert!(outcome.notes.iter().any(|n| n.contains("in-page server")), "{:?}", outcome.notes);
+    assert!(
+        outcome.notes.iter().any(|n| n.contains("in-page server")),
+        "{:?}",
+        outcome.notes
+    );
 }

@@ -10,6 +10,7 @@ use super::request_panel::RequestPanel;
 use super::result_panel::ResultPanel;
 use super::run_panel::RunPanel;
 use super::server_panel::ServerPanel;
+use super::session_panel::{SessionBar, SharedBanner};
 use super::tamper_panel::TamperPanel;
 use super::widgets::CodeBlock;
 use crate::workspace::{Workspace, SET_ASIDE_KEY, STORAGE_KEY};
@@ -45,9 +46,11 @@ pub fn App() -> impl IntoView {
             </nav>
         </header>
         <LoadNotice/>
+        <SharedBanner/>
         {move || app.storage_error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}
         <main id="main">
             <WorkspaceBar/>
+            <SessionBar/>
             <div class="flow-grid">
                 <ServerPanel/>
                 <ClientPanel/>

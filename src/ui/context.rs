@@ -12,6 +12,7 @@ use crate::http::Request;
 use crate::mock_as::{path, Event, InProcessTransport};
 use crate::oauth::discovery::process_discovery_response;
 use crate::oauth::{FlowRun, ServerMetadata};
+use crate::session::RunExport;
 use crate::workspace::{self, LoadReport, UiSecret, Workspace, SET_ASIDE_KEY, STORAGE_KEY};
 
 thread_local! {
@@ -72,6 +73,10 @@ pub struct AppState {
     pub discovered: RwSignal<Option<ServerMetadata>>,
     /// Why saving failed (quota, storage disabled), if it did.
     pub storage_error: RwSignal<Option<String>>,
+    /// The last run of an imported session file, shown read-only until the next run.
+    pub imported_run: RwSignal<Option<RunExport>>,
+    /// What a share link in the address did when the page opened.
+    pub shared_notice: RwSignal<Option<super::session_panel::SharedNotice>>,
 }
 
 pub fn state() -> AppState {
@@ -97,6 +102,8 @@ impl AppState {
             pending: RwSignal::new(None),
             discovered: RwSignal::new(None),
             storage_error: RwSignal::new(None),
+            imported_run: RwSignal::new(None),
+            shared_notice: RwSignal::new(None),
         }
     }
 
@@ -106,8 +113,11 @@ impl AppState {
     pub fn load_and_provide() -> Self {
         let storage = local_storage();
         let saved = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-        let (mut ws, report) = match saved {
-            Some(text) => {
+        // A share link in the address replaces the saved state (which is set aside for undo).
+        let (shared, notice) = super::session_panel::open_shared_link(saved.as_deref());
+        let (mut ws, report) = match (shared, saved) {
+            (Some(ws), _) => (ws, None),
+            (None, Some(text)) => {
                 let (ws, report) = workspace::load(&text);
                 if let (Some(storage), Some(set_aside)) = (&storage, &report.set_aside) {
                     // Kept for the user to copy back; a failure here only loses the copy.
@@ -115,27 +125,12 @@ impl AppState {
                 }
                 (ws, (!report.problems.is_empty()).then_some(report))
             }
-            None => {
-                let mut ws = Workspace::default();
-                if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
-                    let callback = format!("{origin}/callback");
-                    ws.client.redirect_uris = vec![callback.clone()];
-                    ws.request.redirect_uri = Some(callback);
-                }
-                (ws, None)
-            }
+            (None, None) => (first_visit_workspace(), None),
         };
-        let mut rng = page_rng();
-        if ws.client.client_secret.is_none() {
-            // 32 random bytes: long enough for HS256 (RFC 7518 §3.2).
-            ws.client.client_secret = Some(UiSecret::new(crate::oauth::random::random_token(&mut rng, 32)));
-        }
-        if ws.request.state.is_none() || ws.request.nonce.is_none() {
-            ws.request.regenerate(&mut rng);
-        } else {
-            ws.request.regenerate_verifier(&mut rng);
-        }
+        fill_in(&mut ws);
+        super::mock_api::set_fixed_instant(ws.reproducible.fixed_instant());
         let state = Self::with_workspace(ws, report);
+        state.shared_notice.set(notice);
         provide_context(state);
         state.start_effects();
         state
@@ -154,12 +149,43 @@ impl AppState {
                     .map(|e| format!("The configuration could not be saved: {e}")),
             );
         });
+        // One clock for the page: reproducible mode's instant while it is on.
+        Effect::new(move |_| {
+            super::mock_api::set_fixed_instant(self.workspace.with(|w| w.reproducible.fixed_instant()));
+        });
         // Keep the in-page server configured as the Server and Client panels say.
         Effect::new(move |_| {
             let outcome = self.workspace.with(sync_server);
             self.server_error.set(outcome.err());
             self.server_revision.update(|r| *r += 1);
         });
+    }
+}
+
+/// The workspace of a first visit: the defaults, with this page's `/callback` as the
+/// redirect URI.
+pub fn first_visit_workspace() -> Workspace {
+    let mut ws = Workspace::default();
+    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+        let callback = format!("{origin}/callback");
+        ws.client.redirect_uris = vec![callback.clone()];
+        ws.request.redirect_uri = Some(callback);
+    }
+    ws
+}
+
+/// Fills in what a workspace read from storage, a file or a link must have to run: a client
+/// secret, `state`, `nonce` and a PKCE verifier (never saved).
+pub fn fill_in(ws: &mut Workspace) {
+    let mut rng = page_rng();
+    if ws.client.client_secret.is_none() {
+        // 32 random bytes: long enough for HS256 (RFC 7518 §3.2).
+        ws.client.client_secret = Some(UiSecret::new(crate::oauth::random::random_token(&mut rng, 32)));
+    }
+    if ws.request.state.is_none() || ws.request.nonce.is_none() {
+        ws.request.regenerate(&mut rng);
+    } else {
+        ws.request.regenerate_verifier(&mut rng);
     }
 }
 

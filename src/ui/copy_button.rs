@@ -7,6 +7,9 @@ pub fn CopyButton(
     text: Signal<String>,
     /// Names what is copied, for the accessible label ("Copy compact JWS").
     what: &'static str,
+    /// Optional `id` of the button, for tests and labels.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let status = RwSignal::new("");
     let copy = move |_| {
@@ -22,7 +25,7 @@ pub fn CopyButton(
         });
     };
     view! {
-        <button type="button" class="copy" aria-label=format!("Copy {what}") on:click=copy>
+        <button type="button" class="copy" id=id aria-label=format!("Copy {what}") on:click=copy>
             "Copy"
         </button>
         <span class="copy-status" role="status">{move || status.get()}</span>

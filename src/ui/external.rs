@@ -302,6 +302,16 @@ fn now_ms() -> f64 {
 /// the server's page in a window of its own. A failure before that ends the run at once.
 /// (`app` is passed in: inside a spawned task there is no reactive owner to find it.)
 pub async fn start_external(app: AppState, ws: Workspace) {
+    if ws.reproducible.enabled {
+        // A real server keeps its own clock and randomness: a fixed instant would only make
+        // every JWT look expired to it.
+        app.run_error.set(Some(
+            "Reproducible mode fixes the in-page server's clock and randomness; a real server has its own. \
+             Turn reproducible mode off (Session) to run against this server."
+                .into(),
+        ));
+        return;
+    }
     let started_at = now_ms();
     let config = ws.config();
     let mut options = flow_options(&ws);

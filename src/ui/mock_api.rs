@@ -31,13 +31,27 @@ use crate::protocol::form_encode;
 /// Requests larger than the server's own PAR limit are refused before they are copied.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// `Date.now()`, in the seconds JWTs count.
+thread_local! {
+    /// Reproducible mode's instant while the mode is on (set from the workspace by
+    /// `context`), so the page's server, the preview and the run read one clock.
+    static FIXED_INSTANT: std::cell::Cell<Option<UnixTime>> = const { std::cell::Cell::new(None) };
+}
+
+/// Fixes (or, with `None`, releases) the time every [`BrowserClock`] reads.
+pub fn set_fixed_instant(instant: Option<UnixTime>) {
+    FIXED_INSTANT.with(|fixed| fixed.set(instant));
+}
+
+/// The page's clock: `Date.now()` in the seconds JWTs count, or reproducible mode's fixed
+/// instant while that mode is on.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BrowserClock;
 
 impl Clock for BrowserClock {
     fn now(&self) -> UnixTime {
-        (js_sys::Date::now() / 1000.0).floor() as UnixTime
+        FIXED_INSTANT
+            .with(std::cell::Cell::get)
+            .unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor() as UnixTime)
     }
 }
 

@@ -16,6 +16,7 @@ mod result_panel;
 pub mod run_panel;
 mod sequence;
 mod server_panel;
+mod session_panel;
 mod tamper_panel;
 pub mod webcrypto;
 mod widgets;

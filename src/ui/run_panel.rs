@@ -11,33 +11,53 @@ use super::preview::HttpRequestView;
 use super::sequence::SequenceDiagram;
 use super::webcrypto::WebCryptoBackend;
 use super::widgets::{CodeBlock, DecodedJwt, Toggle};
-use crate::http::Response;
+use crate::clock::format_rfc3339;
+use crate::http::{Request, Response};
 use crate::mock_as::{checks, InProcessTransport};
-use crate::oauth::check::Outcome;
 use crate::oauth::error::ServerErrorBody;
 use crate::oauth::{run_flow, ClientError, FlowError, FlowRun, Step, TimelineEvent};
+use crate::reproducible::{self, restarted_server};
+use crate::session::timeline::{CheckEntry, TimelineEntry};
 use crate::workspace::TargetKind;
 use crate::workspace::Workspace;
 
-/// Runs the flow the workspace describes against the in-page server.
+/// Runs the flow the workspace describes against the in-page server. In reproducible mode
+/// the server is restarted first and the run reads the fixed clock and the seeded streams
+/// (see [`crate::reproducible`]).
 pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
-    sync_server(&ws)?;
     let server = server().ok_or("the in-page server is not running")?;
+    if ws.reproducible.enabled {
+        super::mock_api::set_fixed_instant(ws.reproducible.fixed_instant());
+        let fresh = {
+            let current = server
+                .try_borrow()
+                .map_err(|_| "the in-page server is busy; try again")?;
+            restarted_server(&current, &ws.reproducible, Box::new(BrowserClock)).map_err(|e| e.to_string())?
+        };
+        *server
+            .try_borrow_mut()
+            .map_err(|_| "the in-page server is busy; try again")? = fresh;
+    }
+    sync_server(&ws)?;
     let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
-    let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
     let transport = InProcessTransport::new(server.clone());
     let options = flow_options(&ws);
     let performance = web_sys::window().and_then(|w| w.performance());
     let started = performance.as_ref().map_or(0.0, |p| p.now());
-    let flow = run_flow(
-        &ws.config(),
-        &transport,
-        &backend,
-        &BrowserClock,
-        &mut page_rng(),
-        &options,
-    )
-    .await;
+    let flow = if ws.reproducible.enabled {
+        reproducible::run(&ws, &transport, &options).await
+    } else {
+        let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
+        run_flow(
+            &ws.config(),
+            &transport,
+            &backend,
+            &BrowserClock,
+            &mut page_rng(),
+            &options,
+        )
+        .await
+    };
     let elapsed_ms = performance.as_ref().map_or(0.0, |p| p.now()) - started;
     let events = server
         .try_borrow()
@@ -75,11 +95,15 @@ pub fn RunPanel() -> impl IntoView {
         if app.running.get_untracked() || app.pending.get_untracked().is_some() {
             return;
         }
-        if ws.with_untracked(|w| w.run.fresh_values && w.edit.is_none()) {
+        if ws.with_untracked(|w| w.reproducible.enabled) {
+            // The seed decides state, nonce and verifier, whatever "fresh values" says.
+            ws.update(reproducible::seed_request);
+        } else if ws.with_untracked(|w| w.run.fresh_values && w.edit.is_none()) {
             let mut rng = page_rng();
             ws.update(|w| w.request.regenerate(&mut rng));
         }
         let snapshot = ws.get_untracked();
+        app.imported_run.set(None);
         app.running.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
@@ -111,6 +135,9 @@ pub fn RunPanel() -> impl IntoView {
                 <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() || app.pending.get().is_some() aria-busy=move || app.running.get().to_string()>
                     {move || if app.running.get() { "Running…" } else { "Run the flow" }}
                 </button>
+                {move || ws.with(|w| w.reproducible.fixed_instant().map(|t| (t, w.reproducible.seed.clone()))).map(|(t, seed)| view! {
+                    <span class="badge" id="run-reproducible">{format!("reproducible: clock {}, seed \u{201c}{seed}\u{201d}", format_rfc3339(t))}</span>
+                })}
                 {move || app.run.get().map(|r| view! {
                     <span class="measure" id="run-time">{format!("last run: {:.1} ms, {} exchanges", r.elapsed_ms, r.flow.timeline.iter().filter(|e| matches!(e, TimelineEvent::Exchange { .. })).count())}</span>
                 })}
@@ -118,6 +145,7 @@ pub fn RunPanel() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error">{e}</p> })}
             <ExternalWaiting/>
             {move || app.run.get().map(|record| view! { <RunView record/> })}
+            {move || app.imported_run.get().map(|run| view! { <super::session_panel::ImportedRunView run/> })}
         </section>
     }
 }
@@ -142,7 +170,10 @@ fn RunView(record: RunRecord) -> impl IntoView {
         <SequenceDiagram flow=record.flow.clone()/>
         <h3>"Timeline"</h3>
         <ol class="timeline" id="timeline">
-            {record.flow.timeline.iter().cloned().map(|event| view! { <li><TimelineItem event/></li> }).collect_view()}
+            {record.flow.timeline.iter().map(|event| {
+                let entry = TimelineEntry::from_event(event, true);
+                view! { <li><TimelineItem entry/></li> }
+            }).collect_view()}
         </ol>
         // A real server's log is its own; only the in-page server's is shown.
         {(!record.events.is_empty()).then(|| view! { <ServerEvents events=record.events.clone()/> })}
@@ -261,92 +292,151 @@ fn response_summary(response: &Option<Response>, transport_error: &Option<String
     }
 }
 
+/// One timeline entry, of a live run or read back from a session file: both are shown from
+/// the same JSON rendering ([`TimelineEntry`]), so an imported run looks as it did.
 #[component]
-fn TimelineItem(event: TimelineEvent) -> impl IntoView {
-    match event {
-        TimelineEvent::Exchange { step, request, response, transport_error } => {
-            let ok = response.as_ref().is_some_and(|r| r.status < 400);
-            let summary = format!("{} {}", request.method, request.url);
-            let status = response_summary(&response, &transport_error);
-            let response_view = response.map(|r| {
-                let headers = r.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n");
-                let body = r.body_text();
-                let pretty_body = serde_json::from_str::<serde_json::Value>(&body)
-                    .map(|v| super::widgets::pretty(&v))
-                    .unwrap_or(body);
-                view! {
-                    <CodeBlock what="Response headers" text=format!("HTTP {}\n{headers}", r.status)/>
-                    {(!pretty_body.is_empty()).then(|| view! { <CodeBlock what="Response body" text=pretty_body/> })}
-                }
-            });
-            view! {
-                <details class=format!("exchange {}", if ok { "exchange-ok" } else { "failed" }) data-step=step>
-                    <summary>
-                        <span class="step-name">{step}</span>
-                        <span class="channel">{format!("[{}]", channel(step))}</span>
-                        <code class="request-line">{summary}</code>
-                        <span class="status">{if ok { "✓ " } else { "✗ " }}{status}</span>
-                    </summary>
-                    <HttpRequestView request/>
-                    {response_view}
-                </details>
-            }
-            .into_any()
-        }
-        TimelineEvent::Jwt { step, compact, .. } => view! {
-            <details class="jwt-event" data-step=step>
-                <summary><span class="step-name">{step}</span>" JWT, decoded"</summary>
-                <DecodedJwt what=step.to_string() compact/>
-            </details>
+pub fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
+    match entry {
+        TimelineEntry::Exchange {
+            step,
+            request,
+            response,
+            transport_error,
+        } => view! {
+            <ExchangeView step request=request.to_request() response=response.map(|r| r.to_response()) transport_error/>
         }
         .into_any(),
-        TimelineEvent::Checks { step, steps } => {
-            let failed = steps.iter().any(|s| !s.passed());
-            view! {
-                <details class="checks-event" data-step=step open=failed>
-                    <summary>
-                        <span class="step-name">{step}</span>
-                        {format!(" checks: {} of {} passed", steps.iter().filter(|s| s.passed()).count(), steps.len())}
-                    </summary>
-                    <CheckList steps/>
-                </details>
-            }
-            .into_any()
+        TimelineEntry::Jwt { step, compact, .. } => view! { <JwtView step compact/> }.into_any(),
+        TimelineEntry::Checks { step, checks } => view! { <ChecksView step checks/> }.into_any(),
+        TimelineEntry::Findings { findings } => {
+            view! { <FindingsView codes=findings.into_iter().map(|f| f.code).collect()/> }.into_any()
         }
-        TimelineEvent::Findings(findings) => view! {
-            <div class="findings-event">
-                <span class="step-name">"pre-flight"</span>
-                {format!(" {} finding(s): {}", findings.len(), findings.iter().map(|f| f.code).collect::<Vec<_>>().join(", "))}
-            </div>
+        TimelineEntry::Callback { url, location, params } => view! { <CallbackView url location params/> }.into_any(),
+    }
+}
+
+/// One request/response pair of a timeline (a live run's or an imported one's).
+#[component]
+fn ExchangeView(
+    step: String,
+    request: Request,
+    response: Option<Response>,
+    transport_error: Option<String>,
+) -> impl IntoView {
+    let ok = response.as_ref().is_some_and(|r| r.status < 400);
+    let summary = format!("{} {}", request.method, request.url);
+    let status = response_summary(&response, &transport_error);
+    let response_view = response.map(|r| {
+        let headers = r
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let body = r.body_text();
+        let pretty_body = serde_json::from_str::<serde_json::Value>(&body)
+            .map(|v| super::widgets::pretty(&v))
+            .unwrap_or(body);
+        view! {
+            <CodeBlock what="Response headers" text=format!("HTTP {}\n{headers}", r.status)/>
+            {(!pretty_body.is_empty()).then(|| view! { <CodeBlock what="Response body" text=pretty_body/> })}
         }
-        .into_any(),
-        TimelineEvent::Callback { url, params } => {
-            let list = params.params.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join("\n");
-            view! {
-                <details class="callback-event" data-step="callback">
-                    <summary><span class="step-name">"callback"</span><span class="channel">"[front channel]"</span>{format!(" the browser arrives at the redirect URI ({:?})", params.location)}</summary>
-                    <CodeBlock what="Callback URL" text=url/>
-                    <CodeBlock what="Parameters" text=list/>
-                </details>
-            }
-            .into_any()
-        }
+    });
+    let channel = channel(&step);
+    let data_step = step.clone();
+    view! {
+        <details class=format!("exchange {}", if ok { "exchange-ok" } else { "failed" }) data-step=data_step>
+            <summary>
+                <span class="step-name">{step}</span>
+                <span class="channel">{format!("[{channel}]")}</span>
+                <code class="request-line">{summary}</code>
+                <span class="status">{if ok { "✓ " } else { "✗ " }}{status}</span>
+            </summary>
+            <HttpRequestView request/>
+            {response_view}
+        </details>
+    }
+}
+
+#[component]
+fn JwtView(step: String, compact: String) -> impl IntoView {
+    let (data_step, name) = (step.clone(), step.clone());
+    view! {
+        <details class="jwt-event" data-step=data_step>
+            <summary><span class="step-name">{name}</span>" JWT, decoded"</summary>
+            <DecodedJwt what=step compact/>
+        </details>
+    }
+}
+
+/// The checks run on one received message, opened when one failed.
+#[component]
+fn ChecksView(step: String, checks: Vec<CheckEntry>) -> impl IntoView {
+    let failed = checks.iter().any(|s| !s.passed());
+    let passed = checks.iter().filter(|s| s.passed()).count();
+    let data_step = step.clone();
+    view! {
+        <details class="checks-event" data-step=data_step open=failed>
+            <summary>
+                <span class="step-name">{step}</span>
+                {format!(" checks: {passed} of {} passed", checks.len())}
+            </summary>
+            <CheckRows checks/>
+        </details>
+    }
+}
+
+#[component]
+fn FindingsView(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="findings-event">
+            <span class="step-name">"pre-flight"</span>
+            {format!(" {} finding(s): {}", codes.len(), codes.join(", "))}
+        </div>
+    }
+}
+
+/// The browser arriving at the redirect URI.
+#[component]
+fn CallbackView(url: String, location: String, params: Vec<(String, String)>) -> impl IntoView {
+    let list = params
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    view! {
+        <details class="callback-event" data-step="callback">
+            <summary>
+                <span class="step-name">"callback"</span>
+                <span class="channel">"[front channel]"</span>
+                {format!(" the browser arrives at the redirect URI ({location})")}
+            </summary>
+            <CodeBlock what="Callback URL" text=url/>
+            <CodeBlock what="Parameters" text=list/>
+        </details>
     }
 }
 
 /// Each validation step with a mark that is a symbol and a word, never colour alone.
 #[component]
 pub fn CheckList(steps: Vec<Step>) -> impl IntoView {
+    view! { <CheckRows checks=steps.iter().map(CheckEntry::from).collect()/> }
+}
+
+/// [`CheckList`] for checks read back from a session file as well as made by a run.
+#[component]
+pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
     view! {
         <ul class="check-list">
-            {steps.into_iter().map(|s| {
-                let (mark, word, class, detail, code) = match s.outcome {
-                    Outcome::Passed { detail } => ("✓", "pass", "pass", detail, None),
-                    Outcome::Failed { code, detail } => ("✗", "FAIL", "fail", detail, Some(code)),
-                    Outcome::Skipped { detail } => ("–", "skipped", "skip", detail, None),
+            {checks.into_iter().map(|s| {
+                let (mark, word, class) = match s.outcome.as_str() {
+                    "failed" => ("✗", "FAIL", "fail"),
+                    "skipped" => ("–", "skipped", "skip"),
+                    _ => ("✓", "pass", "pass"),
                 };
+                let (detail, code, check) = (s.detail, s.code, s.check.clone());
                 view! {
-                    <li class=format!("check {class}") data-check=s.check>
+                    <li class=format!("check {class}") data-check=check>
                         <span class="mark" aria-hidden="true">{mark}</span>
                         <span class="word">{word}</span>
                         " "

@@ -22,6 +22,15 @@ pub const TOKEN: &str = "https://as.example/token";
 pub const CLIENT_ID: &str = "client-1";
 pub const REDIRECT: &str = "https://rp.example/cb";
 
+/// One algorithm per family: HMAC, RSA PKCS#1, RSA-PSS, ECDSA, EdDSA.
+pub const FAMILIES: [Algorithm; 5] = [
+    Algorithm::HS256,
+    Algorithm::RS256,
+    Algorithm::PS256,
+    Algorithm::ES256,
+    Algorithm::EdDSA,
+];
+
 pub fn rng() -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(7)
 }
