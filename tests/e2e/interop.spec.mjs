@@ -110,7 +110,7 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
     const popup = await runToProvider(page);
     await signIn(await popup);
     await expect(page.locator('#run-outcome')).toContainText('Succeeded', { timeout: 15_000 });
-    await expect(page.locator('#timeline [data-step="callback"]')).toContainText('Fragment');
+    await expect(page.locator('#timeline [data-step="callback"]')).toContainText('redirect URI (fragment)');
   });
 
   test('a plain query response (no JARM) comes back in the query', async ({ page }) => {
@@ -118,7 +118,7 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
     const popup = await runToProvider(page);
     await signIn(await popup);
     await expect(page.locator('#run-outcome')).toContainText('Succeeded', { timeout: 15_000 });
-    await expect(page.locator('#timeline [data-step="callback"]')).toContainText('Query');
+    await expect(page.locator('#timeline [data-step="callback"]')).toContainText('redirect URI (query)');
   });
 
   test.describe('refusals', () => {
