@@ -7,6 +7,7 @@ mod copy_button;
 pub mod fetch_transport;
 pub mod jws_signer;
 mod jwt_tool;
+mod learn;
 pub mod mock_api;
 mod preflight;
 pub mod preview;

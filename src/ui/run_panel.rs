@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::context::{page_rng, server, state, sync_server, RunRecord};
+use super::learn::LearnNote;
 use super::mock_api::BrowserClock;
 use super::preview::HttpRequestView;
 use super::sequence::SequenceDiagram;
@@ -199,6 +200,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
                 ": "
                 <code id="run-error-code">{error.code()}</code>
             </p>
+            <LearnNote code=error.code()/>
             <p class="detail">{error.to_string()}</p>
             {clause.map(|c| view! { <p>"Clause: " <cite>{c}</cite></p> })}
             {server_error.map(|e| view! { <p>"Server's answer: " <code id="run-server-error">{e}</code></p> })}
@@ -208,6 +210,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
                     <code id="run-server-check">{code}</code>
                     " — " {summary} " (" <cite>{clause}</cite> ")"
                 </p>
+                <LearnNote code=code/>
             })}
         </div>
     }
@@ -258,6 +261,7 @@ fn TimelineItem(event: TimelineEvent) -> impl IntoView {
                         <code class="request-line">{summary}</code>
                         <span class="status">{if ok { "✓ " } else { "✗ " }}{status}</span>
                     </summary>
+                    <LearnNote code=step/>
                     <HttpRequestView request/>
                     {response_view}
                 </details>
@@ -267,6 +271,7 @@ fn TimelineItem(event: TimelineEvent) -> impl IntoView {
         TimelineEvent::Jwt { step, compact, .. } => view! {
             <details class="jwt-event" data-step=step>
                 <summary><span class="step-name">{step}</span>" JWT, decoded"</summary>
+                <LearnNote code=step/>
                 <DecodedJwt what=step.to_string() compact/>
             </details>
         }
@@ -279,6 +284,7 @@ fn TimelineItem(event: TimelineEvent) -> impl IntoView {
                         <span class="step-name">{step}</span>
                         {format!(" checks: {} of {} passed", steps.iter().filter(|s| s.passed()).count(), steps.len())}
                     </summary>
+                    <LearnNote code=step/>
                     <CheckList steps/>
                 </details>
             }
@@ -296,6 +302,7 @@ fn TimelineItem(event: TimelineEvent) -> impl IntoView {
             view! {
                 <details class="callback-event" data-step="callback">
                     <summary><span class="step-name">"callback"</span><span class="channel">"[front channel]"</span>{format!(" the browser arrives at the redirect URI ({:?})", params.location)}</summary>
+                    <LearnNote code="callback"/>
                     <CodeBlock what="Callback URL" text=url/>
                     <CodeBlock what="Parameters" text=list/>
                 </details>
@@ -327,6 +334,7 @@ pub fn CheckList(steps: Vec<Step>) -> impl IntoView {
                         {code.map(|c| view! { " " <code class="code">{c}</code> })}
                         " "
                         <cite>{s.clause}</cite>
+                        <LearnNote code=code.unwrap_or(s.check)/>
                     </li>
                 }
             }).collect_view()}
@@ -351,10 +359,20 @@ fn ServerEvents(events: Vec<crate::mock_as::Event>) -> impl IntoView {
         })
         .collect::<Vec<_>>()
         .join("\n");
+    // The checks that fired, each with its note (a check fires once per refused request).
+    let mut fired: Vec<&'static str> = Vec::new();
+    for code in events.iter().filter_map(|e| e.check) {
+        if !fired.contains(&code) {
+            fired.push(code);
+        }
+    }
     view! {
         <details class="server-events">
             <summary>{format!("Server event log ({} events during this run)", events.len())}</summary>
             <CodeBlock what="Events" text=text id="run-events"/>
+            <ul class="event-checks">
+                {fired.into_iter().map(|code| view! { <li><code>{code}</code>" "<LearnNote code/></li> }).collect_view()}
+            </ul>
         </details>
     }
 }
