@@ -9,10 +9,13 @@
 //! a vendor rule), in which case the note gives one. `tests/learn_notes.rs` enumerates every code
 //! from its source and fails when one has no note, so no check ships unexplained.
 //!
+//! [`pages`] holds the two trainer pages, "Why JAR" and "Why PAR", as data too.
+//!
 //! Browser-free (`tests/architecture.rs`).
 
 mod client;
 mod lint;
+pub mod pages;
 mod server;
 mod steps;
 
