@@ -7,6 +7,7 @@
 //! - [`mock_as`]: the in-process authorization server.
 //! - [`clock`]: injected time, so every protocol path is deterministic under test.
 //! - [`http`]: the HTTP-shaped request/response types and the `Transport` trait both sides share.
+//! - [`learn`]: the learning notes, what each check and flow step is for and where it is written.
 //! - [`workspace`]: what the user configures, its conversion to a client `Config`, and its
 //!   saved form (secrets only on opt-in). Browser-free, so its rules are tested natively.
 //! - [`tamper`]: one-click tamper presets — a mutation of the user's valid request or of the
@@ -21,6 +22,7 @@
 pub mod clock;
 pub mod http;
 pub mod jose;
+pub mod learn;
 pub mod mock_as;
 pub mod oauth;
 pub mod protocol;

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 11] = [
+const CORE: [&str; 12] = [
     "src/jose",
+    "src/learn",
     "src/oauth",
     "src/mock_as",
     "src/http.rs",

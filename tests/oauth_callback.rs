@@ -417,3 +417,40 @@ fn jarm_without_exp_or_with_a_non_numeric_exp_is_rejected() {
         "exp must be a NumericDate"
     );
 }
+
+/// RFC 7515 Appendix A.2's token, the shape a pasted JWT has.
+const A2: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.c2ln";
+
+#[test]
+fn a_pasted_jwt_is_found_bare_as_a_pair_or_inside_a_callback_url() {
+    let bare = find_pasted_jwt(&format!("  {A2}\n"));
+    assert_eq!((bare.jwt.as_str(), bare.parameter), (A2, None));
+
+    let pair = find_pasted_jwt(&format!("response={A2}"));
+    assert_eq!((pair.jwt.as_str(), pair.parameter.as_deref()), (A2, Some("response")));
+
+    // A JARM callback in the query, state after the token: the JWT, not the last value.
+    let query = find_pasted_jwt(&format!("https://app.example/cb?response={A2}&state=xyz"));
+    assert_eq!((query.jwt.as_str(), query.parameter.as_deref()), (A2, Some("response")));
+
+    // A hybrid callback in the fragment: the id_token, though the code comes first.
+    let fragment = find_pasted_jwt(&format!("https://app.example/cb#code=abc&id_token={A2}&state=s"));
+    assert_eq!(
+        (fragment.jwt.as_str(), fragment.parameter.as_deref()),
+        (A2, Some("id_token"))
+    );
+
+    // A form_post body with an unknown parameter name: any JWT-shaped value.
+    let form = find_pasted_jwt(&format!("state=s&token_of_sorts={A2}"));
+    assert_eq!(form.parameter.as_deref(), Some("token_of_sorts"));
+}
+
+#[test]
+fn a_paste_without_a_jwt_comes_back_for_the_decoder_to_explain() {
+    let text = find_pasted_jwt("https://app.example/cb?code=abc&state=xyz");
+    assert_eq!(text.parameter, None);
+    assert_eq!(text.jwt, "https://app.example/cb?code=abc&state=xyz");
+    assert_eq!(find_pasted_jwt(" not.a jwt ").jwt, "not.a jwt");
+    // A value that merely has two dots but other characters is not a JWT.
+    assert_eq!(find_pasted_jwt("response=a.b c.d").parameter, None);
+}

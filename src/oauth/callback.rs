@@ -239,3 +239,57 @@ pub fn decode_html_entities(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The parameters that carry a JWT in OAuth and OpenID messages, in the order a paste is
+/// searched: JARM's `response` first (a JARM callback may carry nothing else).
+const JWT_PARAMETERS: [&str; 5] = ["response", "id_token", "request", "client_assertion", "logout_token"];
+
+/// A JWT found in pasted text, and the parameter it was the value of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastedJwt {
+    pub jwt: String,
+    /// `Some("response")` when it came from `response=…` or a callback URL; `None` when the
+    /// paste was the bare token.
+    pub parameter: Option<String>,
+}
+
+/// Whether `value` has the shape of a compact JWS (three parts) or JWE (five): base64url
+/// characters and dots only.
+fn jwt_shaped(value: &str) -> bool {
+    let parts = value.split('.').count();
+    (parts == 3 || parts == 5)
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+/// Finds the JWT in what someone pasted: a bare compact JWT; `name=value` pairs, such as a
+/// JARM `response=…` or a form_post body; or a whole callback URL with the JWT in its query or
+/// fragment. Pairs are searched for the parameters that carry JWTs, then for any value shaped
+/// like one. Anything else comes back trimmed, for the decoder to say what is wrong with it.
+pub fn find_pasted_jwt(text: &str) -> PastedJwt {
+    let text = text.trim();
+    let pairs = match UrlParts::split(text) {
+        Some(url) => {
+            let mut pairs = url.query_pairs();
+            pairs.extend(url.fragment_pairs());
+            pairs
+        }
+        // A compact JWT has no `=` (base64url without padding), so `=` means pairs.
+        None if text.contains('=') => form_decode(text.trim_start_matches(['?', '#']).as_bytes()),
+        None => Vec::new(),
+    };
+    let named = JWT_PARAMETERS
+        .iter()
+        .find_map(|name| pairs.iter().find(|(k, v)| k == name && jwt_shaped(v.trim())));
+    match named.or_else(|| pairs.iter().find(|(_, v)| jwt_shaped(v.trim()))) {
+        Some((name, value)) => PastedJwt {
+            jwt: value.trim().to_string(),
+            parameter: Some(name.clone()),
+        },
+        None => PastedJwt {
+            jwt: text.to_string(),
+            parameter: None,
+        },
+    }
+}

@@ -28,8 +28,8 @@ pub mod jarm;
 pub mod response;
 
 pub use callback::{
-    parse_form_post_body, parse_form_post_html, parse_redirect_url, resolve_response_mode, CallbackParams,
-    ResponseLocation,
+    find_pasted_jwt, parse_form_post_body, parse_form_post_html, parse_redirect_url, resolve_response_mode,
+    CallbackParams, PastedJwt, ResponseLocation,
 };
 pub use response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
 pub mod id_token;

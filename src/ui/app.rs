@@ -4,6 +4,7 @@ use super::client_panel::ClientPanel;
 use super::context::{local_storage, AppState};
 use super::jws_signer::JwsSigner;
 use super::jwt_tool::JwtTool;
+use super::learn::LearnPages;
 use super::preflight::PreflightPanel;
 use super::preview::{CompareView, PreviewPanel};
 use super::request_panel::RequestPanel;
@@ -44,6 +45,10 @@ pub fn App() -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </nav>
+            <nav aria-label="Learn" class="learn-nav">
+                <a href="#learn-jar">"Why JAR?"</a>
+                <a href="#learn-par">"Why PAR?"</a>
+            </nav>
         </header>
         <LoadNotice/>
         <SharedBanner/>
@@ -66,6 +71,7 @@ pub fn App() -> impl IntoView {
             <CompareView/>
             <JwtTool/>
             <JwsSigner/>
+            <LearnPages/>
         </main>
     }
 }

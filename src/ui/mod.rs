@@ -8,6 +8,7 @@ mod external;
 pub mod fetch_transport;
 pub mod jws_signer;
 mod jwt_tool;
+mod learn;
 pub mod mock_api;
 mod preflight;
 pub mod preview;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::context::state;
 use super::external::target_metadata;
+use super::learn::LearnNote;
 use super::webcrypto::WebCryptoBackend;
 use crate::jose::{Algorithm, CryptoBackend, KeyGenSpec};
 use crate::mock_as::ProfileName;
@@ -230,6 +231,7 @@ pub fn PreflightPanel() -> impl IntoView {
                                         " · "
                                         <cite>{item.reference}</cite>
                                     </span>
+                                    <LearnNote code=item.code/>
                                     {fix_label.map(|label| view! {
                                         <button type="button" class="fix" aria-label=format!("{label}: {}", item.code) on:click=move |_| apply(remedy.clone())>{label}</button>
                                     })}

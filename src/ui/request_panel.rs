@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::context::{page_rng, state};
+use super::learn::LearnLinks;
 use super::widgets::Toggle;
 use crate::oauth::pkce::{Pkce, PkceMethod};
 use crate::oauth::request_object::{Audience, TypHeader};
@@ -186,6 +187,7 @@ pub fn RequestPanel() -> impl IntoView {
                 <legend>"Delivery"</legend>
                 {deliveries}
             </fieldset>
+            <LearnLinks/>
             <div class="fields">
                 <SelectField
                     id="req-response-type"

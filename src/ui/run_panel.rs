@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::context::{page_rng, server, state, sync_server, RunRecord};
 use super::external::{flow_options, start_external, transport_failure, ExternalWaiting};
+use super::learn::LearnNote;
 use super::mock_api::BrowserClock;
 use super::preview::HttpRequestView;
 use super::sequence::SequenceDiagram;
@@ -233,6 +234,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
                 ": "
                 <code id="run-error-code">{error.code()}</code>
             </p>
+            <LearnNote code=error.code()/>
             <p class="detail">{error.to_string()}</p>
             {clause.map(|c| view! { <p>"Clause: " <cite>{c}</cite></p> })}
             {server_error.map(|e| view! { <p>"Server's answer: " <code id="run-server-error">{e}</code></p> })}
@@ -242,6 +244,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
                     <code id="run-server-check">{code}</code>
                     " — " {summary} " (" <cite>{clause}</cite> ")"
                 </p>
+                <LearnNote code=code/>
             })}
             {unreadable.map(|(why, curl)| view! {
                 <div id="run-cors">
@@ -343,7 +346,7 @@ fn ExchangeView(
         }
     });
     let channel = channel(&step);
-    let data_step = step.clone();
+    let (data_step, note_step) = (step.clone(), step.clone());
     view! {
         <details class=format!("exchange {}", if ok { "exchange-ok" } else { "failed" }) data-step=data_step>
             <summary>
@@ -352,6 +355,7 @@ fn ExchangeView(
                 <code class="request-line">{summary}</code>
                 <span class="status">{if ok { "✓ " } else { "✗ " }}{status}</span>
             </summary>
+            <LearnNote code=note_step/>
             <HttpRequestView request/>
             {response_view}
         </details>
@@ -364,6 +368,7 @@ fn JwtView(step: String, compact: String) -> impl IntoView {
     view! {
         <details class="jwt-event" data-step=data_step>
             <summary><span class="step-name">{name}</span>" JWT, decoded"</summary>
+            <LearnNote code=step.clone()/>
             <DecodedJwt what=step compact/>
         </details>
     }
@@ -374,13 +379,14 @@ fn JwtView(step: String, compact: String) -> impl IntoView {
 fn ChecksView(step: String, checks: Vec<CheckEntry>) -> impl IntoView {
     let failed = checks.iter().any(|s| !s.passed());
     let passed = checks.iter().filter(|s| s.passed()).count();
-    let data_step = step.clone();
+    let (data_step, note_step) = (step.clone(), step.clone());
     view! {
         <details class="checks-event" data-step=data_step open=failed>
             <summary>
                 <span class="step-name">{step}</span>
                 {format!(" checks: {passed} of {} passed", checks.len())}
             </summary>
+            <LearnNote code=note_step/>
             <CheckRows checks/>
         </details>
     }
@@ -411,6 +417,7 @@ fn CallbackView(url: String, location: String, params: Vec<(String, String)>) ->
                 <span class="channel">"[front channel]"</span>
                 {format!(" the browser arrives at the redirect URI ({location})")}
             </summary>
+            <LearnNote code="callback"/>
             <CodeBlock what="Callback URL" text=url/>
             <CodeBlock what="Parameters" text=list/>
         </details>
@@ -434,6 +441,8 @@ pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
                     "skipped" => ("–", "skipped", "skip"),
                     _ => ("✓", "pass", "pass"),
                 };
+                // The failure code's note when there is one, else the check's.
+                let note_key = s.code.clone().unwrap_or_else(|| s.check.clone());
                 let (detail, code, check) = (s.detail, s.code, s.check.clone());
                 view! {
                     <li class=format!("check {class}") data-check=check>
@@ -446,6 +455,7 @@ pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
                         {code.map(|c| view! { " " <code class="code">{c}</code> })}
                         " "
                         <cite>{s.clause}</cite>
+                        <LearnNote code=note_key/>
                     </li>
                 }
             }).collect_view()}
@@ -470,10 +480,20 @@ fn ServerEvents(events: Vec<crate::mock_as::Event>) -> impl IntoView {
         })
         .collect::<Vec<_>>()
         .join("\n");
+    // The checks that fired, each with its note (a check fires once per refused request).
+    let mut fired: Vec<&'static str> = Vec::new();
+    for code in events.iter().filter_map(|e| e.check) {
+        if !fired.contains(&code) {
+            fired.push(code);
+        }
+    }
     view! {
         <details class="server-events">
             <summary>{format!("Server event log ({} events during this run)", events.len())}</summary>
             <CodeBlock what="Events" text=text id="run-events"/>
+            <ul class="event-checks">
+                {fired.into_iter().map(|code| view! { <li><code>{code}</code>" "<LearnNote code/></li> }).collect_view()}
+            </ul>
         </details>
     }
 }

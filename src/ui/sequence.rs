@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::learn::StepNotes;
 use crate::oauth::{FlowRun, TimelineEvent};
 
 const WIDTH: f64 = 760.0;
@@ -98,6 +99,17 @@ pub fn arrows(flow: &FlowRun) -> Vec<Arrow> {
 #[component]
 pub fn SequenceDiagram(flow: FlowRun) -> impl IntoView {
     let arrows = arrows(&flow);
+    let steps: Vec<&'static str> = flow
+        .timeline
+        .iter()
+        .filter_map(|e| match e {
+            TimelineEvent::Exchange { step, .. }
+            | TimelineEvent::Jwt { step, .. }
+            | TimelineEvent::Checks { step, .. } => Some(*step),
+            TimelineEvent::Callback { .. } => Some("callback"),
+            TimelineEvent::Findings(_) => None,
+        })
+        .collect();
     let height = TOP + ROW * (arrows.len() as f64 + 1.0) + 40.0;
     let lifelines = [
         (BROWSER, "Browser (front channel)"),
@@ -172,6 +184,7 @@ pub fn SequenceDiagram(flow: FlowRun) -> impl IntoView {
                 <span class="legend-back">"—— back channel (client to server)"</span>
                 " · ✗ failed"
             </figcaption>
+            <StepNotes steps/>
         </figure>
     }
 }

@@ -1,0 +1,192 @@
+//! The two pages for trainers, "Why JAR" and "Why PAR", as data: what goes wrong with a plain
+//! authorization request, what each mechanism changes, what it costs, and which controls of
+//! the playground show it. The UI renders them with one component (`ui::learn`), so their text
+//! is a data segment rather than code, and their section numbers are tested natively.
+
+/// A page: an anchor, a title and its blocks in order.
+#[derive(Debug)]
+pub struct Page {
+    /// The element id, and the URL fragment that opens the page (`learn-jar`).
+    pub id: &'static str,
+    pub title: &'static str,
+    pub blocks: &'static [Block],
+}
+
+/// One block of a page.
+#[derive(Debug)]
+pub enum Block {
+    Heading(&'static str),
+    Paragraph(&'static str),
+    /// A bulleted list; each point may open with a few words in bold.
+    Points(&'static [Point]),
+    /// A numbered list of things to try.
+    Steps(&'static [&'static str]),
+    /// The sections the page cites, in one line.
+    Sections(&'static str),
+}
+
+#[derive(Debug)]
+pub struct Point {
+    /// Bold opening words, or "".
+    pub lead: &'static str,
+    pub text: &'static str,
+}
+
+const fn point(lead: &'static str, text: &'static str) -> Point {
+    Point { lead, text }
+}
+
+pub const WHY_JAR: Page = Page {
+    id: "learn-jar",
+    title: "Why JAR: signed authorization requests (RFC 9101)",
+    blocks: &[
+        Block::Heading("The problem: a plain request is a postcard"),
+        Block::Paragraph("A plain authorization request is a URL the client hands to the browser. Every parameter sits in the query string in clear text, and the request passes through hands the server never sees: the user, browser extensions, malware on the device, a proxy that logs URLs, the browser history, the Referer header of the next page."),
+        Block::Points(&[
+            point("Anyone on the way can read it.", "scope, redirect_uri, login_hint, claims and authorization_details may say a lot about the user and the purpose (RFC 9101 §1; RFC 9700 §4.2 and §4.3 on leaks through Referer headers and history)."),
+            point("Anyone on the way can change it.", "Nothing protects the parameters' integrity: an attacker can widen the scope, pick another registered redirect_uri, drop the PKCE challenge or switch the response_mode, and the server cannot tell the client never asked for that."),
+            point("Nobody can prove who wrote it.", "The front channel carries no client authentication, so the server trusts that a client_id in a URL really speaks for that client."),
+        ]),
+        Block::Heading("What JAR changes"),
+        Block::Paragraph("The client writes the parameters into a JWT, the request object, and signs it with its own key (RFC 9101 §4). The URL then carries only client_id and request (§5.1). The server verifies the signature with the key it has on file for the client (§6.2), checks that iss is the client and aud is the server itself (§4), and acts only on the signed values; a query parameter that disagrees is refused or ignored, never merged in (§6.3, §10.7)."),
+        Block::Points(&[
+            point("Integrity:", "changing one character of a signed object breaks its signature."),
+            point("Source authentication:", "only the holder of the client's key could have made it (§10.2)."),
+            point("Confidentiality only if encrypted:", "a signed object is base64url JSON that anyone can decode. JAR allows encrypting it as well (§6.1); this playground signs and does not encrypt, which is why the Compare view still lists every parameter as readable for JAR."),
+        ]),
+        Block::Heading("What it does not do by itself"),
+        Block::Points(&[
+            point("Downgrade:", "if the server still accepts plain requests, an attacker simply sends one. The server has to require signed objects (require_signed_request_object, §10.5)."),
+            point("alg none:", "an unsigned request object protects nothing; servers must refuse it unless told otherwise (RFC 8725 §3.1)."),
+            point("Replay:", "a captured object stays valid until exp. Short lifetimes and a jti replay cache close the gap (RFC 7519 §4.1.4 and §4.1.7)."),
+            point("Confusion with other JWTs:", "the header typ oauth-authz-req+jwt keeps another JWT signed with the same key from passing as a request (§10.8)."),
+        ]),
+        Block::Heading("What it costs"),
+        Block::Points(&[
+            point("", "Key management: the server needs the client's public keys (a registered JWKS) or, for HS256, the client secret."),
+            point("", "Clocks: iat, nbf and exp only work if client and server roughly agree on the time."),
+            point("", "A longer URL: by value the request is two or three times the plain length, since base64url JSON plus a signature travels in it."),
+            point("", "Server support: request_parameter_supported must be true, or the object has to be pushed with PAR."),
+        ]),
+        Block::Heading("Show it in the playground"),
+        Block::Steps(&[
+            "In Request, choose the plain delivery and look at the Compare view: the address bar shows every parameter, and the attacker rows say what can be read and changed.",
+            "Choose JAR. The URL shrinks to client_id and request; the Preview decodes the request object, showing that its claims are signed, not hidden.",
+            "Run it, then use the Tamper section to alter the request after signing, strip the signature or replay it. Each run fails at a named server check, such as jar.signature_invalid, jar.param_mismatch, jar.unsigned_not_allowed or jar.jti_replayed, and its Why? note says what was prevented.",
+            "Set the request-object algorithm to none with the Hardened profile: the pre-flight warns, and the server answers jar.unsigned_not_allowed.",
+        ]),
+        Block::Sections("Sections: RFC 9101 §1, §4, §5.1, §6.1, §6.2, §6.3, §10.2, §10.5, §10.7, §10.8; RFC 8725 §3.1; RFC 7519 §4.1.4, §4.1.7; RFC 9700 §4.2, §4.3."),
+    ],
+};
+
+pub const WHY_PAR: Page = Page {
+    id: "learn-par",
+    title: "Why PAR: pushed authorization requests (RFC 9126)",
+    blocks: &[
+        Block::Heading("The problem"),
+        Block::Paragraph("A request in the URL is exposed to everything between the client and the server (RFC 9126 §1): it can be read and changed in the browser, it leaks into logs, history and Referer headers, and long requests, with fine-grained authorization_details for instance, outgrow what URLs can carry. The server also learns which client is asking only from a client_id it cannot verify, after the user has already arrived."),
+        Block::Heading("What PAR changes"),
+        Block::Paragraph("The client first POSTs the whole request directly to the server's PAR endpoint, over TLS and with its client authentication (§2.1). The server validates it on the spot and answers 201 with a request_uri, an opaque reference, and expires_in, its short lifetime (§2.2). The browser is then sent to the authorization endpoint with only client_id and request_uri (§4)."),
+        Block::Points(&[
+            point("Confidentiality from the browser:", "the parameters never enter the front channel, so extensions, logs and history see only the reference (§8)."),
+            point("Integrity:", "the browser carries a reference, not the request; change it and it points to nothing. Request URIs must be unguessable (§7.1)."),
+            point("The client is authenticated before the user sees anything,", "so the server can refuse an illegitimate request early (§1)."),
+            point("Replay is limited:", "a request_uri is short-lived, meant for one use (§4, §7.3) and bound to the client that pushed it. PKCE, state or nonce inside the pushed request keep one request_uri from being swapped for another (§7.5)."),
+            point("Size:", "the request travels in a POST body, so its length no longer matters to the browser."),
+        ]),
+        Block::Heading("PAR and JAR together"),
+        Block::Paragraph("PAR alone hides the request from the browser and authenticates the client. Pushing a signed request object as well (§3) adds what only a signature gives: the request is attributable to the client's key even after it has been stored, which is why high-security profiles such as FAPI 2.0 use the two together. A server may also insist on PAR for every request (require_pushed_authorization_requests, §5 and §6)."),
+        Block::Heading("What it costs"),
+        Block::Points(&[
+            point("", "One more round trip before the redirect, and the server has to store pushed requests until they are used or expire."),
+            point("", "The client needs a back channel to the server. A single-page app must be allowed by CORS and has no secret to authenticate with, so it gains less than a confidential client."),
+            point("", "The request_uri expires (60 seconds by default here), so the redirect has to follow promptly."),
+        ]),
+        Block::Heading("Show it in the playground"),
+        Block::Steps(&[
+            "Choose the PAR delivery and look at the Compare view: the address bar holds client_id and request_uri only, and its length drops well below the plain one.",
+            "Run the flow. The timeline shows POST to the PAR endpoint answered 201 with request_uri and expires_in; the sequence diagram draws it as a solid back-channel arrow, before the dashed front-channel redirect.",
+            "In the Tamper section, reuse a request_uri, let it expire or present it with another client: the server answers par.request_uri_used, par.request_uri_expired or par.request_uri_other_client.",
+            "In Server, set pushed authorization requests to required, then run a plain request: it fails with par.required, and the pre-flight predicts it as lint.par_required.",
+            "Choose PAR + JAR to push a signed request object and compare its back channel with plain PAR.",
+        ]),
+        Block::Sections("Sections: RFC 9126 §1, §2.1, §2.2, §3, §4, §5, §6, §7.1, §7.3, §7.5, §8; RFC 9101 §6.2."),
+    ],
+};
+
+/// Both pages, in the order the page shows them.
+pub const PAGES: [&Page; 2] = [&WHY_JAR, &WHY_PAR];
+
+/// The whole text of a page, for search and for tests.
+pub fn text(page: &Page) -> String {
+    let mut out = String::from(page.title);
+    for block in page.blocks {
+        match block {
+            Block::Heading(t) | Block::Paragraph(t) | Block::Sections(t) => {
+                out.push('\n');
+                out.push_str(t);
+            }
+            Block::Points(points) => points.iter().for_each(|p| {
+                out.push('\n');
+                out.push_str(p.lead);
+                out.push(' ');
+                out.push_str(p.text);
+            }),
+            Block::Steps(steps) => steps.iter().for_each(|s| {
+                out.push('\n');
+                out.push_str(s);
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_says_what_it_solves_costs_and_how_to_show_it_with_its_sections() {
+        let jar = text(&WHY_JAR);
+        for needed in [
+            "What it costs",
+            "Tamper section",
+            "RFC 9101 §4",
+            "§6.2",
+            "§10.5",
+            "RFC 9700 §4.2",
+        ] {
+            assert!(jar.contains(needed), "Why JAR lacks {needed}");
+        }
+        let par = text(&WHY_PAR);
+        for needed in [
+            "What it costs",
+            "Tamper section",
+            "RFC 9126 §1",
+            "§2.1",
+            "§2.2",
+            "§7.1",
+            "§7.3",
+        ] {
+            assert!(par.contains(needed), "Why PAR lacks {needed}");
+        }
+    }
+
+    #[test]
+    fn every_check_code_a_page_names_exists_and_has_a_note() {
+        for page in PAGES {
+            let text = text(page);
+            let codes = text
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .map(|w| w.trim_end_matches(['.', ':']))
+                .filter(|w| ["jar.", "par.", "lint."].iter().any(|p| w.starts_with(p)));
+            for code in codes {
+                assert!(
+                    super::super::note(code).is_some(),
+                    "{} names {code}, which has no note",
+                    page.id
+                );
+            }
+        }
+    }
+}
