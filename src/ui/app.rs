@@ -35,7 +35,7 @@ pub fn App() -> impl IntoView {
             <div>
                 <h1>"OAuth Playground"</h1>
                 <p class="tagline">
-                    "Build, sign, send and inspect OAuth 2.0 and OpenID Connect requests (JAR, PAR, JARM) against an authorization server running inside this page."
+                    "Build, sign, send and inspect OAuth 2.0 and OpenID Connect requests (JAR, PAR, JARM) against an authorization server running inside this page, or a real one."
                 </p>
             </div>
             <nav aria-label="Steps" class="stepper">
