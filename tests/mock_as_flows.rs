@@ -494,6 +494,26 @@ fn the_client_registry_lists_and_removes_clients() {
 }
 
 #[test]
+fn redirect_uris_must_be_absolute_and_without_a_fragment() {
+    // RFC 6749 §3.1.2.
+    let (mut server, _clock) = server(ProfileName::Hardened);
+    let register = |server: &mut AuthorizationServer, uri: &str| {
+        server
+            .register_client_json(&json!({"client_id": "c2", "redirect_uris": [uri]}).to_string())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    let fragment = register(&mut server, "https://client.example/cb#section").unwrap_err();
+    assert!(fragment.contains("has a fragment"), "{fragment}");
+    let relative = register(&mut server, "/cb").unwrap_err();
+    assert!(relative.contains("not an absolute URI"), "{relative}");
+    assert_eq!(server.clients().count(), 1, "nothing refused was registered");
+    register(&mut server, "https://client.example/cb?from=registration").unwrap();
+    // A native app's private-use scheme (RFC 8252 §7.1) is absolute too.
+    register(&mut server, "com.example.app:/oauth2redirect").unwrap();
+}
+
+#[test]
 fn a_settings_patch_that_is_not_an_object_is_refused() {
     let (mut server, _clock) = server(ProfileName::Hardened);
     let before = server.settings_json();

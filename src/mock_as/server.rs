@@ -185,6 +185,27 @@ impl AuthorizationServer {
                 crate::protocol::auth_method::ALL
             )));
         }
+        for uri in &client.redirect_uris {
+            // RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI … The
+            // endpoint URI MUST NOT include a fragment component."
+            // An absolute URI starts with a scheme (RFC 3986 §3.1), which private-use schemes of
+            // native apps (RFC 8252 §7.1) have too.
+            let absolute = uri.split_once(':').is_some_and(|(scheme, _)| {
+                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            });
+            if !absolute {
+                return Err(ConfigError(format!(
+                    "redirect URI \"{uri}\" is not an absolute URI (RFC 6749 §3.1.2)"
+                )));
+            }
+            if uri.contains('#') {
+                return Err(ConfigError(format!(
+                    "redirect URI \"{uri}\" has a fragment, which RFC 6749 §3.1.2 forbids: the response \
+                     itself may travel in the fragment"
+                )));
+            }
+        }
         let id = client.client_id.clone();
         self.clients.insert(id.clone(), client);
         self.clients
