@@ -240,6 +240,22 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
 }
 
 impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
+    /// One call to the token endpoint: the grant, authenticated as the client, and its answer.
+    async fn token(
+        &mut self,
+        step: &'static str,
+        grant: TokenRequest,
+        client_id: &str,
+        auth: &super::client_auth::ClientAuth,
+        audience: &str,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<TokenResponse, ClientError> {
+        let now = self.clock.now();
+        let http = grant.to_http(client_id, auth, audience, now, rng, self.backend).await?;
+        let response = self.send(step, http).await?;
+        process_token_response(&response)
+    }
+
     async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
         match self.transport.send(request.clone()).await {
             Ok(response) => {
@@ -704,21 +720,17 @@ where
     if let Some(code) = response.code() {
         let token_endpoint = endpoint(metadata, &metadata.token_endpoint, "token_endpoint")?;
         let verifier = request.pkce.as_ref().and_then(|p| p.verifier.clone());
-        let token_request =
-            TokenRequest::authorization_code(token_endpoint, code, request.redirect_uri.clone(), verifier);
-        let now = d.clock.now();
-        let http = token_request
-            .to_http(
+        let grant = TokenRequest::authorization_code(token_endpoint, code, request.redirect_uri.clone(), verifier);
+        let tokens = d
+            .token(
+                "token",
+                grant,
                 &request.client_id,
                 &auth,
                 &audience(token_endpoint),
-                now,
                 rng,
-                d.backend,
             )
             .await?;
-        let http_response = d.send("token", http).await?;
-        let tokens = process_token_response(&http_response)?;
         if let Some(id_token) = &tokens.id_token {
             d.jwt("id_token (token response)", id_token.expose());
             let expect = id_expectations(IdTokenSource::TokenEndpoint, Some(tokens.access_token.expose()), None);
@@ -744,19 +756,17 @@ where
     let refresh_token = d.outcome.tokens.as_ref().and_then(|t| t.refresh_token.clone());
     if let (true, Some(refresh_token)) = (options.refresh, refresh_token) {
         let token_endpoint = endpoint(metadata, &metadata.token_endpoint, "token_endpoint")?;
-        let now = d.clock.now();
-        let http = TokenRequest::refresh(token_endpoint, refresh_token, None)
-            .to_http(
+        let grant = TokenRequest::refresh(token_endpoint, refresh_token, None);
+        let refreshed = d
+            .token(
+                "refresh",
+                grant,
                 &request.client_id,
                 &auth,
                 &audience(token_endpoint),
-                now,
                 rng,
-                d.backend,
             )
             .await?;
-        let http_response = d.send("refresh", http).await?;
-        let refreshed = process_token_response(&http_response)?;
         access_token = Some(refreshed.access_token.clone());
         d.outcome.refreshed = Some(refreshed);
     }
