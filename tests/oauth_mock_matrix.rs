@@ -310,16 +310,19 @@ fn a_split_flow_for_real_servers_completes_through_the_callback_url() {
                 .iter()
                 .any(|e| matches!(e, TimelineEvent::Exchange { step: "authorize", .. })));
             let callback = browse_to_callback(&setup, &pending.authorize_url);
-            let finished = run(finish_flow(
-                &config,
-                &pending,
-                &callback,
-                &setup.transport,
-                &backend(),
-                &*setup.clock,
-                &mut rng,
-                &options,
-            ));
+            let mut finish = || {
+                run(finish_flow(
+                    &config,
+                    &pending,
+                    &callback,
+                    &setup.transport,
+                    &backend(),
+                    &*setup.clock,
+                    &mut rng,
+                    &options,
+                ))
+            };
+            let finished = finish();
             assert!(finished.succeeded(), "{delivery:?} {mode:?}: {:?}", finished.error);
             assert!(matches!(
                 finished.timeline.first(),
@@ -328,16 +331,7 @@ fn a_split_flow_for_real_servers_completes_through_the_callback_url() {
             let id_token = finished.outcome.id_token.expect("a validated ID token");
             assert_eq!(id_token.claims["aud"], "client-1");
             // A second visit with the same code is the server's to refuse (RFC 6749 §4.1.2).
-            let again = run(finish_flow(
-                &config,
-                &pending,
-                &callback,
-                &setup.transport,
-                &backend(),
-                &*setup.clock,
-                &mut rng,
-                &options,
-            ));
+            let again = finish();
             assert_eq!(
                 again.error.map(|e| e.code()),
                 Some("token.status"),
