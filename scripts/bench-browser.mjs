@@ -14,7 +14,8 @@ import { args, executablePath } from '../tests/e2e/chromium.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const runs = Number(process.argv[3] ?? 20);
-const port = 8097;
+// BENCH_PORT when 8097 is taken (several worktrees on one machine).
+const port = Number(process.env.BENCH_PORT ?? 8097);
 const base = `http://127.0.0.1:${port}/`;
 
 const server = spawn('node', ['scripts/serve-static.mjs', dist, String(port)], { stdio: 'ignore' });
