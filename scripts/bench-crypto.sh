@@ -4,4 +4,4 @@ set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 ensure_test_tools
 cargo test --release --locked --target wasm32-unknown-unknown --test web_bench -- --nocapture 2>&1 |
-  grep -E '^\||^test result' || die "the benchmark did not run; rerun without the filter to see why"
+  grep -E '^\||^runs:|^test result' || die "the benchmark did not run; rerun without the filter to see why"

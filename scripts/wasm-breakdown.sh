@@ -6,10 +6,12 @@ set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 ensure_build_tools
 command -v twiggy >/dev/null || { say "installing twiggy"; cargo install twiggy --locked --quiet; }
-out=target/size-breakdown
+# Cargo's target directory, wherever CARGO_TARGET_DIR puts it.
+target="${CARGO_TARGET_DIR:-target}"
+out="$target/size-breakdown"
 mkdir -p "$out"
 cargo build --release --offline --target wasm32-unknown-unknown --bin oauth-playground --quiet
-wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/release/oauth-playground.wasm
+wasm-bindgen --target web --out-dir "$out" "$target/wasm32-unknown-unknown/release/oauth-playground.wasm"
 twiggy top -n 1000000 --format csv "$out/oauth-playground_bg.wasm" > "$out/top.csv"
 node - "$out/top.csv" <<'JS'
 const fs = require('fs');

@@ -1,11 +1,14 @@
 //! The two crypto backends in headless Chromium: for every algorithm, a WebCrypto signature
 //! verifies under RustCrypto and a RustCrypto signature under WebCrypto; a signature with one
 //! byte changed fails under both; and keys WebCrypto generates export to JWKs RustCrypto
-//! signs with.
+//! signs with. (HS* runs in RustCrypto inside the WebCrypto backend too, so its rows check
+//! the routing, not a second HMAC.) Imported keys are reused, and only for the same key.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use oauth_playground::jose::{Algorithm, CryptoBackend, EcCurve, Jwk, KeyGenSpec, RustCryptoBackend};
+use oauth_playground::jose::{
+    Algorithm, CryptoBackend, EcCurve, Jwk, KeyGenSpec, KeyMaterial, KeyOperation, RustCryptoBackend,
+};
 use oauth_playground::ui::webcrypto::WebCryptoBackend;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -116,4 +119,50 @@ async fn the_browser_rejects_a_jws_signed_for_another_algorithm() {
     assert!(ok.is_ok(), "{ok:?}");
     let refused = oauth_playground::jose::jws::verify_compact_with(&web, jws, &key, &[Algorithm::PS256]).await;
     assert!(refused.is_err());
+}
+
+#[wasm_bindgen_test]
+async fn a_key_is_imported_once_for_the_page_and_hmac_never() {
+    let web = WebCryptoBackend::new().unwrap();
+    let rust = RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(9));
+    let key = web.generate(KeyGenSpec::Ec { crv: EcCurve::P256 }).await.unwrap();
+    assert!(!web.has_imported(&key, Algorithm::ES256, KeyOperation::Sign));
+    let first = web.sign(Algorithm::ES256, &key, SIGNING_INPUT).await.unwrap();
+    assert!(web.has_imported(&key, Algorithm::ES256, KeyOperation::Sign));
+    assert!(!web.has_imported(&key, Algorithm::ES256, KeyOperation::Verify));
+    // Another backend of the same page (each panel makes its own) signs with the same import.
+    let other = WebCryptoBackend::new().unwrap();
+    assert!(other.has_imported(&key, Algorithm::ES256, KeyOperation::Sign));
+    let second = other.sign(Algorithm::ES256, &key, SIGNING_INPUT).await.unwrap();
+    for signature in [&first, &second] {
+        rust.verify(Algorithm::ES256, &key, SIGNING_INPUT, signature)
+            .await
+            .unwrap();
+    }
+    let secret = rust.generate_now(KeyGenSpec::Oct { bytes: 32 }).unwrap();
+    web.sign(Algorithm::HS256, &secret, SIGNING_INPUT).await.unwrap();
+    assert!(!web.has_imported(&secret, Algorithm::HS256, KeyOperation::Sign));
+}
+
+#[wasm_bindgen_test]
+async fn a_key_sharing_only_the_public_half_of_an_imported_one_is_not_signed_for_by_it() {
+    let web = WebCryptoBackend::new().unwrap();
+    let key = web.generate(KeyGenSpec::Ec { crv: EcCurve::P256 }).await.unwrap();
+    let stranger = web.generate(KeyGenSpec::Ec { crv: EcCurve::P256 }).await.unwrap();
+    web.sign(Algorithm::ES256, &key, SIGNING_INPUT).await.unwrap();
+    let (KeyMaterial::Ec { crv, x, y, .. }, KeyMaterial::Ec { d, .. }) = (key.material.clone(), stranger.material)
+    else {
+        panic!("not EC keys")
+    };
+    // Same thumbprint as the imported key, another private scalar: built in code, so no
+    // consistency check ran. The cached import must not sign for it: either WebCrypto refuses
+    // the mismatched pair, or it signs with the stranger's scalar — never with `key`'s.
+    let forged = Jwk::new(KeyMaterial::Ec { crv, x, y, d });
+    assert_eq!(forged.thumbprint(), key.thumbprint());
+    assert!(!web.has_imported(&forged, Algorithm::ES256, KeyOperation::Sign));
+    if let Ok(signature) = web.sign(Algorithm::ES256, &forged, SIGNING_INPUT).await {
+        let rust = RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(10));
+        let by_key = rust.verify(Algorithm::ES256, &key, SIGNING_INPUT, &signature).await;
+        assert!(by_key.is_err(), "signed with the cached import of another private key");
+    }
 }

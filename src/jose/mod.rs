@@ -15,6 +15,7 @@
 //! | [`jws`] | compact sign/verify, `decode_unverified`, `unsecured` |
 //! | [`jwt`] | [`Validation`] of claims with an explicit `now` |
 //! | [`backend`] | [`CryptoBackend`] and [`RustCryptoBackend`] |
+//! | [`key_cache`] | [`KeyCache`]: keys a backend imported, by thumbprint, alg and operation |
 
 pub mod alg;
 pub mod backend;
@@ -25,6 +26,7 @@ pub mod jwk;
 pub mod jwks;
 pub mod jws;
 pub mod jwt;
+pub mod key_cache;
 pub mod keygen;
 pub mod pem;
 mod rustcrypto;
@@ -36,5 +38,6 @@ pub use error::{JoseError, KeySummary};
 pub use jwk::{EcCurve, Jwk, KeyMaterial, KeyOperation, OkpCurve, RsaPrivate};
 pub use jwks::{Jwks, KeyQuery};
 pub use jwt::Validation;
+pub use key_cache::{ImportedKeyId, KeyCache};
 pub use keygen::KeyGenSpec;
 pub use secret::{SecretBytes, SecretString};

@@ -35,6 +35,34 @@ fn server_keys() -> &'static Jwks {
     })
 }
 
+/// The private members of a JWK (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2).
+const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
+
+/// The same keys without their private members, as the JWKS endpoint serves them. Parsed on
+/// their own so that serving the JWKS (the page does while loading) skips the private-key
+/// checks of `Jwk::from_json` — d × G on P-256, P-384 and Ed25519, the RSA key's CRT — about
+/// 20 ms of the page's start in the browser (BENCHMARKS.md).
+fn server_public_keys() -> &'static Jwks {
+    static KEYS: OnceLock<Jwks> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut document: Value = serde_json::from_str(include_str!("server_keys.json")).unwrap_or(Value::Null);
+        if let Some(keys) = document.get_mut("keys").and_then(Value::as_array_mut) {
+            for key in keys.iter_mut().filter_map(Value::as_object_mut) {
+                for member in PRIVATE_MEMBERS {
+                    key.remove(member);
+                }
+            }
+        }
+        Jwks::from_json(&document.to_string()).unwrap_or_else(|_| Jwks::new(Vec::new()))
+    })
+}
+
+/// Reads and checks the server's private keys now rather than at its first signature (the
+/// page calls this once it is interactive, so the first run does not pay for it).
+pub fn prepare_server_keys() {
+    let _ = server_keys();
+}
+
 /// A compact JWS decoded but not verified: the header and claims to check before (and after)
 /// the signature.
 #[derive(Clone, Debug, PartialEq)]
@@ -272,7 +300,7 @@ pub fn sign_jwt(
 
 /// The server's public signing keys (RFC 7517 §5), as the JWKS endpoint serves them.
 pub fn server_jwks() -> Value {
-    serde_json::from_str(&server_keys().to_public().to_json()).unwrap_or_else(|_| serde_json::json!({ "keys": [] }))
+    serde_json::from_str(&server_public_keys().to_json()).unwrap_or_else(|_| serde_json::json!({ "keys": [] }))
 }
 
 /// OIDC Core §3.2.2.10 / §3.3.2.11: the left half of the hash (of the alg's size) of the
@@ -318,6 +346,12 @@ mod tests {
         assert_eq!(server_keys().keys.len(), 4, "ignored: {:?}", server_keys().ignored);
         let published = server_jwks().to_string();
         assert!(!published.contains("\"d\""), "a private member leaked: {published}");
+    }
+
+    #[test]
+    fn the_published_keys_are_the_public_halves_of_the_signing_keys() {
+        assert_eq!(server_public_keys().keys.len(), 4);
+        assert_eq!(server_public_keys().to_json(), server_keys().to_public().to_json());
     }
 
     #[test]

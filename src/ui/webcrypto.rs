@@ -5,6 +5,17 @@
 //! second). Keys cross the boundary as JWK, which both sides speak natively. When the browser
 //! lacks an algorithm (`NotSupportedError`, e.g. Ed25519 in an older engine), the same
 //! operation runs in RustCrypto instead, with an RNG seeded from `crypto.getRandomValues`.
+//!
+//! HMAC (HS*) always runs in RustCrypto: a MAC in wasm takes a few microseconds, less than
+//! the round trip to a WebCrypto promise (BENCHMARKS.md: 6.5 µs against 12.5 µs for an HS256
+//! JWS, raw WebCrypto 4.5 µs).
+//!
+//! Imported keys are kept (non-extractable `CryptoKey`s, at most [`KEY_CACHE_CAPACITY`] for
+//! the page, shared by every backend made here) by thumbprint, alg and operation: importing a
+//! JWK costs more than an HMAC or ECDSA signature itself, and the page signs and verifies
+//! with the same few keys run after run.
+
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use rand_chacha::rand_core::SeedableRng;
@@ -14,8 +25,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 
 use crate::jose::alg::Sha;
+use crate::jose::key_cache::KEY_CACHE_CAPACITY;
 use crate::jose::{
-    Algorithm, CryptoBackend, EcCurve, JoseError, Jwk, KeyGenSpec, KeyMaterial, RustCryptoBackend, SecretBytes,
+    Algorithm, CryptoBackend, EcCurve, ImportedKeyId, JoseError, Jwk, KeyCache, KeyGenSpec, KeyMaterial, KeyOperation,
+    RustCryptoBackend, SecretBytes,
 };
 
 const NAME: &str = "WebCrypto";
@@ -27,12 +40,22 @@ const POLICY_MEMBERS: [&str; 5] = ["alg", "use", "key_ops", "kid", "ext"];
 pub struct WebCryptoBackend {
     crypto: Crypto,
     subtle: SubtleCrypto,
-    fallback: RustCryptoBackend<ChaCha20Rng>,
+    /// HS*, and whatever the browser does not support.
+    rust: RustCryptoBackend<ChaCha20Rng>,
+    imported: Rc<KeyCache<CryptoKey>>,
+}
+
+thread_local! {
+    /// The page's imported keys: each panel and run makes its own backend, and all of them
+    /// sign with the same few keys.
+    static IMPORTED: Rc<KeyCache<CryptoKey>> = Rc::new(KeyCache::new(KEY_CACHE_CAPACITY));
 }
 
 impl std::fmt::Debug for WebCryptoBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WebCryptoBackend")
+        f.debug_struct("WebCryptoBackend")
+            .field("imported", &self.imported)
+            .finish_non_exhaustive()
     }
 }
 
@@ -52,13 +75,26 @@ impl WebCryptoBackend {
         Ok(Self {
             crypto,
             subtle,
-            fallback: RustCryptoBackend::new(ChaCha20Rng::from_seed(seed)),
+            rust: RustCryptoBackend::new(ChaCha20Rng::from_seed(seed)),
+            imported: IMPORTED.with(Rc::clone),
         })
     }
 
-    async fn import(&self, alg: Algorithm, key: &Jwk, usage: &str) -> Result<CryptoKey, JsValue> {
-        let json = match (&key.material, usage) {
-            (KeyMaterial::Oct { .. }, _) | (_, "sign") => key.to_json(),
+    /// Whether `key` is already imported for `alg` and `operation` (the next use of it
+    /// skips `importKey`).
+    pub fn has_imported(&self, key: &Jwk, alg: Algorithm, operation: KeyOperation) -> bool {
+        self.imported.contains(&ImportedKeyId::new(key, alg, operation))
+    }
+
+    /// The key as a `CryptoKey` for `alg` and `operation`: the one imported before, or a
+    /// fresh non-extractable import (which is then kept).
+    async fn import(&self, alg: Algorithm, key: &Jwk, operation: KeyOperation) -> Result<CryptoKey, JsValue> {
+        let id = ImportedKeyId::new(key, alg, operation);
+        if let Some(crypto_key) = self.imported.get(&id) {
+            return Ok(crypto_key);
+        }
+        let json = match (&key.material, operation) {
+            (KeyMaterial::Oct { .. }, _) | (_, KeyOperation::Sign) => key.to_json(),
             _ => key
                 .to_public()
                 .map_err(|e| JsValue::from_str(&e.to_string()))?
@@ -66,11 +102,13 @@ impl WebCryptoBackend {
         };
         let jwk = JSON::parse(&json)?;
         drop_policy_members(jwk.unchecked_ref())?;
-        let usages = Array::of1(&usage.into());
+        let usages = Array::of1(&operation.key_ops_name().into());
         let promise =
             self.subtle
                 .import_key_with_object("jwk", jwk.unchecked_ref(), &import_params(alg), false, &usages)?;
-        Ok(JsFuture::from(promise).await?.unchecked_into())
+        let crypto_key: CryptoKey = JsFuture::from(promise).await?.unchecked_into();
+        self.imported.insert(id, crypto_key.clone());
+        Ok(crypto_key)
     }
 
     async fn try_verify(
@@ -80,7 +118,7 @@ impl WebCryptoBackend {
         signing_input: &[u8],
         signature: &[u8],
     ) -> Result<bool, JsValue> {
-        let crypto_key = self.import(alg, key, "verify").await?;
+        let crypto_key = self.import(alg, key, KeyOperation::Verify).await?;
         let params = sign_params(alg);
         let promise =
             self.subtle
@@ -89,7 +127,7 @@ impl WebCryptoBackend {
     }
 
     async fn try_sign(&self, alg: Algorithm, key: &Jwk, signing_input: &[u8]) -> Result<Vec<u8>, JsValue> {
-        let crypto_key = self.import(alg, key, "sign").await?;
+        let crypto_key = self.import(alg, key, KeyOperation::Sign).await?;
         let promise = self
             .subtle
             .sign_with_object_and_u8_array(&sign_params(alg), &crypto_key, signing_input)?;
@@ -132,18 +170,24 @@ impl CryptoBackend for WebCryptoBackend {
     }
 
     async fn sign(&self, alg: Algorithm, key: &Jwk, signing_input: &[u8]) -> Result<Vec<u8>, JoseError> {
+        if is_hmac(alg) {
+            return self.rust.sign(alg, key, signing_input).await;
+        }
         match self.try_sign(alg, key, signing_input).await {
             Ok(signature) => Ok(signature),
-            Err(e) if is_not_supported(&e) => self.fallback.sign(alg, key, signing_input).await,
+            Err(e) if is_not_supported(&e) => self.rust.sign(alg, key, signing_input).await,
             Err(e) => Err(failure(&describe(&e))),
         }
     }
 
     async fn verify(&self, alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
+        if is_hmac(alg) {
+            return self.rust.verify(alg, key, signing_input, signature).await;
+        }
         match self.try_verify(alg, key, signing_input, signature).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(JoseError::InvalidSignature),
-            Err(e) if is_not_supported(&e) => self.fallback.verify(alg, key, signing_input, signature).await,
+            Err(e) if is_not_supported(&e) => self.rust.verify(alg, key, signing_input, signature).await,
             Err(e) => Err(failure(&describe(&e))),
         }
     }
@@ -154,12 +198,14 @@ impl CryptoBackend for WebCryptoBackend {
             Ok(jwk) => Ok(jwk),
             // Never RSA: every browser with WebCrypto generates RSA keys, and doing it in wasm
             // would block the page.
-            Err(e) if is_not_supported(&e) && !matches!(spec, KeyGenSpec::Rsa { .. }) => {
-                self.fallback.generate(spec).await
-            }
+            Err(e) if is_not_supported(&e) && !matches!(spec, KeyGenSpec::Rsa { .. }) => self.rust.generate(spec).await,
             Err(e) => Err(failure(&describe(&e))),
         }
     }
+}
+
+fn is_hmac(alg: Algorithm) -> bool {
+    matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
 }
 
 fn hash_name(sha: Sha) -> &'static str {

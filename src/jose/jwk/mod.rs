@@ -168,7 +168,8 @@ pub enum KeyOperation {
 }
 
 impl KeyOperation {
-    fn key_ops_name(self) -> &'static str {
+    /// The RFC 7517 §4.3 `key_ops` value, which is also WebCrypto's usage name.
+    pub fn key_ops_name(self) -> &'static str {
         match self {
             KeyOperation::Sign => "sign",
             KeyOperation::Verify => "verify",
