@@ -77,14 +77,17 @@ fn client_codes() -> BTreeSet<String> {
     codes
 }
 
-/// The step names the flow driver records: `d.send("par", …)`, `d.jwt("jarm", …)`,
+/// The step names the flow driver records: `d.send("par", …)`, `d.token("token", …)`, `d.jwt("jarm", …)`,
 /// `step: "authorization_response"`; plus `callback`, the browser's arrival the UI shows.
 fn flow_steps() -> BTreeSet<String> {
     let source = std::fs::read_to_string(root().join("src/oauth/flow.rs")).unwrap();
     let mut steps = BTreeSet::from(["callback".to_string()]);
-    for marker in [".send(\"", ".jwt(\"", "step: \""] {
+    // The first argument may sit on the next line once rustfmt breaks a long call.
+    for marker in [".send(", ".token(", ".jwt(", "step:"] {
         for (at, _) in source.match_indices(marker) {
-            let rest = &source[at + marker.len()..];
+            let Some(rest) = source[at + marker.len()..].trim_start().strip_prefix('"') else {
+                continue;
+            };
             if let Some(end) = rest.find('"') {
                 steps.insert(rest[..end].to_string());
             }
