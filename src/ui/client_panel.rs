@@ -2,13 +2,12 @@
 //! and a key manager (generate, import PEM/JWK/JWKS, thumbprints, public JWKS export).
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::context::{page_rng, register_now, state};
 use super::copy_button::CopyButton;
 use super::request_panel::{SelectField, TextField};
 use super::webcrypto::WebCryptoBackend;
-use super::widgets::{download, Toggle};
+use super::widgets::{chosen_file, download, file_text, Toggle};
 use crate::jose::{CryptoBackend, EcCurve, Jwk, Jwks, KeyGenSpec};
 use crate::protocol::auth_method;
 use crate::workspace::{KeyEntry, UiSecret};
@@ -218,10 +217,7 @@ fn KeyManager() -> impl IntoView {
     };
 
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some((_, file)) = chosen_file(&ev) else {
             return;
         };
         if file.size() > MAX_KEY_TEXT_BYTES as f64 {
@@ -233,11 +229,10 @@ fn KeyManager() -> impl IntoView {
             ))));
             return;
         }
-        let promise = file.text();
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(text) => import(text.as_string().unwrap_or_default(), "imported file"),
-                Err(e) => message.set(Some(Err(format!("The file could not be read: {e:?}")))),
+            match file_text(&file).await {
+                Ok(text) => import(text, "imported file"),
+                Err(e) => message.set(Some(Err(format!("The file could not be read: {e}")))),
             }
         });
     };

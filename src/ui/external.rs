@@ -240,7 +240,7 @@ fn DiscoveryView() -> impl IntoView {
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<(String, String)>);
     let fetch = move |_| {
-        let issuer = ws.with_untracked(|w| w.config().issuer);
+        let issuer = ws.with_untracked(|w| w.target.issuer(&w.server.issuer));
         if issuer.is_empty() {
             failure.set(Some(("enter the issuer first".into(), String::new())));
             return;
@@ -256,7 +256,7 @@ fn DiscoveryView() -> impl IntoView {
         });
     };
     let shown = Memo::new(move |_| {
-        let issuer = ws.with(|w| w.config().issuer);
+        let issuer = ws.with(|w| w.target.issuer(&w.server.issuer));
         app.discovered.get().filter(|m| m.issuer == issuer)
     });
     view! {

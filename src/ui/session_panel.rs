@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::context::{fill_in, first_visit_workspace, local_storage, state, AppState};
 use super::copy_button::CopyButton;
 use super::run_panel::TimelineItem;
-use super::widgets::{download, JsonBlock, Toggle};
+use super::widgets::{chosen_file, download, file_text, JsonBlock, Toggle};
 use crate::clock::{format_rfc3339, parse_rfc3339, UnixTime};
 use crate::reproducible::{Reproducible, MAX_SEED_CHARS};
 use crate::session::link::{read_share_fragment, share_fragment};
@@ -426,10 +426,7 @@ fn ExportImport(message: RwSignal<Option<Message>>) -> impl IntoView {
     };
 
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some((input, file)) = chosen_file(&ev) else {
             return;
         };
         // Read once: choosing the same file again must fire `change` again.
@@ -443,13 +440,10 @@ fn ExportImport(message: RwSignal<Option<Message>>) -> impl IntoView {
             ))));
             return;
         }
-        let promise = file.text();
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(text) => apply(text.as_string().unwrap_or_default(), format!("the file {name}")),
-                Err(e) => message.set(Some(Message::error(format!(
-                    "The file {name} could not be read: {e:?}"
-                )))),
+            match file_text(&file).await {
+                Ok(text) => apply(text, format!("the file {name}")),
+                Err(e) => message.set(Some(Message::error(format!("The file {name} could not be read: {e}")))),
             }
         });
     };

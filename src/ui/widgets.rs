@@ -149,3 +149,18 @@ pub fn Toggle(
         </div>
     }
 }
+
+/// The file chosen in the `<input type="file">` whose `change` event this is, with the input.
+pub fn chosen_file(ev: &leptos::ev::Event) -> Option<(web_sys::HtmlInputElement, web_sys::File)> {
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    Some((input, file))
+}
+
+/// The text of a chosen file, or the browser's reason for not reading it.
+pub async fn file_text(file: &web_sys::File) -> Result<String, String> {
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map(|text| text.as_string().unwrap_or_default())
+        .map_err(|e| format!("{e:?}"))
+}
