@@ -14,8 +14,10 @@ use std::time::Instant;
 
 use oauth_common::{backend, key, rng, run, FAMILIES, NOW};
 use oauth_playground::clock::FixedClock;
+use oauth_playground::http::{Request, Transport};
 use oauth_playground::jose::{Algorithm, Jwk, SecretString};
-use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName};
+use oauth_playground::jose::{CryptoBackend, JoseError, KeyGenSpec, RustCryptoBackend};
+use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName, SigningTransport};
 use oauth_playground::oauth::{run_flow, AuthorizationRequest, Config, Delivery, FlowOptions, FlowRun};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -46,6 +48,14 @@ const MODES: [Option<&str>; 8] = [
 struct Setup {
     transport: InProcessTransport,
     clock: Rc<FixedClock>,
+}
+
+impl Setup {
+    /// The same server, its JWTs signed after each answer by the client's kind of backend
+    /// (what the page does with WebCrypto).
+    fn deferred(&self) -> SigningTransport<RustCryptoBackend<ChaCha20Rng>> {
+        SigningTransport::new(Rc::clone(self.transport.server()), backend())
+    }
 }
 
 /// A server with `profile` and `client-1` registered: secret, the public half of `client_key`,
@@ -101,9 +111,13 @@ fn pinned(alg: Algorithm) -> FlowOptions {
 }
 
 fn go(setup: &Setup, config: &Config, options: &FlowOptions) -> FlowRun {
+    go_through(&setup.transport, setup, config, options)
+}
+
+fn go_through(transport: &impl Transport, setup: &Setup, config: &Config, options: &FlowOptions) -> FlowRun {
     run(run_flow(
         config,
-        &setup.transport,
+        transport,
         &backend(),
         &*setup.clock,
         &mut rng(),
@@ -117,6 +131,18 @@ fn checks(run: &FlowRun) -> Vec<&'static str> {
 
 #[test]
 fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens() {
+    matrix(false);
+}
+
+/// The page's path: the server's signatures computed after it answered
+/// (`SigningTransport`). Hybrid flows with JARM carry an ID token inside the JARM response,
+/// so this also proves a later JWT gets the earlier one's signature.
+#[test]
+fn the_matrix_completes_when_the_server_signs_after_answering() {
+    matrix(true);
+}
+
+fn matrix(deferred: bool) {
     let started = Instant::now();
     let mut total = 0;
     let mut failures = Vec::new();
@@ -132,7 +158,11 @@ fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens
                     total += 1;
                     let setup = setup(ProfileName::Lenient, "client_secret_post", client_key.as_ref(), alg);
                     let config = config(response_type, *mode, delivery, alg, client_key.clone());
-                    let run = go(&setup, &config, &pinned(alg));
+                    let run = if deferred {
+                        go_through(&setup.deferred(), &setup, &config, &pinned(alg))
+                    } else {
+                        go(&setup, &config, &pinned(alg))
+                    };
                     let label = format!("{} {response_type} {mode:?} {delivery:?}", alg.name());
                     if let Some(e) = &run.error {
                         failures.push(format!("{label}: {e}"));
@@ -156,7 +186,7 @@ fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens
         }
     }
     println!(
-        "matrix: {} of {total} flows completed in {:?}",
+        "matrix (deferred signing: {deferred}): {} of {total} flows completed in {:?}",
         total - failures.len(),
         started.elapsed()
     );
@@ -412,4 +442,58 @@ fn a_split_flow_refuses_callbacks_it_cannot_or_must_not_read() {
         &options,
     ));
     assert_eq!(run.error.map(|e| e.code()), Some("callback.form_post_unreadable"));
+}
+
+/// A backend that cannot sign: what the page would see if WebCrypto refused the server's key.
+struct RefusingBackend;
+
+fn refused() -> JoseError {
+    JoseError::Backend {
+        backend: "refusing",
+        problem: "refused for the test".into(),
+    }
+}
+
+impl CryptoBackend for RefusingBackend {
+    fn name(&self) -> &'static str {
+        "refusing"
+    }
+    async fn sign(&self, _: Algorithm, _: &Jwk, _: &[u8]) -> Result<Vec<u8>, JoseError> {
+        Err(refused())
+    }
+    async fn verify(&self, _: Algorithm, _: &Jwk, _: &[u8], _: &[u8]) -> Result<(), JoseError> {
+        Err(refused())
+    }
+    async fn generate(&self, _: KeyGenSpec) -> Result<Jwk, JoseError> {
+        Err(refused())
+    }
+}
+
+#[test]
+fn a_deferred_signature_that_fails_becomes_a_500_never_a_placeholder() {
+    let setup = setup(ProfileName::Lenient, "client_secret_post", None, Algorithm::RS256);
+    let server = Rc::clone(setup.transport.server());
+    let authorize = format!(
+        "{ISSUER}/authorize?client_id=client-1&response_type=code%20id_token&response_mode=fragment.jwt\
+         &redirect_uri={}&scope=openid&nonce=n-1&state=s-1&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\
+         &code_challenge_method=S256",
+        "https%3A%2F%2Fclient.example%2Fcb"
+    );
+    // Through the consent page, as a browser would: the answer that carries the JWTs is
+    // the decision's redirect (or the authorize redirect when consent is not asked).
+    let deferred = server.borrow_mut().handle_deferred(&Request::get(authorize.as_str()));
+    let pending = deferred.pending();
+    let response = run(deferred.seal(&RefusingBackend));
+    let text = String::from_utf8_lossy(&response.body).to_string()
+        + response.headers.iter().map(|(_, v)| v).collect::<String>().as_str();
+    assert!(!text.contains("jws-pending-"), "{text}");
+    if pending > 0 {
+        assert_eq!(response.status, 500);
+        assert!(text.contains("could not sign a RS256 JWT"), "{text}");
+    } else {
+        panic!(
+            "the authorize answer carried no JWT (consent page?): {} {text}",
+            response.status
+        );
+    }
 }

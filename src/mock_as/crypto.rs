@@ -257,20 +257,56 @@ fn secret_key(client: &ClientMetadata, alg: &str) -> Result<Jwk, KeyProblem> {
     }))
 }
 
-/// Signs `claims` as a JWT for `client` (ID token, JARM response) with `alg`: HS* with the
-/// client secret, anything else with the server's key for `alg` (its `kid` in the header).
-pub fn sign_jwt(
-    alg: &str,
-    claims: &Value,
-    client: &ClientMetadata,
-    rng: &mut dyn CryptoRngCore,
-) -> Result<String, KeyProblem> {
-    let Ok(algorithm) = Algorithm::from_name(alg) else {
-        return Err(unsupported(alg));
-    };
-    let no_key = |e: JoseError| KeyProblem::NoKey {
+/// A JWT the server has decided to issue, before its signature: the protected header, the
+/// claims and the key chosen for `alg`.
+pub struct UnsignedJwt {
+    pub alg: Algorithm,
+    pub header: String,
+    pub payload: String,
+    pub key: Jwk,
+}
+
+impl fmt::Debug for UnsignedJwt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The key may be a client secret (HS*) or the server's private key.
+        f.debug_struct("UnsignedJwt")
+            .field("alg", &self.alg)
+            .field("header", &self.header)
+            .field("payload", &self.payload)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UnsignedJwt {
+    /// Signs now, in RustCrypto. The RNG blinds RSA and salts PSS.
+    pub fn sign(&self, rng: &mut dyn CryptoRngCore) -> Result<String, KeyProblem> {
+        let mut rng = rng;
+        // Client secrets are often shorter than RFC 7518 §3.2 wants; the playground shows that
+        // rather than refusing to answer.
+        jws::sign_compact_with_rng(
+            &self.header,
+            self.payload.as_bytes(),
+            &self.key,
+            ShortHmacKeys::Allow,
+            &mut rng,
+        )
+        .map_err(|e| no_key(self.alg.name(), e))
+    }
+}
+
+fn no_key(alg: &str, e: JoseError) -> KeyProblem {
+    KeyProblem::NoKey {
         alg: alg.to_string(),
         why: e.to_string(),
+    }
+}
+
+/// Chooses the key for `alg` and builds the header of a JWT for `client` (ID token, JARM
+/// response): HS* with the client secret, anything else with the server's key for `alg`
+/// (its `kid` in the header).
+pub fn prepare_jwt(alg: &str, claims: &Value, client: &ClientMetadata) -> Result<UnsignedJwt, KeyProblem> {
+    let Ok(algorithm) = Algorithm::from_name(alg) else {
+        return Err(unsupported(alg));
     };
     let key = if algorithm.kty() == "oct" {
         secret_key(client, alg)?
@@ -279,23 +315,28 @@ pub fn sign_jwt(
             alg: Some(algorithm),
             ..KeyQuery::default()
         };
-        server_keys().select(&query).map_err(no_key)?.clone()
+        server_keys().select(&query).map_err(|e| no_key(alg, e))?.clone()
     };
     let mut header = JwsHeader::new(algorithm).typ("JWT");
     if let Some(kid) = &key.kid {
         header = header.kid(kid.clone());
     }
-    // Client secrets are often shorter than RFC 7518 §3.2 wants; the playground shows that
-    // rather than refusing to answer. The RNG blinds RSA and salts PSS.
-    let mut rng = rng;
-    jws::sign_compact_with_rng(
-        &header.to_json(),
-        claims.to_string().as_bytes(),
-        &key,
-        ShortHmacKeys::Allow,
-        &mut rng,
-    )
-    .map_err(no_key)
+    Ok(UnsignedJwt {
+        alg: algorithm,
+        header: header.to_json(),
+        payload: claims.to_string(),
+        key,
+    })
+}
+
+/// Signs `claims` as a JWT for `client` now, in RustCrypto (see [`prepare_jwt`]).
+pub fn sign_jwt(
+    alg: &str,
+    claims: &Value,
+    client: &ClientMetadata,
+    rng: &mut dyn CryptoRngCore,
+) -> Result<String, KeyProblem> {
+    prepare_jwt(alg, claims, client)?.sign(rng)
 }
 
 /// The server's public signing keys (RFC 7517 §5), as the JWKS endpoint serves them.

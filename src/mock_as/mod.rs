@@ -12,6 +12,7 @@ mod authorize;
 pub mod checks;
 mod client_auth;
 pub mod crypto;
+mod deferred;
 mod discovery;
 pub mod events;
 mod par;
@@ -26,10 +27,11 @@ pub mod tokens;
 mod transport;
 
 pub use checks::{checks, Check, CheckInfo, Failure};
+pub use deferred::{DeferredResponse, PendingSignature};
 pub use events::Event;
 pub use response::{form_post_page, ResponseTarget};
 pub use server::{path, AuthorizationServer, ConfigError, Params};
 pub use settings::{
     ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode, ProfileName, Secret, ServerSettings, TestUser,
 };
-pub use transport::InProcessTransport;
+pub use transport::{InProcessTransport, SigningTransport};

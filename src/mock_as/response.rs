@@ -120,7 +120,8 @@ impl AuthorizationServer {
             .clone()
             .unwrap_or_else(|| "HS256".into());
         self.detail("alg", &alg);
-        crypto::sign_jwt(&alg, &Value::Object(claims), client, &mut *self.rng)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+            .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|problem| signing_failure(&alg, problem))
     }
 

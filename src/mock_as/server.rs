@@ -89,6 +89,8 @@ pub struct AuthorizationServer {
     pub(super) log: EventLog,
     /// Claim values gathered while a request is checked, attached to its event.
     pub(super) details: BTreeMap<String, String>,
+    /// Inside `handle_deferred`: the JWTs issued so far, signed after the answer.
+    pub(super) deferred: Option<Vec<super::deferred::PendingSignature>>,
 }
 
 impl std::fmt::Debug for AuthorizationServer {
@@ -123,6 +125,7 @@ impl AuthorizationServer {
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             details: BTreeMap::new(),
+            deferred: None,
         })
     }
 

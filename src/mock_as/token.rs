@@ -133,7 +133,9 @@ impl AuthorizationServer {
         if let Some(token) = access_token {
             claims.insert(claim::AT_HASH.into(), Value::from(crypto::half_hash(&alg, token)));
         }
-        crypto::sign_jwt(&alg, &Value::Object(claims), client, &mut *self.rng).map_err(|p| signing_failure(&alg, p))
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+            .and_then(|jwt| self.issue_jwt(jwt))
+            .map_err(|p| signing_failure(&alg, p))
     }
 
     pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {

@@ -14,7 +14,7 @@ use super::webcrypto::WebCryptoBackend;
 use super::widgets::{CodeBlock, DecodedJwt, Toggle};
 use crate::clock::format_rfc3339;
 use crate::http::{Request, Response};
-use crate::mock_as::{checks, InProcessTransport};
+use crate::mock_as::{checks, InProcessTransport, SigningTransport};
 use crate::oauth::error::ServerErrorBody;
 use crate::oauth::{run_flow, ClientError, FlowError, FlowRun, Step, TimelineEvent};
 use crate::reproducible::{self, restarted_server};
@@ -41,14 +41,17 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
     }
     sync_server(&ws)?;
     let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
-    let transport = InProcessTransport::new(server.clone());
     let options = flow_options(&ws);
     let performance = web_sys::window().and_then(|w| w.performance());
     let started = performance.as_ref().map_or(0.0, |p| p.now());
     let flow = if ws.reproducible.enabled {
-        reproducible::run(&ws, &transport, &options).await
+        // The server signs in RustCrypto with its seeded RNG, so every run replays byte for byte.
+        reproducible::run(&ws, &InProcessTransport::new(server.clone()), &options).await
     } else {
         let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
+        // The server's ID tokens and JARM responses are signed in WebCrypto once it has
+        // answered: a tenth of the pure-Rust cost (BENCHMARKS.md).
+        let transport = SigningTransport::new(server.clone(), WebCryptoBackend::new().map_err(|e| e.to_string())?);
         run_flow(
             &ws.config(),
             &transport,
