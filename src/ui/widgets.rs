@@ -164,3 +164,15 @@ pub async fn file_text(file: &web_sys::File) -> Result<String, String> {
         .map(|text| text.as_string().unwrap_or_default())
         .map_err(|e| format!("{e:?}"))
 }
+
+/// Resolves in a later task (a zero-delay timer), so the browser can paint and handle input
+/// between two pieces of work.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
+        if !scheduled {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
