@@ -3,10 +3,13 @@
 //!
 //! It implements [`crate::http::Transport`] (through [`InProcessTransport`]) so the client
 //! cannot tell it from a real server, and never depends on the client side in [`crate::oauth`].
+//! [`SigningTransport`] is the same with the server's own signatures deferred (`deferred`):
+//! it answers synchronously, then the JWTs it owes are signed through an async
+//! [`crate::jose::CryptoBackend`] (WebCrypto in the page) before the response is handed over.
 //!
 //! One concern per file: `checks` (the table), `request_object` (JAR), `authorize`, `par`,
 //! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
-//! `crypto` (every JOSE call), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
+//! `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
 
 mod authorize;
 pub mod checks;
