@@ -207,19 +207,36 @@ fn KeyManager() -> impl IntoView {
         });
     };
 
-    let import = move |text: String, origin: &'static str| match parse_keys(&text) {
-        Ok(keys) => {
-            let n = add_keys(keys, origin.to_string());
-            message.set(Some(Ok(format!("Imported {n} key{}.", if n == 1 { "" } else { "s" }))));
-            import_text.set(String::new());
+    // `file` names the file a key came from; without one the text was pasted, and the field
+    // is emptied once its keys are in (a file import leaves whatever is pasted there alone).
+    let import = move |text: String, file: Option<String>| {
+        let pasted = file.is_none();
+        let origin = if pasted { "imported text" } else { "imported file" };
+        match parse_keys(&text) {
+            Ok(keys) => {
+                let n = add_keys(keys, origin.to_string());
+                let from = file.map(|name| format!(" from {name}")).unwrap_or_default();
+                message.set(Some(Ok(format!(
+                    "Imported {n} key{}{from}.",
+                    if n == 1 { "" } else { "s" }
+                ))));
+                if pasted {
+                    import_text.set(String::new());
+                }
+            }
+            Err(e) => {
+                let which = file.map(|name| format!("{name}: ")).unwrap_or_default();
+                message.set(Some(Err(format!("Import refused: {which}{e}"))));
+            }
         }
-        Err(e) => message.set(Some(Err(format!("Import refused: {e}")))),
     };
 
     let on_file = move |ev: leptos::ev::Event| {
-        let Some((_, file)) = chosen_file(&ev) else {
+        let Some((input, file)) = chosen_file(&ev) else {
             return;
         };
+        // Read once: choosing the same file again (after fixing it) must fire `change` again.
+        input.set_value("");
         if file.size() > MAX_KEY_TEXT_BYTES as f64 {
             message.set(Some(Err(format!(
                 "Import refused: {} is {} bytes, more than the {} KiB a key file may have",
@@ -231,7 +248,7 @@ fn KeyManager() -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             match file_text(&file).await {
-                Ok(text) => import(text, "imported file"),
+                Ok(text) => import(text, Some(file.name())),
                 Err(e) => message.set(Some(Err(format!("The file could not be read: {e}")))),
             }
         });
@@ -319,7 +336,7 @@ fn KeyManager() -> impl IntoView {
                 ></textarea>
                 <span></span>
                 <span class="inline">
-                    <button type="button" id="key-import-button" on:click=move |_| import(import_text.get_untracked(), "imported text")>"Import pasted key"</button>
+                    <button type="button" id="key-import-button" on:click=move |_| import(import_text.get_untracked(), None)>"Import pasted key"</button>
                     <label class="file-label" for="key-file">"or load a file:"</label>
                     <input type="file" id="key-file" accept=".pem,.json,.jwk,.key,.txt" on:change=on_file/>
                 </span>

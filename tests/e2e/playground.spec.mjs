@@ -1,7 +1,8 @@
 // The playground UI against the release build: each panel, a full run of every flow family
 // with each delivery, the compare view, a failing run, pre-flight fixes, persistence with and
 // without remembered secrets, a corrupted saved state, and screenshots at two widths.
-import { mkdirSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { test, expect, openApp, setText } from './fixtures.mjs';
 
 const STORAGE_KEY = 'oauth-playground.workspace';
@@ -70,6 +71,47 @@ test('client & keys: generate, import, thumbprint, export and register', async (
   for (const key of jwks.keys) expect(key.d).toBeUndefined();
   await page.click('#client-register');
   await expect(page.locator('#client-register-status')).toContainText('Registered "playground-client"');
+});
+
+test('key files: a PEM and a JWKS import through the picker; oversized and broken files are refused and lose nothing', async ({ page }) => {
+  await openApp(page);
+  const file = (name, text) => {
+    const path = test.info().outputPath(name);
+    writeFileSync(path, text);
+    return path;
+  };
+  // A PKCS#8 P-256 private key made by Node's own crypto, not by the app.
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = file('client-p256.pem', privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  await page.setInputFiles('#key-file', pem);
+  await expect(page.locator('#key-message')).toHaveText('Imported 1 key from client-p256.pem.');
+  await expect(page.locator('#key-list .key')).toHaveCount(1);
+  await expect(page.locator('#key-list .key').first()).toContainText('private + public');
+  // A JWKS with two public keys: both come in, the private key above stays the signing key.
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+  const ed = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+  await page.setInputFiles('#key-file', file('partner.jwks.json', JSON.stringify({ keys: [rsa, ed] })));
+  await expect(page.locator('#key-message')).toHaveText('Imported 2 keys from partner.jwks.json.');
+  await expect(page.locator('#key-list .key')).toHaveCount(3);
+  await expect(page.locator('#key-list .key').first()).toContainText('signing key');
+  // What the user had pasted but not imported is still there after a file import.
+  await page.fill('#key-import', '{"kty":"oct"');
+  // A file over the limit is refused before it is read.
+  await page.setInputFiles('#key-file', file('huge.pem', 'A'.repeat(300 * 1024)));
+  await expect(page.locator('#key-message')).toContainText('Import refused: huge.pem is 307200 bytes, more than the 256 KiB');
+  // Broken files name themselves and what is wrong in them.
+  await page.setInputFiles('#key-file', file('broken.pem', '-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n'));
+  await expect(page.locator('#key-message')).toContainText('Import refused: broken.pem: PEM');
+  await page.setInputFiles('#key-file', file('broken.json', '{"keys": [ {"kty": "EC",'));
+  await expect(page.locator('#key-message')).toContainText('Import refused: broken.json: not PEM, and not JSON');
+  await expect(page.locator('#key-message')).toContainText('line 1');
+  await expect(page.locator('#key-list .key')).toHaveCount(3);
+  await expect(page.locator('#key-import')).toHaveValue('{"kty":"oct"');
+  // The same good file again after a failure is read again (the picker was emptied).
+  await page.setInputFiles('#key-file', pem);
+  await expect(page.locator('#key-message')).toHaveText('Imported 1 key from client-p256.pem.');
+  await expect(page.locator('#key-list .key')).toHaveCount(3);
+  await expect(page.locator('#key-file')).toHaveValue('');
 });
 
 test('request builder: the preview follows the form, edits are validated and kept apart', async ({ page }) => {
