@@ -81,7 +81,7 @@ async fn par_jar_jarm_flow_completes_in_the_browser_with_webcrypto_keys_and_sign
 
 #[wasm_bindgen_test]
 async fn fetch_transport_returns_status_headers_and_body() {
-    let response = FetchTransport
+    let response = FetchTransport::new()
         .send(Request::get("data:application/json,%7B%22issuer%22%3A%22x%22%7D"))
         .await
         .unwrap();
@@ -93,10 +93,54 @@ async fn fetch_transport_returns_status_headers_and_body() {
 #[wasm_bindgen_test]
 async fn fetch_transport_names_cors_when_the_browser_cannot_read_a_server() {
     // Nothing listens on loopback port 1; the browser's error is as bare as for a CORS refusal.
-    let error = FetchTransport
+    let error = FetchTransport::new()
         .send(Request::get("http://127.0.0.1:1/.well-known/openid-configuration"))
         .await
         .unwrap_err();
     assert!(error.message.contains("CORS"), "{}", error.message);
     assert!(error.message.contains("curl"), "{}", error.message);
+}
+
+/// A `data:` URL's response declares no length, so this exercises the streamed count: the
+/// body is read chunk by chunk and refused once past the limit.
+#[wasm_bindgen_test]
+async fn fetch_transport_stops_reading_a_body_past_its_limit() {
+    let url = |bytes: usize| format!("data:text/plain,{}", "a".repeat(bytes));
+    let limit = 64 * 1024;
+    let transport = FetchTransport::with_max_body(limit);
+    let at_limit = transport.send(Request::get(url(limit))).await.unwrap();
+    assert_eq!(at_limit.headers.get("content-length"), None);
+    assert_eq!(at_limit.body.len(), limit);
+    let error = transport.send(Request::get(url(limit + 1))).await.unwrap_err();
+    assert!(error.message.contains("larger than the 64 KiB"), "{}", error.message);
+    // Several megabytes, far past the default limit: refused, not buffered.
+    let error = FetchTransport::new()
+        .send(Request::get(url(3 * 1024 * 1024)))
+        .await
+        .unwrap_err();
+    assert!(error.message.contains("larger than the 1024 KiB"), "{}", error.message);
+}
+
+/// A `blob:` URL's response declares its length: over the limit, it is refused unread.
+#[wasm_bindgen_test]
+async fn fetch_transport_refuses_a_declared_length_over_its_limit() {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&"b".repeat(4096)));
+    let blob = web_sys::Blob::new_with_str_sequence(&parts).unwrap();
+    let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
+    let response = FetchTransport::with_max_body(4096)
+        .send(Request::get(url.clone()))
+        .await
+        .unwrap();
+    assert_eq!(response.headers.get("content-length"), Some("4096"));
+    assert_eq!(response.body.len(), 4096);
+    let error = FetchTransport::with_max_body(4095)
+        .send(Request::get(url.clone()))
+        .await
+        .unwrap_err();
+    assert!(
+        error.message.contains("larger than the 4095 bytes"),
+        "{}",
+        error.message
+    );
+    web_sys::Url::revoke_object_url(&url).unwrap();
 }

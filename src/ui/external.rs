@@ -75,7 +75,7 @@ pub fn target_metadata(target: &TargetSettings, discovered: Option<&ServerMetada
 pub async fn fetch_discovery(issuer: &str) -> Result<ServerMetadata, (String, String)> {
     let request = crate::oauth::discovery::discovery_request(issuer);
     let curl = curl_command(&request, Secrets::Placeholder);
-    discover(&FetchTransport, issuer)
+    discover(&FetchTransport::new(), issuer)
         .await
         .map_err(|e| (e.to_string(), curl))
 }
@@ -333,7 +333,7 @@ pub async fn start_external(app: AppState, ws: Workspace) {
     };
     let started = start_flow(
         &config,
-        &FetchTransport,
+        &FetchTransport::new(),
         &backend,
         &BrowserClock,
         &mut page_rng(),
@@ -394,7 +394,7 @@ pub async fn finish_external(app: AppState, callback: String) {
         &run.config,
         &run.pending,
         callback.trim(),
-        &FetchTransport,
+        &FetchTransport::new(),
         &backend,
         &BrowserClock,
         &mut page_rng(),

@@ -9,13 +9,40 @@
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, RequestRedirect, ResponseType};
+use web_sys::{ReadableStreamDefaultReader, RequestInit, RequestRedirect, ResponseType};
 
 use crate::http::{Request, Response, Transport, TransportError};
 
+/// The most of a response body the page reads by default: a hundred times a large discovery
+/// document or JWKS, and small enough that a server answering without end cannot exhaust the
+/// tab's memory.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
 /// Back-channel calls from the page, as the browser makes them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FetchTransport;
+#[derive(Clone, Copy, Debug)]
+pub struct FetchTransport {
+    max_body: usize,
+}
+
+impl Default for FetchTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FetchTransport {
+    /// Reads bodies up to [`MAX_RESPONSE_BYTES`].
+    pub const fn new() -> Self {
+        Self {
+            max_body: MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Reads bodies up to `bytes`: a larger one is refused, and reading stops at the limit.
+    pub const fn with_max_body(bytes: usize) -> Self {
+        Self { max_body: bytes }
+    }
+}
 
 impl Transport for FetchTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
@@ -55,10 +82,61 @@ impl Transport for FetchTransport {
                 );
             }
         }
-        let buffer = response.array_buffer().map_err(|e| failure(&describe(&e)))?;
-        let bytes = JsFuture::from(buffer).await.map_err(|e| failure(&describe(&e)))?;
-        out.body = Uint8Array::new(&bytes).to_vec();
+        let too_large = || {
+            failure(&format!(
+                "the response from {} is larger than the {} this page reads from a server; \
+                 nothing of it was used",
+                request.url,
+                if self.max_body.is_multiple_of(1024) {
+                    format!("{} KiB", self.max_body / 1024)
+                } else {
+                    format!("{} bytes", self.max_body)
+                }
+            ))
+        };
+        // A declared length over the limit is refused before anything is read.
+        if out
+            .headers
+            .get("content-length")
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .is_some_and(|declared| declared > self.max_body as u64)
+        {
+            return Err(too_large());
+        }
+        out.body = match response.body() {
+            Some(stream) => read_at_most(stream.get_reader().unchecked_into(), self.max_body)
+                .await?
+                .ok_or_else(too_large)?,
+            None => Vec::new(),
+        };
         Ok(out)
+    }
+}
+
+/// The whole stream, or `None` as soon as it passes `limit` bytes (the rest is cancelled,
+/// never buffered: a body may be chunked with no length, or lie about it).
+async fn read_at_most(reader: ReadableStreamDefaultReader, limit: usize) -> Result<Option<Vec<u8>>, TransportError> {
+    let mut body = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| failure(&format!("reading the response failed: {}", describe(&e))))?;
+        let member = |name: &str| js_sys::Reflect::get(&chunk, &name.into()).unwrap_or_default();
+        if member("done").as_bool() != Some(false) {
+            return Ok(Some(body));
+        }
+        let Ok(bytes) = member("value").dyn_into::<Uint8Array>() else {
+            return Err(failure("the response's body stream gave something other than bytes"));
+        };
+        let start = body.len();
+        let length = bytes.length() as usize;
+        if start + length > limit {
+            // Nothing waits on the cancellation; the body is refused either way.
+            let _ = reader.cancel();
+            return Ok(None);
+        }
+        body.resize(start + length, 0);
+        bytes.copy_to(&mut body[start..]);
     }
 }
 

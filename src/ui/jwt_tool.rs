@@ -179,21 +179,11 @@ async fn fetch_jwks(input: &str) -> Result<(String, Jwks), String> {
              this page's own origin and loopback servers (127.0.0.1, localhost) only."
         ));
     }
-    let response = FetchTransport
+    // The transport stops reading at the limit, so an oversized answer is never buffered.
+    let response = FetchTransport::with_max_body(MAX_JWKS_BYTES)
         .send(Request::get(href.clone()))
         .await
         .map_err(|e| format!("Could not fetch the JWKS: {}", e.message))?;
-    let declared = response
-        .headers
-        .get("content-length")
-        .and_then(|l| l.trim().parse::<usize>().ok());
-    let size = declared.unwrap_or(0).max(response.body.len());
-    if size > MAX_JWKS_BYTES {
-        return Err(format!(
-            "{href} sent {size} bytes; a JWKS may have at most {} KiB here.",
-            MAX_JWKS_BYTES / 1024
-        ));
-    }
     let jwks =
         process_jwks_response(&response).map_err(|e| format!("{href} did not answer with a usable JWKS: {e}"))?;
     Ok((href, jwks))

@@ -92,6 +92,11 @@ test('a fetch the page may not make, or an answer that is no JWKS, is refused wi
   // The page itself is served, but it is HTML, not a JWK Set.
   await page.fill('#jwt-jwks-url', '/index.html');
   await expect(await verify(page)).toContainText('did not answer with a usable JWKS');
+  // Served too, but far over the 256 KiB a JWKS may have (the app's own wasm): refused unread.
+  const wasm = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).find((p) => p.endsWith('.wasm')));
+  await page.fill('#jwt-jwks-url', wasm);
+  await expect(await verify(page)).toContainText('is larger than the 256 KiB this page reads from a server');
   await page.fill('#jwt-jwks-url', '');
   await expect(await verify(page)).toContainText('Type the URL of a JWKS');
 });
