@@ -5,7 +5,8 @@
 //!   every signing family, against a restarted server, after a save/reload and after an
 //!   export/import; another seed or instant gives other JWTs;
 //! - a session file round-trips; secrets are in it only when asked for (every private JWK
-//!   member, the client secret, the PKCE verifier, client assertions); broken sections are
+//!   member, the client secret, the PKCE verifier, client assertions, issued access and
+//!   refresh tokens); broken sections are
 //!   reported and defaulted while the rest is kept;
 //! - a share link carries the configuration and no secret, and is short.
 #![cfg(not(target_arch = "wasm32"))]
@@ -313,6 +314,88 @@ fn secrets_are_exported_only_when_asked_for() {
             RunExport::from_run(flow, &[], Delivery::ParJar, false)
         );
     }
+}
+
+/// Every value of `name` the run received: in JSON bodies, callback parameters, `Location`
+/// headers and JWT payloads.
+fn issued(flow: &FlowRun, name: &str) -> Vec<String> {
+    let member = |value: &Value| value.get(name).and_then(Value::as_str).map(str::to_string);
+    let mut found = Vec::new();
+    for event in &flow.timeline {
+        match event {
+            TimelineEvent::Exchange {
+                response: Some(response),
+                ..
+            } => found.extend(
+                serde_json::from_slice::<Value>(&response.body)
+                    .ok()
+                    .as_ref()
+                    .and_then(member),
+            ),
+            TimelineEvent::Jwt { payload, .. } => found.extend(member(payload)),
+            TimelineEvent::Callback { params, .. } => {
+                found.extend(params.params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn issued_bearer_tokens_leave_in_an_export_only_with_the_secrets() {
+    // A hybrid flow with a JARM response: an access token in the signed authorization
+    // response, another from the token endpoint, a refresh token used for a refresh grant,
+    // and userinfo called with a Bearer header.
+    let mut ws = workspace(Algorithm::ES256);
+    ws.request.response_type = "code id_token token".into();
+    let (flow, _) = run_with_credentials(&ws);
+    let access = issued(&flow, "access_token");
+    let refresh = issued(&flow, "refresh_token");
+    assert!(access.len() >= 2, "JARM payload and token responses: {}", access.len());
+    assert!(!refresh.is_empty());
+    let codes = issued(&flow, "code");
+    let id_tokens = issued(&flow, "id_token");
+    assert!(!codes.is_empty() && !id_tokens.is_empty());
+
+    let export = |include| {
+        export_session(
+            &ws,
+            Some(&RunExport::from_run(&flow, &[], Delivery::Plain, include)),
+            include,
+            0,
+        )
+    };
+    let without = export(false);
+    for token in access.iter().chain(&refresh) {
+        assert!(!without.contains(token.as_str()), "an issued token leaked: {token}");
+    }
+    assert!(without.contains("Bearer REDACTED (access token redacted)"));
+    // What the run is about stays: the code and the ID tokens, verbatim.
+    for kept in codes.iter().chain(&id_tokens) {
+        assert!(without.contains(kept.as_str()), "{kept} was redacted");
+    }
+    // The JARM response is still readable, with its tokens and signature replaced.
+    let file: Value = serde_json::from_str(&without).unwrap();
+    let jarm = file["last_run"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "jwt" && e["step"] == "jarm")
+        .unwrap();
+    assert_eq!(jarm["payload"]["access_token"], "REDACTED");
+    assert!(jarm["payload"]["code"].is_string());
+    assert!(jarm["compact"].as_str().unwrap().ends_with(".REDACTED"));
+
+    let with = export(true);
+    for token in access.iter().chain(&refresh) {
+        assert!(with.contains(token.as_str()), "{token} missing with secrets");
+    }
+    let full = RunExport::from_run(&flow, &[], Delivery::Plain, true);
+    assert_eq!(
+        full.without_secrets(),
+        RunExport::from_run(&flow, &[], Delivery::Plain, false)
+    );
 }
 
 #[test]

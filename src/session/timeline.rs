@@ -16,11 +16,16 @@
 //!   "server_events": [ { "seq": 1, "name": "par.accepted", … } ] }
 //! ```
 //!
-//! Client credentials are redacted unless the user included secrets: the client secret (in a
-//! `Basic` `Authorization` header or a `client_secret` form field), `client_assertion` and
-//! `code_verifier`, wherever they appear in a request's URL or form body. What the server
-//! issued (codes, tokens) stays: it is the run's record, and the in-page server's tokens
-//! are worth nothing outside this page.
+//! Credentials are redacted unless the user included secrets. The client's own: the client
+//! secret (in a `Basic` `Authorization` header or a `client_secret` form field),
+//! `client_assertion` and `code_verifier`, wherever they appear in a request's URL or form
+//! body. And what a server issued that works on its own: access and refresh tokens, which are
+//! bearer credentials ("any party in possession of a bearer token can use it", RFC 6750 §1.2)
+//! — a run against a real server would otherwise put live ones in a file that gets attached
+//! to bug reports. They are replaced in token responses, callbacks, redirects, `Bearer`
+//! headers and the payloads of JARM responses (whose signature then no longer holds, so it is
+//! replaced too). Authorization codes and ID tokens stay: a code is single-use, short-lived and
+//! needs the redacted verifier and client credentials; an ID token is what the run is about.
 
 use std::fmt;
 
@@ -36,8 +41,18 @@ use crate::protocol::{form_decode, form_encode, param, UrlParts};
 /// What replaces a redacted value: plain letters, so form encoding leaves it readable.
 pub const REDACTED: &str = "REDACTED";
 
-/// Form fields and query parameters that carry the client's credentials.
-const SECRET_PARAMETERS: [&str; 3] = [param::CLIENT_SECRET, param::CLIENT_ASSERTION, param::CODE_VERIFIER];
+/// Form fields and query parameters that carry credentials: the client's own, and the bearer
+/// tokens a server issued (see the module's comment).
+const SECRET_PARAMETERS: [&str; 5] = [
+    param::CLIENT_SECRET,
+    param::CLIENT_ASSERTION,
+    param::CODE_VERIFIER,
+    ISSUED_TOKENS[0],
+    ISSUED_TOKENS[1],
+];
+
+/// Members of token responses, callbacks and JARM payloads that are bearer credentials.
+const ISSUED_TOKENS: [&str; 2] = ["access_token", "refresh_token"];
 
 /// The last run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -259,15 +274,11 @@ impl RunExport {
         }
     }
 
-    /// The same run with the client's credentials redacted (for exporting an imported run
-    /// without secrets).
+    /// The same run with its credentials redacted (for exporting an imported run without
+    /// secrets).
     pub fn without_secrets(&self) -> Self {
         let mut run = self.clone();
-        for entry in &mut run.timeline {
-            if let TimelineEntry::Exchange { request, .. } = entry {
-                redact(request);
-            }
-        }
+        run.timeline.iter_mut().for_each(TimelineEntry::redact);
         run
     }
 
@@ -284,11 +295,45 @@ impl TimelineEntry {
     /// The JSON rendering of one timeline event; credentials redacted unless
     /// `include_secrets`.
     pub fn from_event(event: &TimelineEvent, include_secrets: bool) -> Self {
-        entry(event, include_secrets)
+        let mut entry = entry(event);
+        if !include_secrets {
+            entry.redact();
+        }
+        entry
+    }
+
+    /// Replaces every credential in the entry (module comment), leaving everything else as
+    /// it was, byte for byte.
+    fn redact(&mut self) {
+        match self {
+            TimelineEntry::Exchange { request, response, .. } => {
+                redact(request);
+                if let Some(response) = response {
+                    redact_response(response);
+                }
+            }
+            TimelineEntry::Jwt { compact, payload, .. } => {
+                if let Some(redacted) = redact_jwt(compact) {
+                    *compact = redacted;
+                    redact_members(payload);
+                }
+            }
+            TimelineEntry::Callback { url, params, .. } => {
+                *url = redact_url(url);
+                for (name, value) in params {
+                    if SECRET_PARAMETERS.contains(&name.as_str()) {
+                        *value = REDACTED.to_string();
+                    } else if let Some(redacted) = redact_jwt(value) {
+                        *value = redacted; // a JARM `response`
+                    }
+                }
+            }
+            TimelineEntry::Checks { .. } | TimelineEntry::Findings { .. } => {}
+        }
     }
 }
 
-fn entry(event: &TimelineEvent, include_secrets: bool) -> TimelineEntry {
+fn entry(event: &TimelineEvent) -> TimelineEntry {
     match event {
         TimelineEvent::Exchange {
             step,
@@ -297,7 +342,7 @@ fn entry(event: &TimelineEvent, include_secrets: bool) -> TimelineEntry {
             transport_error,
         } => TimelineEntry::Exchange {
             step: step.to_string(),
-            request: http_request(request, include_secrets),
+            request: http_request(request),
             response: response.as_ref().map(http_response),
             transport_error: transport_error.clone(),
         },
@@ -345,17 +390,13 @@ pub fn location_name(location: ResponseLocation) -> &'static str {
     }
 }
 
-fn http_request(request: &Request, include_secrets: bool) -> HttpRequest {
-    let mut out = HttpRequest {
+fn http_request(request: &Request) -> HttpRequest {
+    HttpRequest {
         method: request.method.to_string(),
         url: request.url.clone(),
         headers: pairs(&request.headers),
         body: String::from_utf8_lossy(&request.body).into_owned(),
-    };
-    if !include_secrets {
-        redact(&mut out);
     }
-    out
 }
 
 fn http_response(response: &Response) -> HttpResponse {
@@ -366,9 +407,9 @@ fn http_response(response: &Response) -> HttpResponse {
     }
 }
 
-/// Removes the client's credentials from a request: the secret of `client_secret_basic`
-/// (RFC 6749 §2.3.1: `Basic base64(id:secret)`, the client id kept readable), and
-/// [`SECRET_PARAMETERS`] in the query and the form body.
+/// Removes the credentials from a request: the secret of `client_secret_basic` (RFC 6749
+/// §2.3.1: `Basic base64(id:secret)`, the client id kept readable), a `Bearer` access token
+/// (RFC 6750 §2.1), and [`SECRET_PARAMETERS`] in the query and the form body.
 fn redact(request: &mut HttpRequest) {
     for (name, value) in &mut request.headers {
         if name.eq_ignore_ascii_case("authorization") {
@@ -377,21 +418,91 @@ fn redact(request: &mut HttpRequest) {
                     .and_then(|decoded| decoded.split_once(':').map(|(id, _)| id.to_string()))
                     .unwrap_or_default();
                 *value = format!("Basic {REDACTED} (client_id {client_id:?}, secret redacted)");
+            } else if value
+                .get(..7)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("Bearer "))
+            {
+                *value = format!("Bearer {REDACTED} (access token redacted)");
             }
         }
     }
     if let Some(redacted) = redact_form(&request.body) {
         request.body = redacted;
     }
-    if let Some(parts) = UrlParts::split(&request.url) {
-        if let Some(query) = parts.query {
-            if let Some(redacted) = redact_form(query) {
-                let before = &request.url[..request.url.find('?').unwrap_or(request.url.len())];
-                let after = parts.fragment.map(|f| format!("#{f}")).unwrap_or_default();
-                request.url = format!("{before}?{redacted}{after}");
-            }
+    request.url = redact_url(&request.url);
+}
+
+/// Removes issued tokens from a response: the members of a JSON body (a token response), and
+/// the parameters of a redirect's `Location` (an implicit or hybrid response).
+fn redact_response(response: &mut HttpResponse) {
+    if let Ok(mut body) = serde_json::from_str::<Value>(&response.body) {
+        if redact_members(&mut body) {
+            response.body = body.to_string();
         }
     }
+    for (name, value) in &mut response.headers {
+        if name.eq_ignore_ascii_case("location") {
+            *value = redact_url(value);
+        }
+    }
+}
+
+/// `url` with [`SECRET_PARAMETERS`] replaced in its query and its fragment (a fragment is
+/// where an implicit or hybrid response puts its tokens); unchanged when it has none.
+fn redact_url(url: &str) -> String {
+    let Some(parts) = UrlParts::split(url) else {
+        return url.to_string();
+    };
+    let query = parts.query.map(|q| redact_form(q).unwrap_or_else(|| q.to_string()));
+    let fragment = parts.fragment.map(|f| redact_form(f).unwrap_or_else(|| f.to_string()));
+    if query.as_deref() == parts.query && fragment.as_deref() == parts.fragment {
+        return url.to_string();
+    }
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let mut out = url[..end].to_string();
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&query);
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(&fragment);
+    }
+    out
+}
+
+/// Replaces the [`ISSUED_TOKENS`] members of a JSON object; whether there were any.
+fn redact_members(value: &mut Value) -> bool {
+    let Some(object) = value.as_object_mut() else {
+        return false;
+    };
+    let mut changed = false;
+    for name in ISSUED_TOKENS {
+        if let Some(member) = object.get_mut(name) {
+            *member = Value::String(REDACTED.to_string());
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// A compact JWT whose payload carries issued tokens (a JARM response for an implicit or
+/// hybrid flow), with them replaced and its signature replaced too, since it no longer holds;
+/// `None` for anything else.
+fn redact_jwt(compact: &str) -> Option<String> {
+    let mut segments = compact.split('.');
+    let (Some(header), Some(payload), Some(_signature), None) =
+        (segments.next(), segments.next(), segments.next(), segments.next())
+    else {
+        return None;
+    };
+    let bytes = base64url::decode(payload, "payload").ok()?;
+    let mut claims = serde_json::from_slice::<Value>(&bytes).ok()?;
+    if !redact_members(&mut claims) {
+        return None;
+    }
+    let payload = base64url::encode(claims.to_string().as_bytes());
+    Some(format!("{header}.{payload}.{REDACTED}"))
 }
 
 /// The form with its secret fields' values replaced, or `None` when it has none (so a body

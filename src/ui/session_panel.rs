@@ -366,10 +366,10 @@ fn ExportImport(message: RwSignal<Option<Message>>) -> impl IntoView {
                 } else {
                     " (public parts only, no client secret)"
                 },
-                if run.is_some() {
-                    " and the last run"
-                } else {
-                    "; there is no run yet"
+                match (run.is_some(), include) {
+                    (true, true) => " and the last run",
+                    (true, false) => " and the last run (its credentials and issued tokens redacted)",
+                    (false, _) => "; there is no run yet",
                 }
             )),
             Err(e) => Message::error(format!("The download failed: {e}")),
@@ -462,7 +462,7 @@ fn ExportImport(message: RwSignal<Option<Message>>) -> impl IntoView {
                 <label for="session-export-secrets">"Include secrets"</label>
             </div>
             <p class="help" id="session-export-help">
-                "The file holds the configuration, the keys and the last run. Without this box: public keys only, no client secret, and the client secret, client assertions and code_verifier in the run replaced by REDACTED."
+                "The file holds the configuration, the keys and the last run. Without this box: public keys only, no client secret, and in the run the client secret, client assertions, code_verifier and the access and refresh tokens the server issued replaced by REDACTED (a JARM response that carried tokens loses its signature with them). Codes and ID tokens stay."
             </p>
             <div class="actions">
                 <button type="button" id="session-export" on:click=export>"Export session"</button>

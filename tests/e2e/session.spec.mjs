@@ -154,10 +154,16 @@ test('export, clear, import: the same configuration and keys, secrets only when 
   const token = file.last_run.timeline.find((e) => e.kind === 'exchange' && e.step === 'token');
   expect(token.request.headers.find(([n]) => n === 'Authorization')[1]).toContain('REDACTED');
   expect(token.request.body).toContain('code_verifier=REDACTED');
+  // So are the bearer tokens the server issued, wherever they went (token response, userinfo).
+  expect(JSON.parse(token.response.body).access_token).toBe('REDACTED');
+  const userinfo = file.last_run.timeline.find((e) => e.kind === 'exchange' && e.step === 'userinfo');
+  expect(userinfo.request.headers.find(([n]) => n === 'Authorization')[1]).toBe('Bearer REDACTED (access token redacted)');
 
   const withSecrets = await exportSession(page, true);
   const full = JSON.parse(withSecrets);
   expect(full.includes_secrets).toBe(true);
+  const fullToken = full.last_run.timeline.find((e) => e.kind === 'exchange' && e.step === 'token');
+  expect(JSON.parse(fullToken.response.body).access_token).not.toBe('REDACTED');
   expect(withSecrets).toContain(secret);
   expect(full.workspace.keys.map((k) => k.jwk.kty).sort()).toEqual(['EC', 'RSA', 'oct']);
   expect(full.workspace.keys.find((k) => k.jwk.kty === 'RSA').jwk.qi).toBeTruthy();
