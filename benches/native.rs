@@ -5,7 +5,9 @@
 //! - the mock server's throughput for a validated PAR + JAR (HS256 and RS256 request objects);
 //! - how that cost grows with the request object's size (1 KB → 1 MB);
 //! - how the jti replay cache's cost grows with its size (1 → 1,000,000 entries), directly and
-//!   as whole PAR requests.
+//!   as whole PAR requests;
+//! - what one edit in the page recomputes from the workspace (share link, saved state, client
+//!   configuration), natively: the wasm build runs the same code a few times slower.
 // A benchmark whose setup fails should stop loudly, not measure something else.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,10 +18,12 @@ use std::time::{Duration, Instant};
 use oauth_playground::clock::FixedClock;
 use oauth_playground::http::Request;
 use oauth_playground::jose::jws::{self, JwsHeader};
-use oauth_playground::jose::{keygen, Algorithm, Jwk, KeyGenSpec, ShortHmacKeys};
+use oauth_playground::jose::{keygen, Algorithm, EcCurve, Jwk, KeyGenSpec, ShortHmacKeys};
 use oauth_playground::mock_as::replay::ReplayCache;
 use oauth_playground::mock_as::{profiles, AuthorizationServer, ProfileName};
 use oauth_playground::protocol::form_encode;
+use oauth_playground::session::link::share_fragment;
+use oauth_playground::workspace::{KeyEntry, UiSecret, Workspace};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
@@ -212,14 +216,57 @@ fn cost_against_replay_cache_size() {
     }
 }
 
+fn per_edit_workspace_work() {
+    println!("\n### Workspace: what one edit recomputes (median)\n");
+    println!("| work | default workspace | with three keys and a secret |\n|---|---:|---:|");
+    let plain = Workspace::default();
+    let mut loaded = Workspace::default();
+    loaded.client.client_secret = Some(UiSecret::new(SECRET));
+    for (n, spec) in [
+        KeyGenSpec::Rsa { bits: 2048 },
+        KeyGenSpec::Ec { crv: EcCurve::P256 },
+        KeyGenSpec::Ed25519,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let jwk = keygen::generate(spec, &mut ChaCha20Rng::seed_from_u64(n as u64)).unwrap();
+        loaded
+            .active_key
+            .get_or_insert_with(|| jwk.kid.clone().unwrap_or_default());
+        loaded.keys.push(KeyEntry {
+            jwk,
+            origin: "bench".into(),
+            private_forgotten: false,
+        });
+    }
+    type Work = fn(&Workspace);
+    let rows: [(&str, Work); 3] = [
+        ("share link (`share_fragment`)", |ws| {
+            black_box(share_fragment(ws).ok());
+        }),
+        ("saved state (`shareable` + JSON)", |ws| {
+            black_box(serde_json::to_string(&ws.shareable(false)).ok());
+        }),
+        ("client configuration (`config`)", |ws| {
+            black_box(ws.config());
+        }),
+    ];
+    for (label, work) in rows {
+        let cells = [&plain, &loaded].map(|ws| micros(median_per_call(11, 200, || work(ws))));
+        println!("| {label} | {} | {} |", cells[0], cells[1]);
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a name filter selects one group.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let groups: [(&str, fn()); 4] = [
+    let groups: [(&str, fn()); 5] = [
         ("jws", jws_per_algorithm),
         ("par", par_jar_throughput),
         ("size", cost_against_request_object_size),
         ("replay", cost_against_replay_cache_size),
+        ("workspace", per_edit_workspace_work),
     ];
     println!(
         "native benchmarks ({} build)",
