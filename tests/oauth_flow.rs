@@ -356,3 +356,70 @@ fn drive(transport: &CannedTransport, config: &Config) -> FlowRun {
     let clock = FixedClock::at(NOW);
     run(run_flow(config, transport, &backend(), &clock, &mut rng(), &options()))
 }
+
+#[test]
+fn a_transport_failure_mid_flow_stops_at_that_exchange_and_keeps_it() {
+    // Discovery and JWKS answer; the PAR request never gets a response (the connection drops).
+    let transport = CannedTransport::new(vec![discovery(), jwks()]);
+    let run = drive(&transport, &config(Delivery::ParJar));
+    let error = run.error.as_ref().expect("the run stops");
+    assert!(error.to_string().contains("no canned response left"), "{error}");
+    assert!(!run.succeeded());
+    // The failed exchange is the timeline's last: its request, no response, the reason.
+    let last = run
+        .timeline
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            TimelineEvent::Exchange {
+                step,
+                request,
+                response,
+                transport_error,
+            } => Some((*step, request.url.clone(), response.is_none(), transport_error.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(last.0, "par");
+    assert_eq!(last.1, PAR);
+    assert!(last.2, "no response recorded");
+    assert_eq!(last.3.as_deref(), Some("no canned response left"));
+    assert_eq!(transport.sent.borrow().len(), 3, "nothing is sent after the failure");
+}
+
+#[test]
+fn metadata_without_an_endpoint_the_flow_needs_is_named() {
+    // PAR delivery against a server that publishes no pushed_authorization_request_endpoint.
+    let mut metadata: Value = serde_json::from_slice(&discovery().body).unwrap();
+    metadata
+        .as_object_mut()
+        .unwrap()
+        .remove("pushed_authorization_request_endpoint");
+    let transport = CannedTransport::new(vec![json_response(200, &metadata.to_string()), jwks()]);
+    let run = drive(&transport, &config(Delivery::Par));
+    let error = run.error.as_ref().expect("the run stops");
+    assert!(
+        error.to_string().contains("pushed_authorization_request_endpoint"),
+        "{error}"
+    );
+    assert_eq!(
+        transport.sent.borrow().len(),
+        2,
+        "no request goes anywhere after discovery"
+    );
+
+    // A code flow against metadata with no token_endpoint: the front channel completes, then
+    // the token step names what is missing.
+    let mut metadata: Value = serde_json::from_slice(&discovery().body).unwrap();
+    metadata.as_object_mut().unwrap().remove("token_endpoint");
+    let transport = CannedTransport::new(vec![
+        json_response(200, &metadata.to_string()),
+        jwks(),
+        redirect("https://rp.example/cb?code=c-1&state=st-1&iss=https%3A%2F%2Fas.example"),
+    ]);
+    let run = drive(&transport, &config(Delivery::Plain));
+    let error = run.error.as_ref().expect("the run stops");
+    assert_eq!(error.code(), "discovery.endpoint_missing", "{error}");
+    assert!(error.to_string().contains("token_endpoint"), "{error}");
+    assert_eq!(transport.sent.borrow().len(), 3);
+}
