@@ -584,3 +584,48 @@ fn stored_requests_and_codes_do_not_show_their_parameters_in_debug() {
         assert!(!shown.contains(hidden), "{hidden} shown in {shown}");
     }
 }
+
+/// The ticket on a consent page.
+fn consent_ticket(page: &Response) -> String {
+    assert_eq!(page.status, 200, "expected the consent page: {}", page.body_text());
+    page.body_text()
+        .split("name=\"ticket\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn waiting_consents_are_bounded_and_the_oldest_gives_way() {
+    // The clock stands still (as in reproducible mode): every page expires at the same second.
+    let (mut server, _clock) = server(ProfileName::Lenient);
+    server.configure_json(r#"{"consent_step":true}"#).unwrap();
+    let page = |server: &mut AuthorizationServer, n: usize| {
+        let query = form_encode([
+            ("client_id", "client-1"),
+            ("response_type", "code"),
+            ("redirect_uri", "https://client.example/cb"),
+            ("scope", "openid"),
+            ("state", &format!("s-{n}")),
+            ("nonce", "n"),
+            ("code_challenge", &crypto::pkce_s256(VERIFIER)),
+            ("code_challenge_method", "S256"),
+        ]);
+        consent_ticket(&server.handle(&Request::get(format!("{ISSUER}/authorize?{query}"))))
+    };
+    let tickets: Vec<String> = (0..65).map(|n| page(&mut server, n)).collect();
+    let decide = |server: &mut AuthorizationServer, ticket: &str| {
+        let body = form_encode([("ticket", ticket), ("decision", "approve")]);
+        server.handle(&Request::form_post(format!("{ISSUER}/authorize/consent"), body))
+    };
+    // 64 may wait: the 65th page pushed out the first, and only the first.
+    let first = decide(&mut server, &tickets[0]);
+    assert_ne!(first.status, 302, "the oldest page should be gone");
+    assert!(first.body_text().contains("consent"), "{}", first.body_text());
+    for (n, ticket) in tickets.iter().enumerate().skip(1) {
+        let answer = decide(&mut server, ticket);
+        assert_eq!(answer.status, 302, "page {n}: {}", answer.body_text());
+        assert_eq!(get(&callback(&answer), "state"), format!("s-{n}"));
+    }
+}

@@ -351,3 +351,46 @@ fn hybrid_or_implicit_flow_without_nonce_is_flagged() {
     c.request.nonce = Some("n".into());
     assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
 }
+
+#[test]
+fn a_signed_request_object_required_by_a_hint_alone_is_flagged() {
+    // No metadata (PingOne does not publish require_signed_request_object): the user's hint
+    // that the application requires signed request parameters is enough.
+    let hints = LintHints {
+        require_signed_request_object: true,
+        ..LintHints::default()
+    };
+    for delivery in [Delivery::Plain, Delivery::Par] {
+        let mut c = clean();
+        c.delivery = delivery;
+        fires_and_fix_silences(c, None, &hints, "lint.signed_request_required");
+    }
+    assert!(!codes(&clean(), None, &hints).contains(&"lint.signed_request_required"));
+}
+
+#[test]
+fn a_client_secret_too_short_for_its_hmac_assertions_is_flagged() {
+    let mut c = clean();
+    c.auth_method = "client_secret_jwt".into();
+    c.assertion_alg = Algorithm::HS384;
+    c.client_secret = Some(SecretString::new("0123456789abcdef0123456789abcdef".into())); // 32 bytes
+    let findings = lint(&c, None, &LintHints::default());
+    let finding = findings
+        .iter()
+        .find(|f| f.code == "lint.hmac_secret_short")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(
+        finding.message.contains("32 bytes") && finding.message.contains("HS384"),
+        "{}",
+        finding.message
+    );
+    assert!(finding.message.contains("at least 48"), "{}", finding.message);
+    assert_eq!(finding.reference, "RFC 7518 §3.2");
+    assert_eq!(finding.severity, Severity::Error);
+    // A 48-byte secret is enough for HS384; another authentication method needs none.
+    c.client_secret = Some(SecretString::new("x".repeat(48)));
+    assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.hmac_secret_short"));
+    c.client_secret = Some(SecretString::new("short".into()));
+    c.auth_method = "private_key_jwt".into();
+    assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.hmac_secret_short"));
+}

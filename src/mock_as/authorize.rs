@@ -29,6 +29,9 @@ pub(super) struct PendingConsent {
     client_id: String,
     request: ValidatedRequest,
     expires_at: i64,
+    /// Arrival order: pages shown within the same second (or under reproducible mode's fixed
+    /// clock) expire together, and the oldest must still be the one to give way.
+    seq: u64,
 }
 
 /// How long a consent page stays answerable, and how many may wait at once.
@@ -129,12 +132,13 @@ impl AuthorizationServer {
             if let Some(oldest) = self
                 .consents
                 .iter()
-                .min_by_key(|(_, p)| p.expires_at)
+                .min_by_key(|(_, p)| (p.expires_at, p.seq))
                 .map(|(t, _)| t.clone())
             {
                 self.consents.remove(&oldest);
             }
         }
+        let seq = self.consents.values().map(|p| p.seq + 1).max().unwrap_or(0);
         let ticket = self.random_token(16);
         let action = self.endpoint(super::server::path::CONSENT);
         let page = format!(
@@ -156,6 +160,7 @@ impl AuthorizationServer {
                 client_id: client.client_id.clone(),
                 request,
                 expires_at: now.saturating_add(CONSENT_LIFETIME),
+                seq,
             },
         );
         self.record(
