@@ -261,6 +261,18 @@ fn rsa_private_exponent_of_another_key_is_refused() {
 }
 
 #[test]
+fn rsa_private_exponent_that_fits_the_primes_but_not_e_is_refused() {
+    // p × q = n still holds; only e changed (65537 → 65539, also prime), so d·e ≢ 1.
+    let a2 = rfc7515("rfc7515-a-2");
+    let err = jwk(&with(a2, "e", &base64url::encode([1u8, 0, 3]))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the private RSA key does not belong to its public key: d is not the private exponent for e \
+         (d·e ≢ 1 modulo p − 1 and q − 1)"
+    );
+}
+
+#[test]
 fn rsa_crt_parameter_that_does_not_match_is_refused() {
     let a2 = rfc7515("rfc7515-a-2");
     let dq = a2["dq"].clone();

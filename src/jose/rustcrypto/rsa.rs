@@ -285,14 +285,36 @@ fn der_error(what: &'static str) -> impl Fn(String) -> JoseError {
 
 pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<KeyMaterial, JoseError> {
     use pkcs8::DecodePrivateKey;
-    let key = RsaPrivateKey::from_pkcs8_der(der).map_err(|e| der_error("PKCS#8 RSA private key")(e.to_string()))?;
+    const WHAT: &str = "PKCS#8 RSA private key";
+    let key = RsaPrivateKey::from_pkcs8_der(der).map_err(|e| {
+        pkcs8::PrivateKeyInfo::try_from(der)
+            .ok()
+            .and_then(|info| multi_prime(info.private_key, WHAT))
+            .unwrap_or_else(|| der_error(WHAT)(e.to_string()))
+    })?;
     material_from_private(&key)
 }
 
 pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<KeyMaterial, JoseError> {
     use pkcs1::DecodeRsaPrivateKey;
-    let key = RsaPrivateKey::from_pkcs1_der(der).map_err(|e| der_error("PKCS#1 RSA private key")(e.to_string()))?;
+    const WHAT: &str = "PKCS#1 RSA private key";
+    let key = RsaPrivateKey::from_pkcs1_der(der)
+        .map_err(|e| multi_prime(der, WHAT).unwrap_or_else(|| der_error(WHAT)(e.to_string())))?;
     material_from_private(&key)
+}
+
+/// A PKCS#1 `RSAPrivateKey` of version 1 carries `otherPrimeInfos` (RFC 8017 §A.1.2): a key of
+/// three or more primes, which the `rsa` crate refuses as merely "malformed". Named here so
+/// the user learns what to change.
+fn multi_prime(pkcs1_der: &[u8], what: &'static str) -> Option<JoseError> {
+    let others = pkcs1::RsaPrivateKey::try_from(pkcs1_der).ok()?.other_prime_infos?;
+    Some(JoseError::Der {
+        what,
+        problem: format!(
+            "it is a multi-prime key ({} primes); only two-prime RSA keys are supported",
+            2 + others.len()
+        ),
+    })
 }
 
 pub(crate) fn from_pkcs1_public_der(der: &[u8]) -> Result<KeyMaterial, JoseError> {
