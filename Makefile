@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size size-breakdown bench bench-crypto bench-browser coverage fuzz fuzz-all
+.PHONY: serve test size size-breakdown bench bench-crypto bench-browser coverage fuzz fuzz-all screenshot
 
 serve:
 	@scripts/serve.sh
@@ -10,6 +10,10 @@ test:
 
 size:
 	@scripts/size-report.sh
+
+# The README's screenshot, retaken from the release build.
+screenshot:
+	@scripts/screenshot.sh
 
 # The wasm's bytes by crate (twiggy on a build without wasm-opt); see BENCHMARKS.md.
 size-breakdown:

@@ -142,8 +142,10 @@ pub fn SequenceDiagram(flow: FlowRun) -> impl IntoView {
                 let x = a.from;
                 view! {
                     <g class=class>
-                        <path d=format!("M {x} {y} h 40 v 14 h -40") fill="none" marker-end="url(#arrowhead)"></path>
-                        <text x=x + 46.0 y=y + 11.0>{format!("{}{}", if a.failed { "✗ " } else { "" }, a.label)}</text>
+                        // Centred on its row (y − 8 to y + 6), so its label keeps clear of the
+                        // next message's label, which sits above that message's line.
+                        <path d=format!("M {x} {} h 40 v 14 h -40", y - 8.0) fill="none" marker-end="url(#arrowhead)"></path>
+                        <text x=x + 46.0 y=y + 3.0>{format!("{}{}", if a.failed { "✗ " } else { "" }, a.label)}</text>
                     </g>
                 }
                 .into_any()
