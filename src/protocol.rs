@@ -86,7 +86,7 @@ pub mod error {
 }
 
 /// Authorization server metadata names (RFC 8414 §2, OIDC Discovery §3, RFC 9101 §10.5,
-/// RFC 9126 §5, JARM §5, RFC 9207 §3).
+/// RFC 9126 §5, JARM §4, RFC 9207 §3).
 pub mod metadata {
     pub const ISSUER: &str = "issuer";
     pub const AUTHORIZATION_ENDPOINT: &str = "authorization_endpoint";
