@@ -95,7 +95,7 @@ pub const WHY_PAR: Page = Page {
             point("Size:", "the request travels in a POST body, so its length no longer matters to the browser."),
         ]),
         Block::Heading("PAR and JAR together"),
-        Block::Paragraph("PAR alone hides the request from the browser and authenticates the client. Pushing a signed request object as well (§3) adds what only a signature gives: the request is attributable to the client's key even after it has been stored, which is why high-security profiles such as FAPI 2.0 use the two together. A server may also insist on PAR for every request (require_pushed_authorization_requests, §5 and §6)."),
+        Block::Paragraph("PAR alone hides the request from the browser and authenticates the client. Pushing a signed request object as well (§3) adds what only a signature gives: the request is attributable to the client's key even after it has been stored, which is why high-security profiles such as FAPI 2.0 Message Signing use the two together. A server may also insist on PAR for every request (require_pushed_authorization_requests, §5 and §6)."),
         Block::Heading("What it costs"),
         Block::Points(&[
             point("", "One more round trip before the redirect, and the server has to store pushed requests until they are used or expire."),

@@ -66,7 +66,7 @@ table! {
     ParRequestUriOtherClient => "par.request_uri_other_client", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (bound to the client)", "the request_uri was pushed by another client";
     ParRequired => "par.required", e::INVALID_REQUEST, 400, "RFC 9126 §5–6 require_pushed_authorization_requests", "this client must use PAR";
     JarNotSupported => "jar.not_supported", e::REQUEST_NOT_SUPPORTED, 400, "OIDC Core §3.1.2.6 / RFC 9101 §10.5 request_parameter_supported", "request objects are disabled for this server or client";
-    JarByValueNotAllowed => "jar.by_value_not_allowed", e::INVALID_REQUEST, 400, "FAPI 2.0 Security Profile §5.3.1.2 (request objects only via PAR)", "a request object by value at authorize; push it instead";
+    JarByValueNotAllowed => "jar.by_value_not_allowed", e::INVALID_REQUEST, 400, "RFC 9126 §4 (server policy: request data only through PAR, as FAPI 2.0 requires)", "a request object by value at authorize; push it instead";
     JarRequestRequired => "jar.request_required", e::INVALID_REQUEST, 400, "RFC 9101 §10.5 require_signed_request_object / PingOne", "a request object is required but none was sent";
     JarTooLarge => "jar.too_large", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_bytes", "the request object is larger than allowed";
     JarMalformed => "jar.malformed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.1 / RFC 7515 §7.1", "the request object is not a compact JWS with a JSON object payload";
@@ -82,10 +82,10 @@ table! {
     JarSignatureInvalid => "jar.signature_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.2", "the request object signature does not verify";
     JarIssMismatch => "jar.iss_mismatch", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 (iss = client_id)", "iss is not the client_id";
     JarAudMissingIssuer => "jar.aud_missing_issuer", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 (aud = issuer)", "aud does not contain the issuer";
-    JarExpMissing => "jar.exp_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4; required by setting (FAPI 2.0)", "the request object has no exp";
+    JarExpMissing => "jar.exp_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4; required by setting (FAPI 1.0 Advanced §5.2.2)", "the request object has no exp";
     JarExpPassed => "jar.exp_passed", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4", "exp has passed (after clock skew)";
-    JarExpTooFar => "jar.exp_too_far", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_lifetime (FAPI 2.0: ≤ 60 min)", "exp − nbf (or iat, or now) exceeds the maximum lifetime";
-    JarNbfMissing => "jar.nbf_missing", e::INVALID_REQUEST_OBJECT, 400, "FAPI 2.0 Security Profile §5.3.2.2 (nbf required)", "the request object has no nbf";
+    JarExpTooFar => "jar.exp_too_far", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_lifetime (FAPI 1.0 Advanced §5.2.2: ≤ 60 min after nbf)", "exp − nbf (or iat, or now) exceeds the maximum lifetime";
+    JarNbfMissing => "jar.nbf_missing", e::INVALID_REQUEST_OBJECT, 400, "FAPI 1.0 Advanced §5.2.2 (nbf required)", "the request object has no nbf";
     JarNbfInFuture => "jar.nbf_in_future", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.5", "nbf is in the future (after clock skew)";
     JarIatInFuture => "jar.iat_in_future", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.6", "iat is in the future (after clock skew)";
     JarJtiMissing => "jar.jti_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.7; required by setting", "the request object has no jti";

@@ -257,8 +257,8 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
             add(
                 "lint.nbf_missing",
                 Severity::Warning,
-                "no nbf: FAPI 2.0-style servers require it".into(),
-                "FAPI 2.0 Security Profile §5.3.2.1 (nbf no longer than 60 minutes in the past)",
+                "no nbf: FAPI-style servers require it".into(),
+                "FAPI 1.0 Advanced §5.2.2 (nbf no longer than 60 minutes in the past)",
                 Some(Fix::IncludeNbf),
             );
         }
@@ -268,7 +268,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 "lint.exp_missing",
                 Severity::Error,
                 "no exp: the request object never expires, and most servers reject that".into(),
-                "RFC 9101 §10.2 (short-lived request objects); FAPI 2.0 §5.3.2.1",
+                "RFC 7519 §4.1.4; FAPI 1.0 Advanced §5.2.2 (exp required)",
                 Some(Fix::IncludeExp),
             );
         } else if config.request_object.lifetime > max {
@@ -279,7 +279,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                     "exp is {} s after iat; the server accepts at most {max} s",
                     config.request_object.lifetime
                 ),
-                "RFC 9101 §10.2; server's request-object max lifetime",
+                "FAPI 1.0 Advanced §5.2.2 (at most 60 minutes after nbf); server's request-object max lifetime",
                 Some(Fix::SetLifetime { seconds: max }),
             );
         }

@@ -100,13 +100,13 @@ const FIELDS: &[Field] = &[
         key: "require_exp",
         label: "Require exp",
         kind: Kind::Bool,
-        help: "RFC 9101 §10.2",
+        help: "RFC 7519 §4.1.4; FAPI 1.0 Advanced §5.2.2",
     },
     Field {
         key: "require_nbf",
         label: "Require nbf",
         kind: Kind::Bool,
-        help: "FAPI 2.0 message signing",
+        help: "FAPI 1.0 Advanced §5.2.2",
     },
     Field {
         key: "require_jti",
