@@ -63,7 +63,7 @@ pub mod claim {
     pub const AZP: &str = "azp";
 }
 
-/// Error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9101 §6.2, RFC 9126 §2.3,
+/// Error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9101 §7, RFC 9126 §2.3,
 /// OIDC Core §3.1.2.6).
 pub mod error {
     pub const INVALID_REQUEST: &str = "invalid_request";

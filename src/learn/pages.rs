@@ -48,7 +48,7 @@ pub const WHY_JAR: Page = Page {
             point("Nobody can prove who wrote it.", "The front channel carries no client authentication, so the server trusts that a client_id in a URL really speaks for that client."),
         ]),
         Block::Heading("What JAR changes"),
-        Block::Paragraph("The client writes the parameters into a JWT, the request object, and signs it with its own key (RFC 9101 §4). The URL then carries only client_id and request (§5.1). The server verifies the signature with the key it has on file for the client (§6.2), checks that iss is the client and aud is the server itself (§4), and acts only on the signed values; a query parameter that disagrees is refused or ignored, never merged in (§6.3, §10.7)."),
+        Block::Paragraph("The client writes the parameters into a JWT, the request object, and signs it with its own key (RFC 9101 §4). The URL then carries only client_id and request (§5.1). The server verifies the signature with the key it has on file for the client (§6.2), checks that aud is the server itself (§4) and, as OpenID Connect asks, that iss is the client (OIDC Core §6.1), and acts only on the signed values; a query parameter that disagrees is refused or ignored, never merged in (§6.3, §10.7)."),
         Block::Points(&[
             point("Integrity:", "changing one character of a signed object breaks its signature."),
             point("Source authentication:", "only the holder of the client's key could have made it (§10.2)."),
@@ -75,7 +75,7 @@ pub const WHY_JAR: Page = Page {
             "Run it, then use the Tamper section to alter the request after signing, strip the signature or replay it. Each run fails at a named server check, such as jar.signature_invalid, jar.param_mismatch, jar.unsigned_not_allowed or jar.jti_replayed, and its Why? note says what was prevented.",
             "Set the request-object algorithm to none with the Hardened profile: the pre-flight warns, and the server answers jar.unsigned_not_allowed.",
         ]),
-        Block::Sections("Sections: RFC 9101 §1, §4, §5.1, §6.1, §6.2, §6.3, §10.2, §10.5, §10.7, §10.8; RFC 8725 §3.1; RFC 7519 §4.1.4, §4.1.7; RFC 9700 §4.2, §4.3."),
+        Block::Sections("Sections: RFC 9101 §1, §4, §5.1, §6.1, §6.2, §6.3, §10.2, §10.5, §10.7, §10.8; OIDC Core §6.1; RFC 8725 §3.1; RFC 7519 §4.1.4, §4.1.7; RFC 9700 §4.2, §4.3."),
     ],
 };
 

@@ -171,7 +171,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                                 "the server does not list {} in request_object_signing_alg_values_supported",
                                 alg.name()
                             ),
-                            "RFC 9101 §10.5 / OIDC Discovery §3 request_object_signing_alg_values_supported",
+                            "RFC 9101 §4 / OIDC Discovery §3 request_object_signing_alg_values_supported",
                             first.map(|a| Fix::SetRequestObjectAlg { alg: a.name() }),
                         );
                     }
@@ -215,7 +215,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                         "lint.unsigned_request_object",
                         Severity::Warning,
                         "the request object is unsigned (alg none): anyone can alter it".into(),
-                        "RFC 9101 §6.1; RFC 8725 §3.1",
+                        "RFC 9101 §5 (signed only; OIDC Core §6.1 allows none); RFC 8725 §3.1",
                         None,
                     );
                 }
@@ -231,7 +231,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 "lint.aud_not_issuer",
                 Severity::Warning,
                 "the request object's aud is not the issuer identifier".into(),
-                "RFC 9101 §4: the aud value SHOULD be the issuer identifier of the authorization server",
+                "RFC 9101 §4: the aud value should be the issuer identifier of the authorization server",
                 Some(Fix::SetAudienceToIssuer),
             );
         }
