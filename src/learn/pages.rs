@@ -91,7 +91,7 @@ pub const WHY_PAR: Page = Page {
             point("Confidentiality from the browser:", "the parameters never enter the front channel, so extensions, logs and history see only the reference (§8)."),
             point("Integrity:", "the browser carries a reference, not the request; change it and it points to nothing. Request URIs must be unguessable (§7.1)."),
             point("The client is authenticated before the user sees anything,", "so the server can refuse an illegitimate request early (§1)."),
-            point("Replay is limited:", "a request_uri is short-lived, meant for one use (§4, §7.3) and bound to the client that pushed it. PKCE, state or nonce inside the pushed request keep one request_uri from being swapped for another (§7.5)."),
+            point("Replay is limited:", "a request_uri is short-lived, meant for one use (§4, §7.3) and bound to the client that pushed it (§2.2). PKCE, state or nonce inside the pushed request keep one request_uri from being swapped for another (§7.5)."),
             point("Size:", "the request travels in a POST body, so its length no longer matters to the browser."),
         ]),
         Block::Heading("PAR and JAR together"),

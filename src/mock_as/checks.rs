@@ -63,7 +63,7 @@ table! {
     ParRequestUriUnknown => "par.request_uri_unknown", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 / RFC 9101 §7 (invalid_request_uri)", "the request_uri was never issued by this server";
     ParRequestUriExpired => "par.request_uri_expired", e::INVALID_REQUEST_URI, 400, "RFC 9126 §2.2 expires_in", "the request_uri has expired";
     ParRequestUriUsed => "par.request_uri_used", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (one-time use)", "the request_uri was already used";
-    ParRequestUriOtherClient => "par.request_uri_other_client", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (bound to the client)", "the request_uri was pushed by another client";
+    ParRequestUriOtherClient => "par.request_uri_other_client", e::INVALID_REQUEST_URI, 400, "RFC 9126 §2.2 (bound to the client that pushed it)", "the request_uri was pushed by another client";
     ParRequired => "par.required", e::INVALID_REQUEST, 400, "RFC 9126 §5–6 require_pushed_authorization_requests", "this client must use PAR";
     JarNotSupported => "jar.not_supported", e::REQUEST_NOT_SUPPORTED, 400, "OIDC Core §3.1.2.6 / OIDC Discovery §3 request_parameter_supported", "request objects are disabled for this server or client";
     JarByValueNotAllowed => "jar.by_value_not_allowed", e::INVALID_REQUEST, 400, "RFC 9126 §4 (server policy: request data only through PAR, as FAPI 2.0 requires)", "a request object by value at authorize; push it instead";
