@@ -424,7 +424,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 "lint.pkce_missing",
                 Severity::Warning,
                 "code flow without PKCE".into(),
-                "RFC 9700 §2.1.1: clients MUST use PKCE (public) / SHOULD (confidential)",
+                "RFC 9700 §2.1.1: public clients MUST use PKCE; for confidential clients it is RECOMMENDED",
                 Some(Fix::UsePkceS256),
             ),
             Some(p) if p.method == PkceMethod::Plain => add(
