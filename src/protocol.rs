@@ -63,7 +63,7 @@ pub mod claim {
     pub const AZP: &str = "azp";
 }
 
-/// Error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9101 §6.2, RFC 9126 §2.3,
+/// Error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9101 §7, RFC 9126 §2.3,
 /// OIDC Core §3.1.2.6).
 pub mod error {
     pub const INVALID_REQUEST: &str = "invalid_request";
@@ -86,7 +86,7 @@ pub mod error {
 }
 
 /// Authorization server metadata names (RFC 8414 §2, OIDC Discovery §3, RFC 9101 §10.5,
-/// RFC 9126 §5, JARM §5, RFC 9207 §3).
+/// RFC 9126 §5, JARM §4, RFC 9207 §3).
 pub mod metadata {
     pub const ISSUER: &str = "issuer";
     pub const AUTHORIZATION_ENDPOINT: &str = "authorization_endpoint";

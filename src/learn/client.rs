@@ -20,7 +20,7 @@ pub(super) const NOTES: &[Row] = &[
      "The header lists a critical extension this client does not implement. Ignoring it could mean skipping a rule the server relied on, so the response is rejected."),
     ("jarm.alg", "JARM §2.4; RFC 8725 §3.1",
      "The client decides which algorithms it accepts (the one it registered), never the token's own header. That closes the door on alg none and on key-confusion tricks."),
-    ("jarm.alg_none", "JARM §2.2; RFC 8725 §3.1",
+    ("jarm.alg_none", "JARM §2.4; RFC 8725 §3.1",
      "An unsigned (alg none) response could have been written by anyone on its way back through the browser. JARM responses must be signed."),
     ("jarm.alg_unexpected", "JARM §2.4; RFC 8725 §3.1",
      "The response uses an algorithm this client did not register. Following the header would let an attacker choose a weaker algorithm, or have a public key used as an HMAC secret."),

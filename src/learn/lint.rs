@@ -12,7 +12,7 @@ pub(super) const NOTES: &[Row] = &[
      "An HMAC key must be at least as long as the hash: 32 bytes for HS256. A shorter secret is easier to brute-force from one captured JWT, and strict servers refuse it."),
     ("lint.signed_request_required", "RFC 9101 §10.5",
      "The server wants every request as a signed request object, so a plain or unsigned one will be refused. Requiring the signature is what stops a downgrade to an unprotected request."),
-    ("lint.unsigned_request_object", "RFC 9101 §6.1; RFC 8725 §3.1",
+    ("lint.unsigned_request_object", "RFC 9101 §5; OIDC Core §6.1; RFC 8725 §3.1",
      "An unsigned (alg none) request object has no integrity at all: anyone in the browser can rewrite it. Only some servers accept one, and only when told to."),
     ("lint.aud_not_issuer", "RFC 9101 §4",
      "aud should be the server's issuer identifier. Servers that check it, as they should, refuse an object addressed to anything else."),

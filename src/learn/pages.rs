@@ -48,7 +48,7 @@ pub const WHY_JAR: Page = Page {
             point("Nobody can prove who wrote it.", "The front channel carries no client authentication, so the server trusts that a client_id in a URL really speaks for that client."),
         ]),
         Block::Heading("What JAR changes"),
-        Block::Paragraph("The client writes the parameters into a JWT, the request object, and signs it with its own key (RFC 9101 §4). The URL then carries only client_id and request (§5.1). The server verifies the signature with the key it has on file for the client (§6.2), checks that iss is the client and aud is the server itself (§4), and acts only on the signed values; a query parameter that disagrees is refused or ignored, never merged in (§6.3, §10.7)."),
+        Block::Paragraph("The client writes the parameters into a JWT, the request object, and signs it with its own key (RFC 9101 §4). The URL then carries only client_id and request (§5.1). The server verifies the signature with the key it has on file for the client (§6.2), checks that aud is the server itself (§4) and, as OpenID Connect asks, that iss is the client (OIDC Core §6.1), and acts only on the signed values; a query parameter that disagrees is refused or ignored, never merged in (§6.3, §10.7)."),
         Block::Points(&[
             point("Integrity:", "changing one character of a signed object breaks its signature."),
             point("Source authentication:", "only the holder of the client's key could have made it (§10.2)."),
@@ -75,7 +75,7 @@ pub const WHY_JAR: Page = Page {
             "Run it, then use the Tamper section to alter the request after signing, strip the signature or replay it. Each run fails at a named server check, such as jar.signature_invalid, jar.param_mismatch, jar.unsigned_not_allowed or jar.jti_replayed, and its Why? note says what was prevented.",
             "Set the request-object algorithm to none with the Hardened profile: the pre-flight warns, and the server answers jar.unsigned_not_allowed.",
         ]),
-        Block::Sections("Sections: RFC 9101 §1, §4, §5.1, §6.1, §6.2, §6.3, §10.2, §10.5, §10.7, §10.8; RFC 8725 §3.1; RFC 7519 §4.1.4, §4.1.7; RFC 9700 §4.2, §4.3."),
+        Block::Sections("Sections: RFC 9101 §1, §4, §5.1, §6.1, §6.2, §6.3, §10.2, §10.5, §10.7, §10.8; OIDC Core §6.1; RFC 8725 §3.1; RFC 7519 §4.1.4, §4.1.7; RFC 9700 §4.2, §4.3."),
     ],
 };
 
@@ -91,11 +91,11 @@ pub const WHY_PAR: Page = Page {
             point("Confidentiality from the browser:", "the parameters never enter the front channel, so extensions, logs and history see only the reference (§8)."),
             point("Integrity:", "the browser carries a reference, not the request; change it and it points to nothing. Request URIs must be unguessable (§7.1)."),
             point("The client is authenticated before the user sees anything,", "so the server can refuse an illegitimate request early (§1)."),
-            point("Replay is limited:", "a request_uri is short-lived, meant for one use (§4, §7.3) and bound to the client that pushed it. PKCE, state or nonce inside the pushed request keep one request_uri from being swapped for another (§7.5)."),
+            point("Replay is limited:", "a request_uri is short-lived, meant for one use (§4, §7.3) and bound to the client that pushed it (§2.2). PKCE, state or nonce inside the pushed request keep one request_uri from being swapped for another (§7.5)."),
             point("Size:", "the request travels in a POST body, so its length no longer matters to the browser."),
         ]),
         Block::Heading("PAR and JAR together"),
-        Block::Paragraph("PAR alone hides the request from the browser and authenticates the client. Pushing a signed request object as well (§3) adds what only a signature gives: the request is attributable to the client's key even after it has been stored, which is why high-security profiles such as FAPI 2.0 use the two together. A server may also insist on PAR for every request (require_pushed_authorization_requests, §5 and §6)."),
+        Block::Paragraph("PAR alone hides the request from the browser and authenticates the client. Pushing a signed request object as well (§3) adds what only a signature gives: the request is attributable to the client's key even after it has been stored, which is why high-security profiles such as FAPI 2.0 Message Signing use the two together. A server may also insist on PAR for every request (require_pushed_authorization_requests, §5 and §6)."),
         Block::Heading("What it costs"),
         Block::Points(&[
             point("", "One more round trip before the redirect, and the server has to store pushed requests until they are used or expire."),

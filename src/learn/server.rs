@@ -7,7 +7,7 @@ use super::Row;
 pub(super) const NOTES: &[Row] = &[
     ("par.method_not_allowed", "",
      "The PAR endpoint takes the request in a POST body only. A GET would put the parameters back into a URL, where logs and proxies keep them: the very leak PAR exists to close."),
-    ("par.body_too_large", "RFC 9126 §2.1 (the POST body); the 1 MB cap is PingOne's",
+    ("par.body_too_large", "RFC 9126 §2.3 (413 for a body over the server's limit); the 1 MB cap is PingOne's",
      "The server must read and parse a pushed body before it knows who sent it, so it caps the size. PingOne refuses bodies of 1 MB or more; this server's limit is its largest PAR body setting."),
     ("par.disabled", "",
      "PAR is switched off on this server or for this client, so there is nothing to push to. A client should look for pushed_authorization_request_endpoint in the metadata before pushing."),
@@ -88,7 +88,7 @@ pub(super) const NOTES: &[Row] = &[
     ("jar.signature_invalid", "",
      "The signature does not match the content: something changed the object after signing, or another key signed it. This is the check that makes tampering in the browser visible."),
     ("jar.iss_mismatch", "",
-     "iss must be the client_id: the object states which client made it. A mismatch means it was made by, or for, someone else."),
+     "OpenID Connect asks for iss to be the client_id, and this server insists: the object states which client made it. A mismatch means it was made by, or for, someone else."),
     ("jar.aud_missing_issuer", "",
      "aud must name this server. That keeps a request object signed for one authorization server from being replayed at another."),
     ("jar.exp_missing", "",

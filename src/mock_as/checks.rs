@@ -39,7 +39,7 @@ macro_rules! table {
 }
 
 table! {
-    ParMethodNotAllowed => "par.method_not_allowed", e::INVALID_REQUEST, 405, "RFC 9126 §2.1", "the PAR endpoint accepts POST only";
+    ParMethodNotAllowed => "par.method_not_allowed", e::INVALID_REQUEST, 405, "RFC 9126 §2.3 (405)", "the PAR endpoint accepts POST only";
     ParBodyTooLarge => "par.body_too_large", e::INVALID_REQUEST, 413, "PingOne PAR (bodies of 1 MB or more refused)", "the PAR body is larger than par_body_max_bytes";
     ParDisabled => "par.disabled", e::INVALID_REQUEST, 400, "RFC 9126 §5 (server) / client par_mode", "PAR is disabled for this server or client";
     ClientMultipleMethods => "client.multiple_methods", e::INVALID_REQUEST, 400, "RFC 6749 §2.3", "the client used more than one authentication method";
@@ -60,32 +60,32 @@ table! {
     ParRequestUriInBody => "par.request_uri_in_body", e::INVALID_REQUEST, 400, "RFC 9126 §2.1", "request_uri must not be pushed";
     RequestDuplicateParameter => "request.duplicate_parameter", e::INVALID_REQUEST, 400, "RFC 6749 §3.1 / §3.2 (parameters MUST NOT be included more than once)", "a parameter appears more than once";
     RequestAndRequestUri => "request.request_and_request_uri", e::INVALID_REQUEST, 400, "RFC 9101 §5", "request and request_uri sent together";
-    ParRequestUriUnknown => "par.request_uri_unknown", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 / RFC 9101 §6.2", "the request_uri was never issued by this server";
+    ParRequestUriUnknown => "par.request_uri_unknown", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 / RFC 9101 §7 (invalid_request_uri)", "the request_uri was never issued by this server";
     ParRequestUriExpired => "par.request_uri_expired", e::INVALID_REQUEST_URI, 400, "RFC 9126 §2.2 expires_in", "the request_uri has expired";
     ParRequestUriUsed => "par.request_uri_used", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (one-time use)", "the request_uri was already used";
-    ParRequestUriOtherClient => "par.request_uri_other_client", e::INVALID_REQUEST_URI, 400, "RFC 9126 §4 (bound to the client)", "the request_uri was pushed by another client";
+    ParRequestUriOtherClient => "par.request_uri_other_client", e::INVALID_REQUEST_URI, 400, "RFC 9126 §2.2 (bound to the client that pushed it)", "the request_uri was pushed by another client";
     ParRequired => "par.required", e::INVALID_REQUEST, 400, "RFC 9126 §5–6 require_pushed_authorization_requests", "this client must use PAR";
-    JarNotSupported => "jar.not_supported", e::REQUEST_NOT_SUPPORTED, 400, "OIDC Core §3.1.2.6 / RFC 9101 §10.5 request_parameter_supported", "request objects are disabled for this server or client";
-    JarByValueNotAllowed => "jar.by_value_not_allowed", e::INVALID_REQUEST, 400, "FAPI 2.0 Security Profile §5.3.1.2 (request objects only via PAR)", "a request object by value at authorize; push it instead";
+    JarNotSupported => "jar.not_supported", e::REQUEST_NOT_SUPPORTED, 400, "OIDC Core §3.1.2.6 / OIDC Discovery §3 request_parameter_supported", "request objects are disabled for this server or client";
+    JarByValueNotAllowed => "jar.by_value_not_allowed", e::INVALID_REQUEST, 400, "RFC 9126 §4 (server policy: request data only through PAR, as FAPI 2.0 requires)", "a request object by value at authorize; push it instead";
     JarRequestRequired => "jar.request_required", e::INVALID_REQUEST, 400, "RFC 9101 §10.5 require_signed_request_object / PingOne", "a request object is required but none was sent";
     JarTooLarge => "jar.too_large", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_bytes", "the request object is larger than allowed";
-    JarMalformed => "jar.malformed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.1 / RFC 7515 §7.1", "the request object is not a compact JWS with a JSON object payload";
+    JarMalformed => "jar.malformed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §5 (a JWS) / RFC 7515 §7.1", "the request object is not a compact JWS with a JSON object payload";
     JarDuplicateMember => "jar.duplicate_member", e::INVALID_REQUEST_OBJECT, 400, "RFC 7515 §4 / RFC 7519 §4 (reject duplicate names rather than keep the last)", "the header or the claims name a member twice, at any depth (checked once both parse, before any member is read)";
     JarCritInvalid => "jar.crit_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 7515 §4.1.11", "crit is malformed or lists an extension this server does not understand";
     JarTypInvalid => "jar.typ_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.8 / RFC 8725 §3.11 (explicit typing; required by setting)", "the header typ is not oauth-authz-req+jwt";
     JarNestedRequest => "jar.nested_request", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4", "the request object contains request or request_uri";
     JarUnsignedNotAllowed => "jar.unsigned_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / client and server settings", "alg none, but signed request objects are required";
-    JarAlgNotAllowed => "jar.alg_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §10.5 / OIDC Registration request_object_signing_alg", "the alg is not in the server's and client's allow-lists";
+    JarAlgNotAllowed => "jar.alg_not_allowed", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 / OIDC Registration §2 request_object_signing_alg", "the alg is not in the server's and client's allow-lists";
     JarAlgUnsupported => "jar.alg_unsupported", e::INVALID_REQUEST_OBJECT, 400, "implementation capability (RFC 7518 §3.1 lists algs this build lacks, e.g. ES512)", "the alg is allowed but this build cannot verify it";
     JarKidNotFound => "jar.kid_not_found", e::INVALID_REQUEST_OBJECT, 400, "RFC 7515 §4.1.4 / RFC 9101 §6.2", "the header kid names no key of the client";
     JarKeyUnavailable => "jar.key_unavailable", e::INVALID_REQUEST_OBJECT, 400, "OIDC Core §10.1 (HS keyed with client_secret)", "no key of the client fits the alg";
     JarSignatureInvalid => "jar.signature_invalid", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §6.2", "the request object signature does not verify";
-    JarIssMismatch => "jar.iss_mismatch", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 (iss = client_id)", "iss is not the client_id";
+    JarIssMismatch => "jar.iss_mismatch", e::INVALID_REQUEST_OBJECT, 400, "OIDC Core §6.1 (iss SHOULD be the client_id)", "iss is not the client_id";
     JarAudMissingIssuer => "jar.aud_missing_issuer", e::INVALID_REQUEST_OBJECT, 400, "RFC 9101 §4 (aud = issuer)", "aud does not contain the issuer";
-    JarExpMissing => "jar.exp_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4; required by setting (FAPI 2.0)", "the request object has no exp";
+    JarExpMissing => "jar.exp_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4; required by setting (FAPI 1.0 Advanced §5.2.2)", "the request object has no exp";
     JarExpPassed => "jar.exp_passed", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.4", "exp has passed (after clock skew)";
-    JarExpTooFar => "jar.exp_too_far", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_lifetime (FAPI 2.0: ≤ 60 min)", "exp − nbf (or iat, or now) exceeds the maximum lifetime";
-    JarNbfMissing => "jar.nbf_missing", e::INVALID_REQUEST_OBJECT, 400, "FAPI 2.0 Security Profile §5.3.2.2 (nbf required)", "the request object has no nbf";
+    JarExpTooFar => "jar.exp_too_far", e::INVALID_REQUEST_OBJECT, 400, "server setting request_object_max_lifetime (FAPI 1.0 Advanced §5.2.2: ≤ 60 min after nbf)", "exp − nbf (or iat, or now) exceeds the maximum lifetime";
+    JarNbfMissing => "jar.nbf_missing", e::INVALID_REQUEST_OBJECT, 400, "FAPI 1.0 Advanced §5.2.2 (nbf required)", "the request object has no nbf";
     JarNbfInFuture => "jar.nbf_in_future", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.5", "nbf is in the future (after clock skew)";
     JarIatInFuture => "jar.iat_in_future", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.6", "iat is in the future (after clock skew)";
     JarJtiMissing => "jar.jti_missing", e::INVALID_REQUEST_OBJECT, 400, "RFC 7519 §4.1.7; required by setting", "the request object has no jti";

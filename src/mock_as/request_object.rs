@@ -180,7 +180,7 @@ impl AuthorizationServer {
         }
         let claims = &decoded.claims;
         let signed = !decoded.is_unsigned();
-        // RFC 9101 §4: iss is the client_id (required of signed objects here).
+        // OIDC Core §6.1: iss SHOULD be the client_id (required of signed objects here).
         match claims.get(claim::ISS) {
             Some(Value::String(iss)) if *iss == client.client_id => {}
             None if !signed => {}

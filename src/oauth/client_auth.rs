@@ -72,7 +72,7 @@ impl ClientAuth {
     }
 
     /// The client secret as an HMAC key (`kty: oct`), for `client_secret_jwt` and HS* request
-    /// objects (RFC 7518 §3.2: the octets of the UTF-8 secret).
+    /// objects (OIDC Core §9 and §10.1: the octets of the UTF-8 secret).
     pub fn secret_key(secret: &SecretString) -> Jwk {
         Jwk::new(KeyMaterial::Oct {
             k: SecretBytes::new(secret.expose().as_bytes().to_vec()),

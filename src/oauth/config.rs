@@ -110,8 +110,8 @@ impl Config {
         })
     }
 
-    /// HS* request objects are MACed with the client secret (RFC 9101 §10.1 via OIDC Core
-    /// §10.1); the others are signed with the client key.
+    /// HS* request objects are MACed with the client secret (OIDC Core §10.1); the others
+    /// are signed with the client key.
     pub fn request_signing(&self) -> Result<RequestSigning, ClientError> {
         match self.request_object_alg {
             None => Ok(RequestSigning::Unsigned),

@@ -86,7 +86,7 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     }
 
     // 4. alg is the one expected, and never none (RFC 8725 §3.1).
-    const ALG: &str = "JARM §2.4 step 4; RFC 8725 §3.1";
+    const ALG: &str = "JARM §2.4 step 6; RFC 8725 §3.1";
     let expected_algs = || expect.algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
     let alg = match decoded.alg.as_deref() {
         Some("none") | None => {
@@ -128,7 +128,7 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     checks.pass("jarm.iss", ISS, expect.issuer.clone());
 
     // 6. aud contains the client's own client_id.
-    const AUD: &str = "JARM §2.4 step 3";
+    const AUD: &str = "JARM §2.4 step 4";
     let aud_ok = match claims.get("aud") {
         Some(Value::String(a)) => *a == expect.client_id,
         Some(Value::Array(items)) => items.iter().any(|a| a.as_str() == Some(expect.client_id.as_str())),
@@ -146,7 +146,7 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     checks.pass("jarm.aud", AUD, expect.client_id.clone());
 
     // 7. exp not passed (with leeway).
-    const EXP: &str = "JARM §2.4 step 3; RFC 7519 §4.1.4";
+    const EXP: &str = "JARM §2.4 step 5; RFC 7519 §4.1.4";
     match numeric_date(&claims, "exp") {
         Ok(Some(exp)) if now < exp.saturating_add(expect.leeway.max(0)) => checks.pass(
             "jarm.exp",
@@ -174,7 +174,7 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     }
 
     // 8. The key: one from the server's JWKS by kid/kty/alg/use; zero or several is an error.
-    const KEY: &str = "JARM §2.4 step 5; RFC 7515 §6";
+    const KEY: &str = "JARM §2.4 step 6; RFC 7515 §6";
     let key = match server_jwt_key(jwt, alg, expect.client_secret.as_ref(), jwks) {
         Ok(key) => key,
         Err(KeyChoice::Ambiguous(why)) => return Err(checks.fail("jarm.key", KEY, "jarm.key_ambiguous", why)),
@@ -184,7 +184,7 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     checks.pass("jarm.key", KEY, key.describe());
 
     // 9. The signature.
-    const SIG: &str = "JARM §2.4 step 5; RFC 7515 §5.2";
+    const SIG: &str = "JARM §2.4 step 6; RFC 7515 §5.2";
     match jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
         Ok(_) => checks.pass("jarm.signature", SIG, "verified"),
         Err(e) => return Err(checks.fail("jarm.signature", SIG, "jarm.signature_invalid", e.to_string())),

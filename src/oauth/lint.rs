@@ -171,7 +171,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                                 "the server does not list {} in request_object_signing_alg_values_supported",
                                 alg.name()
                             ),
-                            "RFC 9101 §10.5 / OIDC Discovery §3 request_object_signing_alg_values_supported",
+                            "RFC 9101 §4 / OIDC Discovery §3 request_object_signing_alg_values_supported",
                             first.map(|a| Fix::SetRequestObjectAlg { alg: a.name() }),
                         );
                     }
@@ -215,7 +215,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                         "lint.unsigned_request_object",
                         Severity::Warning,
                         "the request object is unsigned (alg none): anyone can alter it".into(),
-                        "RFC 9101 §6.1; RFC 8725 §3.1",
+                        "RFC 9101 §5 (signed only; OIDC Core §6.1 allows none); RFC 8725 §3.1",
                         None,
                     );
                 }
@@ -231,7 +231,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 "lint.aud_not_issuer",
                 Severity::Warning,
                 "the request object's aud is not the issuer identifier".into(),
-                "RFC 9101 §4: the aud value SHOULD be the issuer identifier of the authorization server",
+                "RFC 9101 §4: the aud value should be the issuer identifier of the authorization server",
                 Some(Fix::SetAudienceToIssuer),
             );
         }
@@ -257,8 +257,8 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
             add(
                 "lint.nbf_missing",
                 Severity::Warning,
-                "no nbf: FAPI 2.0-style servers require it".into(),
-                "FAPI 2.0 Security Profile §5.3.2.1 (nbf no longer than 60 minutes in the past)",
+                "no nbf: FAPI-style servers require it".into(),
+                "FAPI 1.0 Advanced §5.2.2 (nbf no longer than 60 minutes in the past)",
                 Some(Fix::IncludeNbf),
             );
         }
@@ -268,7 +268,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 "lint.exp_missing",
                 Severity::Error,
                 "no exp: the request object never expires, and most servers reject that".into(),
-                "RFC 9101 §10.2 (short-lived request objects); FAPI 2.0 §5.3.2.1",
+                "RFC 7519 §4.1.4; FAPI 1.0 Advanced §5.2.2 (exp required)",
                 Some(Fix::IncludeExp),
             );
         } else if config.request_object.lifetime > max {
@@ -279,7 +279,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                     "exp is {} s after iat; the server accepts at most {max} s",
                     config.request_object.lifetime
                 ),
-                "RFC 9101 §10.2; server's request-object max lifetime",
+                "FAPI 1.0 Advanced §5.2.2 (at most 60 minutes after nbf); server's request-object max lifetime",
                 Some(Fix::SetLifetime { seconds: max }),
             );
         }
@@ -424,7 +424,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 "lint.pkce_missing",
                 Severity::Warning,
                 "code flow without PKCE".into(),
-                "RFC 9700 §2.1.1: clients MUST use PKCE (public) / SHOULD (confidential)",
+                "RFC 9700 §2.1.1: public clients MUST use PKCE; for confidential clients it is RECOMMENDED",
                 Some(Fix::UsePkceS256),
             ),
             Some(p) if p.method == PkceMethod::Plain => add(

@@ -18,7 +18,8 @@ use crate::protocol::{claim, param, REQUEST_OBJECT_TYP};
 /// Whom the request object is for (`aud`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Audience {
-    /// RFC 9101 §4: "the value SHOULD be the issuer identifier of the authorization server".
+    /// RFC 9101 §4: aud "should be the value of the authorization server (AS) issuer" (a
+    /// lower-case should: a recommendation in prose, not a BCP 14 keyword).
     #[default]
     Issuer,
     /// The authorization endpoint URL, which some deployments expect.
@@ -132,7 +133,7 @@ pub enum RequestSigning {
         alg: Algorithm,
         key: Jwk,
     },
-    /// `alg: none` (RFC 9101 §6.1 allows it only when the server does); never a default.
+    /// `alg: none` (OIDC Core §6.1 allows it; RFC 9101 §5 wants a signature); never a default.
     Unsigned,
 }
 

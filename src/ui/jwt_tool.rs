@@ -54,7 +54,7 @@ fn meaning(claim: &str) -> Option<&'static str> {
         "scope" => "requested or granted scope (RFC 6749 §3.3)",
         "state" => "the client's state, echoed back (RFC 6749 §4.1.2)",
         "code" => "authorization code inside a JARM response (JARM §2.1)",
-        "error" => "error inside a JARM response (JARM §2.2)",
+        "error" => "error inside a JARM response (JARM §2.1)",
         "code_challenge" => "PKCE challenge (RFC 7636 §4.2)",
         _ => return None,
     })

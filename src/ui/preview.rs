@@ -303,11 +303,11 @@ fn attacker(delivery: Delivery) -> (&'static str, &'static str) {
         ),
         Delivery::Jar => (
             "Every parameter still: a signed request object is not encrypted, its payload is base64url JSON.",
-            "Nothing inside without breaking the signature (RFC 9101 §10.1). The whole object can be replayed until exp unless the server rejects a reused jti.",
+            "Nothing inside without breaking the signature (RFC 9101 §6.2). The whole object can be replayed until exp unless the server rejects a reused jti.",
         ),
         Delivery::Par => (
             "Only client_id and an opaque, short-lived request_uri.",
-            "Nothing: the parameters went to the server on the authenticated back channel (RFC 9126 §7.1); the request_uri is single-use.",
+            "Nothing: the parameters went to the server on the authenticated back channel (RFC 9126 §1); the request_uri is single-use.",
         ),
         Delivery::ParJar => (
             "Only client_id and an opaque request_uri.",

@@ -46,7 +46,7 @@ const FIELDS: &[Field] = &[
         key: "request_object_algs",
         label: "Request-object algorithms",
         kind: Kind::Algs,
-        help: "RFC 9101 §10.1; request_object_signing_alg_values_supported",
+        help: "RFC 9101 §4; request_object_signing_alg_values_supported",
     },
     Field {
         key: "request_parameter_supported",
@@ -64,7 +64,7 @@ const FIELDS: &[Field] = &[
         key: "allow_unsigned_request_object",
         label: "Allow unsigned (alg none) request objects",
         kind: Kind::Bool,
-        help: "RFC 9101 §6.1; PingOne supportUnsignedRequestObject",
+        help: "OIDC Core §6.1 (alg none); PingOne supportUnsignedRequestObject",
     },
     Field {
         key: "par_mode",
@@ -100,13 +100,13 @@ const FIELDS: &[Field] = &[
         key: "require_exp",
         label: "Require exp",
         kind: Kind::Bool,
-        help: "RFC 9101 §10.2",
+        help: "RFC 7519 §4.1.4; FAPI 1.0 Advanced §5.2.2",
     },
     Field {
         key: "require_nbf",
         label: "Require nbf",
         kind: Kind::Bool,
-        help: "FAPI 2.0 message signing",
+        help: "FAPI 1.0 Advanced §5.2.2",
     },
     Field {
         key: "require_jti",
@@ -118,7 +118,7 @@ const FIELDS: &[Field] = &[
         key: "jti_replay_protection",
         label: "Reject a replayed jti",
         kind: Kind::Bool,
-        help: "RFC 9101 §10.2",
+        help: "RFC 7519 §4.1.7",
     },
     Field {
         key: "jti_cache_capacity",

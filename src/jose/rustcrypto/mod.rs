@@ -50,7 +50,7 @@ pub fn sign(
 }
 
 /// Verifies `signature` over `signing_input`. Every mismatch is
-/// [`JoseError::InvalidSignature`]; MACs are compared in constant time (RFC 7515 §10.7).
+/// [`JoseError::InvalidSignature`]; MACs are compared in constant time (RFC 7518 §3.2).
 pub fn verify(alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
     key.check_usable(alg, KeyOperation::Verify, ShortHmacKeys::Allow)?;
     match (alg.family(), &key.material) {
