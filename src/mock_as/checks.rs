@@ -50,7 +50,7 @@ table! {
     ClientAssertionAlgUnsupported => "client.assertion_alg_unsupported", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9", "the assertion alg is not one this server can verify for the method";
     ClientAssertionSignatureInvalid => "client.assertion_signature_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9", "the assertion signature does not verify";
     ClientAssertionIssSubMismatch => "client.assertion_iss_sub_mismatch", e::INVALID_CLIENT, 401, "RFC 7523 §3 items 1–2 / OIDC Core §9", "iss and sub must both be the client_id";
-    ClientAssertionAudInvalid => "client.assertion_aud_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 3", "aud is neither the issuer nor the endpoint URL";
+    ClientAssertionAudInvalid => "client.assertion_aud_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 3 / RFC 9126 §2", "aud is neither the issuer nor the endpoint URL (nor, at PAR, the token endpoint URL)";
     ClientAssertionExpMissing => "client.assertion_exp_missing", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 4", "the assertion has no exp";
     ClientAssertionExpired => "client.assertion_expired", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 4", "the assertion exp has passed";
     ClientAssertionExpTooFar => "client.assertion_exp_too_far", e::INVALID_CLIENT, 401, "PingOne private_key_jwt (exp at most 1 h ahead)", "the assertion exp is further ahead than client_assertion_max_lifetime";

@@ -205,8 +205,14 @@ impl AuthorizationServer {
                 ),
             ));
         }
-        // RFC 7523 §3 item 3; as PingOne does, the issuer or the URL of the endpoint called.
-        let audiences = [self.settings.issuer.clone(), endpoint_url.to_string()];
+        // RFC 7523 §3 item 3: the issuer or the URL of the endpoint called (as PingOne does);
+        // and at the PAR endpoint also the token endpoint's URL, which RFC 9126 §2 says the
+        // server MUST accept there, since clients reuse their token-endpoint assertions.
+        let mut audiences = vec![self.settings.issuer.clone(), endpoint_url.to_string()];
+        let par = self.endpoint(super::server::path::PAR);
+        if endpoint_url == par {
+            audiences.push(self.endpoint(super::server::path::TOKEN));
+        }
         let aud_ok = match claims.get(claim::AUD) {
             Some(Value::String(aud)) => audiences.contains(aud),
             Some(Value::Array(list)) => list
