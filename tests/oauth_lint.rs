@@ -350,6 +350,13 @@ fn hybrid_or_implicit_flow_without_nonce_is_flagged() {
     assert!(codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
     c.request.nonce = Some("n".into());
     assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
+    // `code token` too (OIDC Core §3.3.2.11): its ID token, from the token endpoint, must
+    // carry the nonce; plain `code` does not need one.
+    c.request.response_type = "code token".into();
+    c.request.nonce = None;
+    assert!(codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
+    c.request.response_type = "code".into();
+    assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.nonce_missing"));
 }
 
 #[test]

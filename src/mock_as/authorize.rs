@@ -434,7 +434,11 @@ impl AuthorizationServer {
             ));
         }
         let nonce = params.get(param::NONCE).cloned();
-        if wants_id_token && nonce.is_none() {
+        // OIDC Core §3.2.2.1 (implicit) and §3.3.2.11 (hybrid, `code token` included: its ID
+        // token comes from the token endpoint but must still carry the nonce).
+        let openid = scope.split(' ').any(|s| s == "openid");
+        let hybrid_code_token = openid && has(&response_type, rt::CODE) && has(&response_type, rt::TOKEN);
+        if (wants_id_token || hybrid_code_token) && nonce.is_none() {
             return fail(Failure::new(Check::AuthorizeNonceMissing, "a nonce", "(absent)"));
         }
         let mut code_challenge = None;

@@ -98,7 +98,7 @@ table! {
     AuthorizeUnsupportedResponseMode => "authorize.unsupported_response_mode", e::INVALID_REQUEST, 400, "OAuth Multiple Response Types §2.1, §5 / JARM §2.3", "unknown response_mode, disabled JARM, or query for a response with tokens";
     JarmRequired => "jarm.required", e::INVALID_REQUEST, 400, "JARM §3 (client jarm_mode required)", "this client must use a jwt response mode";
     AuthorizeOpenidScopeMissing => "authorize.openid_scope_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.1.2.1 / §3.2.2.1", "an id_token response needs the openid scope";
-    AuthorizeNonceMissing => "authorize.nonce_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.2.2.1 / §3.3.2.11", "implicit and hybrid flows with id_token require nonce";
+    AuthorizeNonceMissing => "authorize.nonce_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.2.2.1 / §3.3.2.11", "implicit and hybrid flows (code token included) require nonce";
     AuthorizePkceMissing => "authorize.pkce_missing", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1 / RFC 9700 §2.1.1", "code_challenge is required";
     AuthorizePkceMethodUnsupported => "authorize.pkce_method_unsupported", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1", "code_challenge_method is not supported";
     ConsentDenied => "consent.denied", e::ACCESS_DENIED, 400, "RFC 6749 §4.1.2.1 (access_denied)", "the user denied the request on the consent page";

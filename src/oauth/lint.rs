@@ -397,11 +397,12 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
             Some(Fix::AddOpenidScope),
         );
     }
-    if types.contains(&"id_token") && request.nonce.is_none() {
+    let hybrid_code_token = request.is_openid() && types.contains(&"code") && types.contains(&"token");
+    if (types.contains(&"id_token") || hybrid_code_token) && request.nonce.is_none() {
         add(
             "lint.nonce_missing",
             Severity::Error,
-            "an ID token from the authorization endpoint needs a nonce (regenerate it)".into(),
+            "implicit and hybrid flows (code token included) need a nonce (regenerate it)".into(),
             "OIDC Core §3.2.2.1 and §3.3.2.11: nonce is REQUIRED in implicit and hybrid flows",
             None,
         );
