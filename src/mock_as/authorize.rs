@@ -80,7 +80,9 @@ fn resolve_mode(response_type: &str, requested: Option<&str>) -> Result<&'static
             None => return Err(format!("unknown response_mode \"{other}\"")),
         },
     };
-    // OAuth Multiple Response Types §5 / JARM §2.3.1: tokens never travel in the query.
+    // OAuth Multiple Response Types §5: tokens never travel in the query. JARM §2.3.1 would
+    // allow `query.jwt` for them if the JWT were encrypted; this server does not encrypt its
+    // JARM responses, so it refuses that combination too.
     if !code_only && (chosen == mode::QUERY || chosen == mode::QUERY_JWT) {
         return Err(format!("{chosen} cannot carry a \"{response_type}\" response"));
     }
