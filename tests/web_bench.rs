@@ -214,6 +214,44 @@ fn ms(value: f64) -> String {
     format!("{value:.4} ms")
 }
 
+/// A key made for `alg` and the request object signed with it, as both JOSE tables use them.
+struct Signed {
+    key: Jwk,
+    /// The key for verifying: the public half, or the secret itself for HMAC.
+    public: Jwk,
+    header: String,
+    token: String,
+    signature: Vec<u8>,
+}
+
+impl Signed {
+    async fn new(web: &WebCryptoBackend, alg: Algorithm) -> Self {
+        let key = web.generate(KeyGenSpec::for_alg(alg)).await.unwrap();
+        let header = JwsHeader::new(alg).typ("oauth-authz-req+jwt").to_json();
+        let token = jws::sign_compact_with(web, &header, PAYLOAD, &key, ShortHmacKeys::Allow)
+            .await
+            .unwrap();
+        let signature = base64url::decode(token.rsplit_once('.').unwrap().1, "signature").unwrap();
+        let public = if alg.kty() == "oct" {
+            key.clone()
+        } else {
+            key.to_public().unwrap()
+        };
+        Self {
+            key,
+            public,
+            header,
+            token,
+            signature,
+        }
+    }
+
+    /// What the signature covers: the token up to its last '.'.
+    fn signing_input(&self) -> &[u8] {
+        self.token.rsplit_once('.').unwrap().0.as_bytes()
+    }
+}
+
 #[wasm_bindgen_test]
 async fn jose_path_against_raw_webcrypto() {
     let web = WebCryptoBackend::new().unwrap();
@@ -244,15 +282,9 @@ async fn jose_path_against_raw_webcrypto() {
         Algorithm::EdDSA,
         Algorithm::HS256,
     ] {
-        let key = web.generate(KeyGenSpec::for_alg(alg)).await.unwrap();
-        let header = JwsHeader::new(alg).typ("oauth-authz-req+jwt").to_json();
-        let token = jws::sign_compact_with(&web, &header, PAYLOAD, &key, ShortHmacKeys::Allow)
-            .await
-            .unwrap();
-        let (signing_input, signature) = token.rsplit_once('.').unwrap();
-        let signature_bytes = base64url::decode(signature, "signature").unwrap();
-        let (web, header, key) = (&web, &header, &key);
-        let (input, sig) = (signing_input.as_bytes(), &signature_bytes[..]);
+        let signed = Signed::new(&web, alg).await;
+        let (web, header, key) = (&web, &signed.header, &signed.key);
+        let (input, sig) = (signed.signing_input(), &signed.signature[..]);
 
         let mut jose_sign = Op(|| async move {
             jws::sign_compact_with(web, header, PAYLOAD, key, ShortHmacKeys::Allow)
@@ -267,12 +299,7 @@ async fn jose_path_against_raw_webcrypto() {
         let cells = sample_row(&mut [(&mut raw_sign, batch), (&mut call_sign, batch), (&mut jose_sign, batch)]).await;
         row(format!("{} sign", alg.name()), cells, Some(batch));
 
-        let public = if alg.kty() == "oct" {
-            key.clone()
-        } else {
-            key.to_public().unwrap()
-        };
-        let (token, public) = (&token, &public);
+        let (token, public) = (&signed.token, &signed.public);
         let mut jose_verify = Op(|| async move {
             jws::verify_compact_with(web, token, public, &[alg]).await.unwrap();
         });
@@ -359,20 +386,9 @@ async fn where_verification_time_goes() {
         "| verify | raw WebCrypto (JS) | Rust → `subtle.verify`, key and params kept | key cache lookup | RFC 7638 thumbprint | JWS path alone | RustCrypto verify | backend call | JOSE path |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for alg in [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256, Algorithm::HS256] {
-        let key = web.generate(KeyGenSpec::for_alg(alg)).await.unwrap();
-        let header = JwsHeader::new(alg).typ("oauth-authz-req+jwt").to_json();
-        let token = jws::sign_compact_with(&web, &header, PAYLOAD, &key, ShortHmacKeys::Allow)
-            .await
-            .unwrap();
-        let (signing_input, signature) = token.rsplit_once('.').unwrap();
-        let signature_bytes = base64url::decode(signature, "signature").unwrap();
-        let public = if alg.kty() == "oct" {
-            key.clone()
-        } else {
-            key.to_public().unwrap()
-        };
-        let (web, rust, subtle, token, public) = (&web, &rust, &subtle, &token, &public);
-        let (input, sig) = (signing_input.as_bytes(), &signature_bytes[..]);
+        let signed = Signed::new(&web, alg).await;
+        let (web, rust, subtle, token, public) = (&web, &rust, &subtle, &signed.token, &signed.public);
+        let (input, sig) = (signed.signing_input(), &signed.signature[..]);
 
         let mut raw = Raw::new(alg, public, "verify", input, sig).await;
         let crypto_key: CryptoKey = JsFuture::from(import_raw(alg.name(), &public.to_json(), "verify"))
