@@ -166,3 +166,33 @@ async fn a_key_sharing_only_the_public_half_of_an_imported_one_is_not_signed_for
         assert!(by_key.is_err(), "signed with the cached import of another private key");
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_verification_key_is_imported_once_and_only_for_the_same_public_key() {
+    let web = WebCryptoBackend::new().unwrap();
+    let key = web.generate(KeyGenSpec::Rsa { bits: 2048 }).await.unwrap();
+    let signature = web.sign(Algorithm::RS256, &key, SIGNING_INPUT).await.unwrap();
+    let public = key.to_public().unwrap();
+    web.verify(Algorithm::RS256, &public, SIGNING_INPUT, &signature)
+        .await
+        .unwrap();
+    assert!(web.has_imported(&public, Algorithm::RS256, KeyOperation::Verify));
+    // The private JWK names the same public key: its verification uses the same import.
+    assert!(web.has_imported(&key, Algorithm::RS256, KeyOperation::Verify));
+    // The cache compares public members exactly: one bit of n off is another key, imported
+    // afresh, under which the signature does not verify.
+    let mut other = public.clone();
+    if let KeyMaterial::Rsa { n, .. } = &mut other.material {
+        if let Some(last) = n.last_mut() {
+            *last ^= 2;
+        }
+    }
+    assert!(!web.has_imported(&other, Algorithm::RS256, KeyOperation::Verify));
+    assert!(web
+        .verify(Algorithm::RS256, &other, SIGNING_INPUT, &signature)
+        .await
+        .is_err());
+    web.verify(Algorithm::RS256, &public, SIGNING_INPUT, &signature)
+        .await
+        .unwrap();
+}

@@ -15,7 +15,7 @@
 //! | [`jws`] | compact sign/verify, `decode_unverified`, `unsecured` |
 //! | [`jwt`] | [`Validation`] of claims with an explicit `now` |
 //! | [`backend`] | [`CryptoBackend`] and [`RustCryptoBackend`] |
-//! | [`key_cache`] | [`KeyCache`]: keys a backend imported, by thumbprint, alg and operation |
+//! | [`key_cache`] | [`KeyCache`]: keys a backend imported, by key, alg and operation |
 
 pub mod alg;
 pub mod backend;

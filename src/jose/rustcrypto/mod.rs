@@ -32,7 +32,7 @@ pub fn sign(
 ) -> Result<Vec<u8>, JoseError> {
     key.check_usable(alg, KeyOperation::Sign, ShortHmacKeys::Allow)?;
     match (alg.family(), &key.material) {
-        (KeyFamily::Hmac, KeyMaterial::Oct { k }) => hmac(alg.sha(), k.expose(), signing_input),
+        (KeyFamily::Hmac, KeyMaterial::Oct { k }) => with_hmac(alg.sha(), k.expose(), signing_input, <[u8]>::to_vec),
         (
             KeyFamily::RsaPkcs1 | KeyFamily::RsaPss,
             KeyMaterial::Rsa {
@@ -55,8 +55,10 @@ pub fn verify(alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8])
     key.check_usable(alg, KeyOperation::Verify, ShortHmacKeys::Allow)?;
     match (alg.family(), &key.material) {
         (KeyFamily::Hmac, KeyMaterial::Oct { k }) => {
-            let expected = hmac(alg.sha(), k.expose(), signing_input)?;
-            if bool::from(expected.ct_eq(signature)) {
+            let matches = with_hmac(alg.sha(), k.expose(), signing_input, |expected| {
+                bool::from(expected.ct_eq(signature))
+            })?;
+            if matches {
                 Ok(())
             } else {
                 Err(JoseError::InvalidSignature)
@@ -98,19 +100,25 @@ fn unusable(alg: Algorithm, material: &KeyMaterial) -> JoseError {
     }
 }
 
-fn hmac(sha: Sha, secret: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
-    fn mac<M: Mac + hmac::digest::KeyInit>(secret: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+/// `use_tag` given the MAC of `input` under `secret`, where it was computed (on the stack):
+/// verifying compares it there instead of copying it to the heap first.
+fn with_hmac<T>(sha: Sha, secret: &[u8], input: &[u8], use_tag: impl FnOnce(&[u8]) -> T) -> Result<T, JoseError> {
+    fn mac<M: Mac + hmac::digest::KeyInit, T>(
+        secret: &[u8],
+        input: &[u8],
+        use_tag: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, JoseError> {
         // HMAC takes keys of any length, so this cannot fail; map it rather than unwrap.
         let mut m = <M as Mac>::new_from_slice(secret).map_err(|e| JoseError::Backend {
             backend: "RustCrypto HMAC",
             problem: e.to_string(),
         })?;
         m.update(input);
-        Ok(m.finalize().into_bytes().to_vec())
+        Ok(use_tag(&m.finalize().into_bytes()))
     }
     match sha {
-        Sha::Sha256 => mac::<Hmac<Sha256>>(secret, input),
-        Sha::Sha384 => mac::<Hmac<Sha384>>(secret, input),
-        Sha::Sha512 => mac::<Hmac<Sha512>>(secret, input),
+        Sha::Sha256 => mac::<Hmac<Sha256>, T>(secret, input, use_tag),
+        Sha::Sha384 => mac::<Hmac<Sha384>, T>(secret, input, use_tag),
+        Sha::Sha512 => mac::<Hmac<Sha512>, T>(secret, input, use_tag),
     }
 }
