@@ -32,3 +32,10 @@ export async function setText(page, selector, value) {
   await page.fill(selector, value);
   await page.locator(selector).dispatchEvent('change');
 }
+
+// A run's timeline is built a few entries per task after its outcome shows (issue 10: no task
+// over 50 ms); `aria-busy` turns false once every entry is there. Wait for it before reading
+// the timeline in one snapshot.
+export async function timelineComplete(page) {
+  await expect(page.locator('#timeline')).toHaveAttribute('aria-busy', 'false');
+}

@@ -4,7 +4,7 @@
 // private_key_jwt) → the provider's own login and consent pages in the window the app opens →
 // the JARM response back on the app's /callback route → token exchange → ID token validated.
 // Then requests the provider must refuse, each with the provider's error shown by the app.
-import { test, expect, openApp, setText } from './fixtures.mjs';
+import { test, expect, openApp, setText, timelineComplete } from './fixtures.mjs';
 import { startProvider, OIDC_PROVIDER_VERSION } from './oidc-provider.mjs';
 
 const CLIENT_ID = 'playground-interop';
@@ -88,6 +88,7 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
     const outcome = page.locator('#run-outcome');
     await expect(outcome).toContainText('Succeeded', { timeout: 15_000 });
     // Every exchange was with the provider: PAR, token, userinfo (discovery was fetched first).
+    await timelineComplete(page);
     const steps = await page.locator('#timeline [data-step]').evaluateAll((els) => els.map((e) => e.dataset.step));
     for (const step of ['discovery', 'jwks', 'request_object', 'par', 'callback', 'jarm', 'token', 'userinfo']) {
       expect(steps, `timeline has ${step}`).toContain(step);

@@ -2,7 +2,7 @@
 // reload), a session exported and imported back (with and without secrets), a share link
 // opened in a fresh browser context, and damaged imports and links that change nothing.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, timelineComplete } from './fixtures.mjs';
 
 const STORAGE_KEY = 'oauth-playground.workspace';
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -27,6 +27,7 @@ async function run(page) {
 
 // Every JWT of the last run, by timeline step, and the whole timeline's text.
 async function runRecord(page) {
+  await timelineComplete(page);
   const jwts = await page.locator('#timeline .jwt-event').evaluateAll((events) =>
     events.map((e) => [e.dataset.step, e.querySelector('output.jws').textContent]));
   const timeline = await page.locator('#timeline').evaluate((t) => t.textContent);
