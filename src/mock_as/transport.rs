@@ -53,6 +53,11 @@ impl<B: CryptoBackend> SigningTransport<B> {
     pub fn new(server: Rc<RefCell<AuthorizationServer>>, backend: B) -> Self {
         Self { server, backend }
     }
+
+    /// The backend the server signs with, for a client that should sign with the same one.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
 }
 
 impl<B: CryptoBackend> Transport for SigningTransport<B> {

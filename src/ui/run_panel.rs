@@ -48,14 +48,15 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
         // The server signs in RustCrypto with its seeded RNG, so every run replays byte for byte.
         reproducible::run(&ws, &InProcessTransport::new(server.clone()), &options).await
     } else {
-        let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
         // The server's ID tokens and JARM responses are signed in WebCrypto once it has
-        // answered: a tenth of the pure-Rust cost (BENCHMARKS.md).
-        let transport = SigningTransport::new(server.clone(), WebCryptoBackend::new().map_err(|e| e.to_string())?);
+        // answered: a tenth of the pure-Rust cost (BENCHMARKS.md). The client signs and
+        // verifies with the same backend.
+        let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
+        let transport = SigningTransport::new(server.clone(), backend);
         run_flow(
             &ws.config(),
             &transport,
-            &backend,
+            transport.backend(),
             &BrowserClock,
             &mut page_rng(),
             &options,

@@ -249,13 +249,13 @@ fn with_sign_params<R>(alg: Algorithm, f: impl FnOnce(&Object) -> R) -> R {
         let Ok(mut cache) = cache.try_borrow_mut() else {
             return f(&sign_params(alg));
         };
-        if !cache.iter().any(|(cached, _)| *cached == alg) {
-            cache.push((alg, sign_params(alg)));
+        if let Some((_, params)) = cache.iter().find(|(cached, _)| *cached == alg) {
+            return f(params);
         }
-        match cache.iter().find(|(cached, _)| *cached == alg) {
-            Some((_, params)) => f(params),
-            None => f(&sign_params(alg)),
-        }
+        let params = sign_params(alg);
+        let result = f(&params);
+        cache.push((alg, params));
+        result
     })
 }
 
