@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { args, executablePath } from './tests/e2e/chromium.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 8081);
+// `make serve`'s port; tests/e2e/serve.spec.mjs reads the same variable.
+const servePort = Number(process.env.SERVE_PORT ?? 8080);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -28,8 +30,8 @@ export default defineConfig({
       // The README's serve command itself, checked by tests/e2e/serve.spec.mjs. Its build
       // goes to a folder of its own so it never races the dist/ served above.
       command: 'make serve',
-      env: { SERVE_DIST: 'target/serve-dist' },
-      url: 'http://127.0.0.1:8080/',
+      env: { SERVE_DIST: 'target/serve-dist', SERVE_PORT: String(servePort) },
+      url: `http://127.0.0.1:${servePort}/`,
       reuseExistingServer: false,
       timeout: 300_000,
     },
