@@ -573,14 +573,15 @@ fn stored_requests_and_codes_do_not_show_their_parameters_in_debug() {
         auth_time: NOW,
         expires_at: NOW + 60,
         used: true,
-        issued: vec!["access-token-value".into()],
+        grant: "g1".into(),
+        resources: vec!["https://api.example/".into()],
     };
     let shown = format!("{code:?}");
     assert!(
         shown.contains("https://client.example/cb") && shown.contains("used: true"),
         "{shown}"
     );
-    for hidden in [VERIFIER, "n-secret", "access-token-value"] {
+    for hidden in [VERIFIER, "n-secret"] {
         assert!(!shown.contains(hidden), "{hidden} shown in {shown}");
     }
 }

@@ -587,8 +587,120 @@ impl Run {
                 }
                 self.send(&request)
             }
+            "client_credentials" | "introspect" | "revoke" => self.token_service_flow(scenario, flow),
             _ => self.front_channel(scenario, flow),
         }
+    }
+
+    /// The client credentials grant (RFC 6749 §4.4), introspection (RFC 7662) and revocation
+    /// (RFC 7009). Tokens come from `tokens_via` (`code`: the plain front channel and a code
+    /// exchange, the default; `client_credentials`); `revoke_first` revokes one of them
+    /// (`access_token`/`refresh_token`) before the judged call; `subject` names the token the
+    /// judged call carries (`access_token`, `refresh_token`, `id_token`, or a literal), `by`
+    /// the client that sends it; `then` (`introspect`, `userinfo`, `refresh`) judges a call
+    /// made after a revocation instead.
+    fn token_service_flow(&mut self, scenario: &Value, flow: &str) -> Response {
+        let client_id = scenario
+            .get("by")
+            .and_then(Value::as_str)
+            .unwrap_or("client-1")
+            .to_string();
+        if flow == "client_credentials" {
+            let mut form = vec![("grant_type".to_string(), "client_credentials".to_string())];
+            apply_pairs(&mut form, obj(scenario, "token"));
+            append_duplicates(&mut form, obj(scenario, "token_duplicate"));
+            return self.token_request(scenario, &mut form, &client_id);
+        }
+        let tokens: Value = if scenario.get("tokens_via").and_then(Value::as_str) == Some("client_credentials") {
+            let mut form = vec![("grant_type".to_string(), "client_credentials".to_string())];
+            apply_pairs(&mut form, obj(scenario, "token"));
+            let response = self.token_request(&json!({}), &mut form, "client-1");
+            serde_json::from_slice(&response.body).unwrap()
+        } else {
+            let params = self.params(scenario, "client-1");
+            let front = self.authorize(scenario, params.iter().map(|(k, v)| (k.clone(), text(v))).collect());
+            let code = callback_params(&front)
+                .get("code")
+                .cloned()
+                .unwrap_or_else(|| panic!("no code: {front:?}"));
+            let mut form: Vec<(String, String)> = vec![
+                ("grant_type".into(), "authorization_code".into()),
+                ("code".into(), code),
+                ("redirect_uri".into(), REDIRECT.into()),
+                ("code_verifier".into(), VERIFIER.into()),
+            ];
+            apply_pairs(&mut form, obj(scenario, "token"));
+            let response = self.token_request(&json!({}), &mut form, "client-1");
+            assert_eq!(response.status, 200, "token request: {}", response.body_text());
+            serde_json::from_slice(&response.body).unwrap()
+        };
+        let token_of = |name: &str| tokens[name].as_str().map_or(name.to_string(), str::to_string);
+        if let Some(kind) = scenario.get("revoke_first").and_then(Value::as_str) {
+            let response = self.token_call(
+                &json!({}),
+                "/revoke",
+                vec![("token".into(), token_of(kind))],
+                "client-1",
+            );
+            assert_eq!(response.status, 200, "revoke_first: {}", response.body_text());
+        }
+        if let Some(seconds) = scenario.get("advance_before_call").and_then(Value::as_i64) {
+            self.clock.advance(seconds);
+        }
+        let subject = token_of(
+            scenario
+                .get("subject")
+                .and_then(Value::as_str)
+                .unwrap_or("access_token"),
+        );
+        let endpoint = if flow == "introspect" { "/introspect" } else { "/revoke" };
+        let mut form = vec![("token".to_string(), subject)];
+        apply_pairs(&mut form, obj(scenario, "call"));
+        append_duplicates(&mut form, obj(scenario, "call_duplicate"));
+        let response = self.token_call(scenario, endpoint, form, &client_id);
+        match scenario.get("then").and_then(Value::as_str) {
+            None => response,
+            Some("introspect") => {
+                let form = vec![("token".to_string(), token_of("access_token"))];
+                self.token_call(&json!({}), "/introspect", form, "client-1")
+            }
+            Some("userinfo") => {
+                let mut request = Request::get(format!("{ISSUER}/userinfo"));
+                request
+                    .headers
+                    .append("Authorization", format!("Bearer {}", token_of("access_token")));
+                self.send(&request)
+            }
+            Some("refresh") => {
+                let mut form = vec![
+                    ("grant_type".to_string(), "refresh_token".to_string()),
+                    ("refresh_token".into(), token_of("refresh_token")),
+                ];
+                self.token_request(&json!({}), &mut form, "client-1")
+            }
+            Some(other) => panic!("unknown then {other}"),
+        }
+    }
+
+    /// An authenticated form POST to `endpoint` (introspection, revocation).
+    fn token_call(
+        &mut self,
+        scenario: &Value,
+        endpoint: &str,
+        mut form: Vec<(String, String)>,
+        client_id: &str,
+    ) -> Response {
+        let mut headers = Vec::new();
+        self.authenticate(scenario, &mut form, &mut headers, client_id, endpoint);
+        let body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut request = Request::form_post(format!("{ISSUER}{endpoint}"), body);
+        if scenario.get("call_method").and_then(Value::as_str) == Some("GET") {
+            request.method = Method::Get;
+        }
+        for (k, v) in headers {
+            request.headers.append(k, v);
+        }
+        self.send(&request)
     }
 
     fn token_request(&mut self, scenario: &Value, form: &mut Vec<(String, String)>, client_id: &str) -> Response {
@@ -766,6 +878,39 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
         };
         if !ok {
             return Err(format!("expected delivery {mode}; {}", context()));
+        }
+    }
+    // `json`: members the JSON body must carry with exactly these values (an introspection
+    // answer's `active`, `aud`, `scope`, …).
+    for (member, value) in obj(&Value::Object(expect.clone()), "json").into_iter().flatten() {
+        // `null` means the member must be absent.
+        if body.get(member).unwrap_or(&Value::Null) != value {
+            return Err(format!("expected {member} = {value}; {}", context()));
+        }
+    }
+    // `access_token_claims`: the access token must be an RFC 9068 JWT (typ at+jwt, signed by
+    // the server's published keys) carrying these claims; `null` means the claim is absent.
+    if let Some(wanted) = obj(&Value::Object(expect.clone()), "access_token_claims") {
+        let jwt = body["access_token"].as_str().unwrap_or_default();
+        let verified = verify_server_jwt(jwt).map_err(|e| format!("{family}/{name}: access token: {e}"))?;
+        if verified.header["typ"] != "at+jwt" {
+            return Err(format!("{family}/{name}: access token typ {}", verified.header["typ"]));
+        }
+        let claims: Value = serde_json::from_slice(&verified.payload).unwrap();
+        for required in ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"] {
+            if claims.get(required).is_none() {
+                return Err(format!(
+                    "{family}/{name}: RFC 9068 §2.2 claim {required} missing: {claims}"
+                ));
+            }
+        }
+        for (claim, value) in wanted {
+            let actual = claims.get(claim).unwrap_or(&Value::Null);
+            if actual != value {
+                return Err(format!(
+                    "{family}/{name}: access token {claim} = {actual}, expected {value}"
+                ));
+            }
         }
     }
     // A JARM response must verify (with the client secret for HS*, the server's JWKS otherwise)

@@ -21,6 +21,8 @@ pub(super) struct ValidatedRequest {
     pub nonce: Option<String>,
     pub scope: String,
     pub code_challenge: Option<(String, String)>,
+    /// RFC 8707 §2.1: the resources the tokens of this grant may be for.
+    pub resources: Vec<String>,
 }
 
 /// A validated authorization request waiting for the user's decision on the consent page.
@@ -476,12 +478,17 @@ impl AuthorizationServer {
                 }
             }
         }
+        let resources = match super::resource::check_resources(&self.settings, params.get(param::RESOURCE), None) {
+            Ok(resources) => resources,
+            Err(failure) => return fail(failure),
+        };
         Ok(ValidatedRequest {
             target: ResponseTarget { mode, ..target },
             response_type,
             nonce,
             scope,
             code_challenge,
+            resources,
         })
     }
 

@@ -117,6 +117,17 @@ table! {
     UserinfoTokenMissing => "userinfo.token_missing", e::INVALID_TOKEN, 401, "RFC 6750 §2.1 / §3.1", "no Bearer access token";
     UserinfoTokenInvalid => "userinfo.token_invalid", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token is unknown";
     UserinfoTokenExpired => "userinfo.token_expired", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token has expired";
+    ClientCredentialsPublicClient => "client_credentials.public_client", e::INVALID_CLIENT, 401, "RFC 6749 §4.4 / §4.4.2 (confidential clients only; the client MUST authenticate)", "a public client (auth method none) asked for the client credentials grant";
+    ClientCredentialsGrantNotRegistered => "client_credentials.grant_not_registered", e::UNAUTHORIZED_CLIENT, 400, "RFC 6749 §5.2 unauthorized_client / RFC 7591 §2 grant_types", "the client did not register the client_credentials grant type";
+    ClientCredentialsScopeNotRegistered => "client_credentials.scope_not_registered", e::INVALID_SCOPE, 400, "RFC 6749 §3.3 / §5.2 invalid_scope / RFC 7591 §2 scope", "a requested scope value is outside the client's registered scope";
+    IntrospectionPublicClient => "introspection.public_client", e::INVALID_CLIENT, 401, "RFC 7662 §2.1 (the endpoint MUST require some form of authorization)", "a public client (auth method none) may not introspect tokens";
+    IntrospectionTokenMissing => "introspection.token_missing", e::INVALID_REQUEST, 400, "RFC 7662 §2.1 (token REQUIRED)", "the token parameter is missing";
+    RevocationTokenMissing => "revocation.token_missing", e::INVALID_REQUEST, 400, "RFC 7009 §2.1 (token REQUIRED)", "the token parameter is missing";
+    RevocationUnsupportedTokenType => "revocation.unsupported_token_type", e::UNSUPPORTED_TOKEN_TYPE, 400, "RFC 7009 §2.2.1", "token_type_hint names a token type this server cannot revoke";
+    RevocationOtherClient => "revocation.other_client", e::INVALID_GRANT, 400, "RFC 7009 §2.1 (issued to the requesting client) / RFC 6749 §5.2", "the token was issued to another client";
+    ResourceInvalidUri => "resource.invalid_uri", e::INVALID_TARGET, 400, "RFC 8707 §2 (an absolute URI without a fragment)", "a resource value is not an absolute URI, or has a fragment";
+    ResourceUnknown => "resource.unknown", e::INVALID_TARGET, 400, "RFC 8707 §2 invalid_target / server setting resources", "a resource value is not one this server issues tokens for";
+    ResourceNotAuthorized => "resource.not_authorized", e::INVALID_TARGET, 400, "RFC 8707 §2.2 (a token request narrows the grant, never widens it)", "the token request asks for a resource the authorization grant does not cover";
 }
 
 impl Check {

@@ -305,6 +305,45 @@ fn no_key(alg: &str, e: JoseError) -> KeyProblem {
 /// response): HS* with the client secret, anything else with the server's key for `alg`
 /// (its `kid` in the header).
 pub fn prepare_jwt(alg: &str, claims: &Value, client: &ClientMetadata) -> Result<UnsignedJwt, KeyProblem> {
+    prepare_typed(alg, claims, client, "JWT")
+}
+
+/// An RFC 9068 access token: header `typ: at+jwt` (§2.1), signed with the server's key for
+/// `alg` — never with a client secret, since resource servers verify it with the published
+/// keys (§4).
+pub fn prepare_access_token_jwt(alg: &str, claims: &Value) -> Result<UnsignedJwt, KeyProblem> {
+    if alg.starts_with("HS") {
+        return Err(KeyProblem::Unsupported {
+            alg: alg.to_string(),
+            capability: "JWT access tokens are signed with the server's published keys (RFC 9068 §4)".into(),
+        });
+    }
+    prepare_typed(
+        alg,
+        claims,
+        &ClientMetadata::default(),
+        crate::protocol::ACCESS_TOKEN_JWT_TYP,
+    )
+}
+
+/// The claims of a JWT access token this server issued: `typ: at+jwt` and a signature by one
+/// of its keys; `None` for anything else (an opaque token, a forgery, an ID token).
+pub fn verify_access_token_jwt(jwt: &str) -> Option<Map<String, Value>> {
+    let decoded = decode_unverified(jwt).ok()?;
+    let typ = decoded.header.get("typ").and_then(Value::as_str)?;
+    // RFC 9068 §4: "Resource servers MUST verify that the typ header value is at+jwt or
+    // application/at+jwt".
+    if !typ.eq_ignore_ascii_case(crate::protocol::ACCESS_TOKEN_JWT_TYP)
+        && !typ.eq_ignore_ascii_case("application/at+jwt")
+    {
+        return None;
+    }
+    let asymmetric: Vec<Algorithm> = Algorithm::ALL.into_iter().filter(|a| a.kty() != "oct").collect();
+    jws::verify_compact_with_jwks(jwt, server_public_keys(), &asymmetric).ok()?;
+    Some(decoded.claims)
+}
+
+fn prepare_typed(alg: &str, claims: &Value, client: &ClientMetadata, typ: &str) -> Result<UnsignedJwt, KeyProblem> {
     let Ok(algorithm) = Algorithm::from_name(alg) else {
         return Err(unsupported(alg));
     };
@@ -317,7 +356,7 @@ pub fn prepare_jwt(alg: &str, claims: &Value, client: &ClientMetadata) -> Result
         };
         server_keys().select(&query).map_err(|e| no_key(alg, e))?.clone()
     };
-    let mut header = JwsHeader::new(algorithm).typ("JWT");
+    let mut header = JwsHeader::new(algorithm).typ(typ);
     if let Some(kid) = &key.kid {
         header = header.kid(kid.clone());
     }

@@ -33,7 +33,7 @@ impl AuthorizationServer {
             m::JWKS_URI: self.endpoint(path::JWKS),
             m::RESPONSE_TYPES_SUPPORTED: response_type::ALL,
             m::RESPONSE_MODES_SUPPORTED: modes,
-            m::GRANT_TYPES_SUPPORTED: ["authorization_code", "refresh_token", "implicit"],
+            m::GRANT_TYPES_SUPPORTED: ["authorization_code", "refresh_token", "implicit", "client_credentials"],
             m::SUBJECT_TYPES_SUPPORTED: ["public"],
             m::SCOPES_SUPPORTED: ["openid", "profile", "email", "offline_access"],
             m::ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
@@ -48,6 +48,12 @@ impl AuthorizationServer {
             m::TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
             m::TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
             m::CLAIMS_PARAMETER_SUPPORTED: false,
+            m::INTROSPECTION_ENDPOINT: self.endpoint(path::INTROSPECTION),
+            // RFC 7662 §2.1 wants the caller authorized, so `none` is not offered.
+            m::INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: &auth_method::ALL[1..],
+            m::REVOCATION_ENDPOINT: self.endpoint(path::REVOCATION),
+            // RFC 7009 §5: public clients revoke too, identified by client_id.
+            m::REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
         });
         if let Value::Object(map) = &mut doc {
             if par_enabled {

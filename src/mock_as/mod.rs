@@ -9,7 +9,7 @@
 //!
 //! One concern per file: `checks` (the table), `request_object` (JAR), `authorize`, `par`,
 //! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
-//! `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
+//! `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `replay` (bounded jti cache), `events`, `profiles`, `settings`, `introspection` (RFC 7662), `revocation` (RFC 7009), `resource` (RFC 8707), `token_store` (bounded issued tokens).
 
 mod authorize;
 pub mod checks;
@@ -18,14 +18,18 @@ pub mod crypto;
 mod deferred;
 mod discovery;
 pub mod events;
+mod introspection;
 mod par;
 pub mod profiles;
 pub mod replay;
 mod request_object;
+mod resource;
 mod response;
+mod revocation;
 mod server;
 pub mod settings;
 mod token;
+pub mod token_store;
 pub mod tokens;
 mod transport;
 
@@ -35,6 +39,7 @@ pub use events::Event;
 pub use response::{form_post_page, ResponseTarget};
 pub use server::{path, AuthorizationServer, ConfigError, Params};
 pub use settings::{
-    ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode, ProfileName, Secret, ServerSettings, TestUser,
+    AccessTokenFormat, ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode, ProfileName, Secret, ServerSettings,
+    TestUser,
 };
 pub use transport::{InProcessTransport, SigningTransport};

@@ -10,6 +10,7 @@ use super::checks::{Check, Failure};
 use super::events::{Event, EventLog, PROTOCOL, SECURITY};
 use super::replay::ReplayCache;
 use super::settings::{ClientMetadata, ErrorFormat, ServerSettings};
+use super::token_store::TokenStore;
 use super::tokens::{AccessToken, AuthorizationCode, PushedRequest, RefreshToken};
 use crate::clock::{Clock, UnixTime};
 use crate::http::{Method, Request, Response};
@@ -23,17 +24,29 @@ pub type Params = BTreeMap<String, String>;
 pub(super) fn params_from_pairs(pairs: Vec<(String, String)>) -> Params {
     let mut params = Params::new();
     for (k, v) in pairs {
-        params.entry(k).or_insert(v);
+        match params.get_mut(&k) {
+            // RFC 8707 §2: "multiple resource parameters MAY be used"; kept space-separated
+            // (an absolute URI has no space, so the join is unambiguous).
+            Some(values) if k == crate::protocol::param::RESOURCE => {
+                values.push(' ');
+                values.push_str(&v);
+            }
+            Some(_) => {}
+            None => {
+                params.insert(k, v);
+            }
+        }
     }
     params
 }
 
 /// The first parameter name sent more than once (RFC 6749 §3.1: "MUST NOT be included more
-/// than once"), if any.
+/// than once"), if any; `resource` may repeat (RFC 8707 §2).
 pub(super) fn duplicate_parameter(pairs: &[(String, String)]) -> Option<String> {
     let mut seen = std::collections::HashSet::new();
     pairs
         .iter()
+        .filter(|(k, _)| k != crate::protocol::param::RESOURCE)
         .find(|(k, _)| !seen.insert(k.as_str()))
         .map(|(k, _)| k.clone())
 }
@@ -56,6 +69,10 @@ pub mod path {
     pub const USERINFO: &str = "/userinfo";
     /// Where the consent page posts the user's decision.
     pub const CONSENT: &str = "/authorize/consent";
+    /// RFC 7662 §2.
+    pub const INTROSPECTION: &str = "/introspect";
+    /// RFC 7009 §2.
+    pub const REVOCATION: &str = "/revoke";
 }
 
 /// Why a configuration call was refused.
@@ -84,13 +101,17 @@ pub struct AuthorizationServer {
     /// When expired codes, tokens and pushed requests were last swept out.
     pub(super) last_prune: UnixTime,
     pub(super) codes: HashMap<String, AuthorizationCode>,
-    pub(super) access_tokens: HashMap<String, AccessToken>,
-    pub(super) refresh_tokens: HashMap<String, RefreshToken>,
+    /// Issued access tokens by handle (the token, or a JWT's jti) and refresh tokens by value,
+    /// both bounded by `token_store_capacity`.
+    pub(super) access_tokens: TokenStore<AccessToken>,
+    pub(super) refresh_tokens: TokenStore<RefreshToken>,
     pub(super) log: EventLog,
     /// Claim values gathered while a request is checked, attached to its event.
     pub(super) details: BTreeMap<String, String>,
     /// Inside `handle_deferred`: the JWTs issued so far, signed after the answer.
     pub(super) deferred: Option<Vec<super::deferred::PendingSignature>>,
+    /// Authorization grants issued so far: each grant's tokens share the id `g<n>`.
+    pub(super) grants_issued: u64,
 }
 
 impl std::fmt::Debug for AuthorizationServer {
@@ -111,6 +132,7 @@ impl AuthorizationServer {
         rng: Box<dyn CryptoRngCore>,
     ) -> Result<Self, ConfigError> {
         settings.validate().map_err(ConfigError)?;
+        let token_capacity = settings.token_store_capacity;
         Ok(Self {
             replay: ReplayCache::new(settings.jti_cache_capacity),
             log: EventLog::new(settings.event_log_capacity),
@@ -122,10 +144,11 @@ impl AuthorizationServer {
             consents: HashMap::new(),
             last_prune: UnixTime::MIN,
             codes: HashMap::new(),
-            access_tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
+            access_tokens: TokenStore::new(token_capacity),
+            refresh_tokens: TokenStore::new(token_capacity),
             details: BTreeMap::new(),
             deferred: None,
+            grants_issued: 0,
         })
     }
 
@@ -142,6 +165,8 @@ impl AuthorizationServer {
         settings.validate().map_err(ConfigError)?;
         self.replay.set_capacity(settings.jti_cache_capacity);
         self.log.set_capacity(settings.event_log_capacity);
+        self.access_tokens.set_capacity(settings.token_store_capacity);
+        self.refresh_tokens.set_capacity(settings.token_store_capacity);
         self.settings = settings;
         Ok(())
     }
@@ -305,6 +330,10 @@ impl AuthorizationServer {
             (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
                 plain(405, "text/plain", "method not allowed")
             }
+            (path::INTROSPECTION, Method::Post) => self.introspection_endpoint(request),
+            (path::REVOCATION, Method::Post) => self.revocation_endpoint(request),
+            // RFC 7662 §2.1 and RFC 7009 §2.1: both take POST only.
+            (path::INTROSPECTION | path::REVOCATION, _) => plain(405, "text/plain", "method not allowed"),
             _ => plain(404, "text/plain", "not found"),
         }
     }

@@ -67,6 +67,17 @@ pub enum ErrorFormat {
     PingOne,
 }
 
+/// RFC 9068: what an access token is. `Jwt` is a signed `at+jwt` any resource server can
+/// verify with the published keys; `Opaque` is a random reference only this server can read
+/// (through introspection, RFC 7662).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessTokenFormat {
+    #[default]
+    Opaque,
+    Jwt,
+}
+
 /// The named presets (see `profiles.rs`); `Custom` once a setting was changed by hand is not
 /// tracked: the name only records which preset the settings started from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -119,6 +130,10 @@ pub struct ClientMetadata {
     pub access_token_lifetime: i64,
     pub refresh_token_lifetime: i64,
     pub id_token_lifetime: i64,
+    /// RFC 7591 §2 `scope`: the scope values the client may ask for. When set, a client
+    /// credentials request is limited to them (RFC 6749 §3.3); absent, any scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl Default for ClientMetadata {
@@ -145,6 +160,7 @@ impl Default for ClientMetadata {
             access_token_lifetime: 3600,
             refresh_token_lifetime: 86_400,
             id_token_lifetime: 3600,
+            scope: None,
         }
     }
 }
@@ -220,6 +236,19 @@ pub struct ServerSettings {
     /// Show a consent page before answering an authorization request (for demonstrations:
     /// the user approves or denies; a denial is `access_denied`, RFC 6749 §4.1.2.1).
     pub consent_step: bool,
+    /// RFC 9068: opaque references or signed JWT access tokens.
+    pub access_token_format: AccessTokenFormat,
+    /// The alg of JWT access tokens: asymmetric only, since resource servers verify them with
+    /// the published keys (RFC 9068 §4); RS256 is the one RFC 9068 §2.1 says every
+    /// implementation must support.
+    pub access_token_signing_alg: String,
+    /// RFC 8707 §2: the resource indicators this server issues tokens for; a `resource`
+    /// outside this list is `invalid_target`.
+    pub resources: Vec<String>,
+    /// How many access tokens and how many refresh tokens are remembered at once (for
+    /// introspection, revocation, userinfo); when full, an expired one and then the oldest
+    /// is forgotten, like the jti replay cache.
+    pub token_store_capacity: usize,
 }
 
 impl Default for ServerSettings {
@@ -244,11 +273,43 @@ impl ServerSettings {
         if self.profile == ProfileName::PingOne && self.par_request_uri_lifetime > 600 {
             return Err("PingOne's parTimeout is 1–600 seconds".into());
         }
+        if self.token_store_capacity == 0 {
+            return Err("token_store_capacity must be at least 1".into());
+        }
+        let alg = self.access_token_signing_alg.as_str();
+        if !super::crypto::SUPPORTED_ALGS.contains(&alg) || alg.starts_with("HS") {
+            return Err(format!(
+                "access_token_signing_alg \"{alg}\" must be an asymmetric alg this server signs with \
+                 (RFC 9068 §4: resource servers verify with the published keys)"
+            ));
+        }
+        for resource in &self.resources {
+            if let Err(why) = resource_indicator_problem(resource) {
+                return Err(format!("resources: \"{resource}\" {why}"));
+            }
+        }
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());
         }
         Ok(())
     }
+}
+
+/// RFC 8707 §2: a resource indicator "MUST be an absolute URI, as specified by Section 4.3 of
+/// [RFC3986]" and "MUST NOT include a fragment component".
+pub fn resource_indicator_problem(value: &str) -> Result<(), &'static str> {
+    let absolute = value.split_once(':').is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if !absolute || value.contains(char::is_whitespace) {
+        return Err("is not an absolute URI");
+    }
+    if value.contains('#') {
+        return Err("has a fragment component");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -267,6 +328,25 @@ mod tests {
     #[test]
     fn unknown_client_member_is_refused() {
         assert!(serde_json::from_str::<ClientMetadata>(r#"{"client_id":"a","redirect_uri":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn resource_indicators_are_absolute_uris_without_fragment() {
+        assert_eq!(resource_indicator_problem("https://api.example/"), Ok(()));
+        assert_eq!(resource_indicator_problem("urn:example:api"), Ok(()));
+        assert!(resource_indicator_problem("/api").is_err());
+        assert!(resource_indicator_problem("api.example").is_err());
+        assert!(resource_indicator_problem("https://api.example/#x").is_err());
+        assert!(resource_indicator_problem("https://api.example/ x").is_err());
+    }
+
+    #[test]
+    fn jwt_access_tokens_are_never_mac_signed() {
+        let settings = ServerSettings {
+            access_token_signing_alg: "HS256".into(),
+            ..ServerSettings::default()
+        };
+        assert!(settings.validate().is_err());
     }
 
     #[test]
