@@ -203,4 +203,10 @@ pub(super) const NOTES: &[Row] = &[
      "userinfo answered with an error, usually for an expired or unknown access token; the WWW-Authenticate header says which."),
     ("userinfo.response_invalid", "OIDC Core §5.3.2",
      "The userinfo response is neither a JSON object of claims nor a signed JWT, so the client cannot read it."),
+    ("introspection.status", "RFC 7662 §2.3",
+     "The introspection endpoint refused the call, usually because the client did not authenticate; an inactive token is not an error but a 200 with active false."),
+    ("introspection.response_invalid", "RFC 7662 §2.2",
+     "The introspection answer is not a JSON object with a boolean active member, so the client cannot tell whether the token is valid."),
+    ("revocation.status", "RFC 7009 §2.2, §2.2.1",
+     "The revocation endpoint refused the call: unsupported_token_type, another client's token, or failed client authentication. An unknown token is no error: the server answers 200."),
 ];

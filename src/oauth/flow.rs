@@ -211,16 +211,18 @@ impl FlowRun {
     }
 }
 
-struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
-    transport: &'a T,
-    backend: &'a B,
-    clock: &'a C,
-    timeline: Vec<TimelineEvent>,
-    outcome: FlowOutcome,
+/// Sends requests and records what happened; the code flow, the client credentials grant
+/// (`client_credentials.rs`), introspection and revocation share it.
+pub(super) struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
+    pub(super) transport: &'a T,
+    pub(super) backend: &'a B,
+    pub(super) clock: &'a C,
+    pub(super) timeline: Vec<TimelineEvent>,
+    pub(super) outcome: FlowOutcome,
 }
 
 impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
-    fn new(transport: &'a T, backend: &'a B, clock: &'a C) -> Self {
+    pub(super) fn new(transport: &'a T, backend: &'a B, clock: &'a C) -> Self {
         Self {
             transport,
             backend,
@@ -230,7 +232,7 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
         }
     }
 
-    fn finish(self, result: Result<(), FlowError>) -> FlowRun {
+    pub(super) fn finish(self, result: Result<(), FlowError>) -> FlowRun {
         FlowRun {
             timeline: self.timeline,
             outcome: self.outcome,
@@ -241,7 +243,7 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
 
 impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
     /// One call to the token endpoint: the grant, authenticated as the client, and its answer.
-    async fn token(
+    pub(super) async fn token(
         &mut self,
         step: &'static str,
         grant: TokenRequest,
@@ -256,7 +258,7 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         process_token_response(&response)
     }
 
-    async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
+    pub(super) async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
         match self.transport.send(request.clone()).await {
             Ok(response) => {
                 self.timeline.push(TimelineEvent::Exchange {
@@ -573,7 +575,7 @@ where
     })
 }
 
-fn assertion_audience(options: &FlowOptions, metadata: &ServerMetadata, endpoint: &str) -> String {
+pub(super) fn assertion_audience(options: &FlowOptions, metadata: &ServerMetadata, endpoint: &str) -> String {
     match options.assertion_audience {
         AssertionAudience::Issuer => metadata.issuer.clone(),
         AssertionAudience::Endpoint => endpoint.to_string(),

@@ -59,3 +59,10 @@ pub use flow::{
 pub mod authorize;
 
 pub use authorize::{prepare_authorization, Endpoints, FirstMessage, PreparedAuthorization};
+pub mod client_credentials;
+pub mod introspection;
+pub mod revocation;
+
+pub use client_credentials::run_client_credentials;
+pub use introspection::{introspect, process_introspection_response, IntrospectionRequest, IntrospectionResponse};
+pub use revocation::{process_revocation_response, revoke, RevocationRequest};

@@ -26,6 +26,8 @@ pub enum Grant {
         refresh_token: SecretString,
         scope: Option<String>,
     },
+    /// RFC 6749 §4.4.2: the client on its own behalf.
+    ClientCredentials { scope: Option<String> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +64,18 @@ impl TokenRequest {
         }
     }
 
+    /// RFC 6749 §4.4.2, with RFC 8707 §2 `resource` values (repeated, one per resource).
+    pub fn client_credentials(endpoint: impl Into<String>, scope: Option<String>, resources: &[String]) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            grant: Grant::ClientCredentials { scope },
+            extra: resources
+                .iter()
+                .map(|r| (param::RESOURCE.to_string(), r.clone()))
+                .collect(),
+        }
+    }
+
     /// The form parameters before client authentication.
     pub fn params(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -83,6 +97,12 @@ impl TokenRequest {
             Grant::RefreshToken { refresh_token, scope } => {
                 out.push((param::GRANT_TYPE.into(), grant_type::REFRESH_TOKEN.into()));
                 out.push((param::REFRESH_TOKEN.into(), refresh_token.expose().into()));
+                if let Some(scope) = scope {
+                    out.push((param::SCOPE.into(), scope.clone()));
+                }
+            }
+            Grant::ClientCredentials { scope } => {
+                out.push((param::GRANT_TYPE.into(), grant_type::CLIENT_CREDENTIALS.into()));
                 if let Some(scope) = scope {
                     out.push((param::SCOPE.into(), scope.clone()));
                 }
