@@ -254,3 +254,47 @@ fn request_debug_never_shows_the_token() {
     );
     assert!(!format!("{request:?}").contains("the-bearer-token"));
 }
+
+#[test]
+fn the_resource_server_a_token_is_for_may_introspect_it_and_no_other_client() {
+    let setup = setup(ProfileName::Hardened, "client_secret_basic");
+    {
+        let server = setup.transport.server();
+        let mut server = server.borrow_mut();
+        for id in ["https://api.example/", "bystander"] {
+            server
+                .register_client_json(
+                    &json!({ "client_id": id, "client_secret": SECRET, "token_endpoint_auth_method": "client_secret_basic" })
+                        .to_string(),
+                )
+                .unwrap();
+        }
+    }
+    let token = grant(&setup, &config("client_secret_basic", None, &["https://api.example/"]))
+        .outcome
+        .tokens
+        .unwrap()
+        .access_token;
+    let metadata = metadata(&setup);
+    let active_for = |client_id: &str| {
+        let mut config = config("client_secret_basic", None, &[]);
+        config.request.client_id = client_id.into();
+        let (run_, answer) = run(introspect(
+            &config,
+            &metadata,
+            token.clone(),
+            None,
+            &setup.transport,
+            &backend(),
+            &*setup.clock,
+            &mut rng(),
+            &FlowOptions::default(),
+        ));
+        assert!(run_.succeeded(), "{client_id}: {:?}", run_.error);
+        answer.unwrap().active
+    };
+    // RFC 7662 §2.2: "the protected resource is not allowed to introspect this particular
+    // token" reads as inactive; the token's audience is allowed.
+    assert!(active_for("https://api.example/"));
+    assert!(!active_for("bystander"));
+}

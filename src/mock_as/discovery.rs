@@ -50,7 +50,10 @@ impl AuthorizationServer {
             m::CLAIMS_PARAMETER_SUPPORTED: false,
             m::INTROSPECTION_ENDPOINT: self.endpoint(path::INTROSPECTION),
             // RFC 7662 §2.1 wants the caller authorized, so `none` is not offered.
-            m::INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: &auth_method::ALL[1..],
+            m::INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL
+                .iter()
+                .filter(|m| **m != auth_method::NONE)
+                .collect::<Vec<_>>(),
             m::REVOCATION_ENDPOINT: self.endpoint(path::REVOCATION),
             // RFC 7009 §5: public clients revoke too, identified by client_id.
             m::REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
