@@ -120,10 +120,24 @@ impl KeyEntry {
     }
 }
 
+/// Which grant the Run step performs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// The authorization code flow (with its hybrid and implicit variants), as the request
+    /// step describes it.
+    #[default]
+    AuthorizationCode,
+    /// RFC 6749 §4.4: the client on its own behalf, no user, no browser.
+    ClientCredentials,
+}
+
 /// Knobs of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RunSettings {
+    /// The grant the Run step performs.
+    pub grant: Grant,
     /// New `state`, `nonce` and PKCE verifier for every run (a good client never reuses them).
     pub fresh_values: bool,
     /// Redeem the refresh token once after the code exchange.
@@ -136,6 +150,7 @@ pub struct RunSettings {
 impl Default for RunSettings {
     fn default() -> Self {
         Self {
+            grant: Grant::AuthorizationCode,
             fresh_values: true,
             refresh: false,
             userinfo: true,
@@ -368,8 +383,19 @@ impl Workspace {
             jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
             id_token_signed_response_alg: self.client.id_token_alg.clone(),
+            grant_types: self.grant_types(),
             ..ClientMetadata::default()
         }
+    }
+
+    /// RFC 7591 §2 `grant_types`: the code flow's two, plus `client_credentials` while the
+    /// Run step uses that grant (the server refuses it to a client that did not register it).
+    fn grant_types(&self) -> Vec<String> {
+        let mut grants = ClientMetadata::default().grant_types;
+        if self.run.grant == Grant::ClientCredentials {
+            grants.push(crate::protocol::grant_type::CLIENT_CREDENTIALS.into());
+        }
+        grants
     }
 
     /// The JSON saved to storage: secrets only with the opt-in.

@@ -19,6 +19,7 @@ mod sequence;
 mod server_panel;
 mod session_panel;
 mod tamper_panel;
+mod token_calls;
 pub mod webcrypto;
 mod widgets;
 

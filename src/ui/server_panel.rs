@@ -39,6 +39,7 @@ const PAR_MODES: &[(&str, &str)] = &[
     ("enabled", "enabled (optional)"),
     ("required", "required"),
 ];
+const ACCESS_TOKEN_FORMATS: &[(&str, &str)] = &[("opaque", "opaque"), ("jwt", "JWT (RFC 9068, typ at+jwt)")];
 const ERROR_FORMATS: &[(&str, &str)] = &[("o_auth", "OAuth (RFC 6749 §5.2)"), ("ping_one", "PingOne envelope")];
 
 const FIELDS: &[Field] = &[
@@ -203,6 +204,12 @@ const FIELDS: &[Field] = &[
         label: "Show a consent page",
         kind: Kind::Bool,
         help: "for demonstrations: approve or deny",
+    },
+    Field {
+        key: "access_token_format",
+        label: "Access token format",
+        kind: Kind::Choice(ACCESS_TOKEN_FORMATS),
+        help: "RFC 9068: a signed JWT a resource server verifies itself, or an opaque reference read through introspection (RFC 7662)",
     },
 ];
 
