@@ -5,7 +5,6 @@
 use rand_core::CryptoRngCore;
 
 use super::config::Config;
-use super::discovery::{discovery_request, process_discovery_response};
 use super::error::ClientError;
 use super::flow::{assertion_audience, Driver, FlowError, FlowOptions, FlowRun};
 use super::token::TokenRequest;
@@ -31,14 +30,7 @@ where
 {
     let mut d = Driver::new(transport, backend, clock);
     let result: Result<(), FlowError> = async {
-        let metadata = match &options.metadata {
-            Some(metadata) => metadata.clone(),
-            None => {
-                let response = d.send("discovery", discovery_request(&config.issuer)).await?;
-                process_discovery_response(&config.issuer, &response)?
-            }
-        };
-        d.outcome.metadata = Some(metadata.clone());
+        let metadata = d.metadata(config, options).await?;
         let endpoint = metadata.token_endpoint.clone().ok_or_else(|| {
             ClientError::invalid(
                 "discovery.endpoint_missing",

@@ -281,6 +281,23 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         }
     }
 
+    /// The server's metadata: discovery, unless [`FlowOptions::metadata`] gave it by hand.
+    pub(super) async fn metadata(
+        &mut self,
+        config: &Config,
+        options: &FlowOptions,
+    ) -> Result<ServerMetadata, ClientError> {
+        let metadata = match &options.metadata {
+            Some(metadata) => metadata.clone(),
+            None => {
+                let response = self.send("discovery", discovery_request(&config.issuer)).await?;
+                process_discovery_response(&config.issuer, &response)?
+            }
+        };
+        self.outcome.metadata = Some(metadata.clone());
+        Ok(metadata)
+    }
+
     fn jwt(&mut self, step: &'static str, compact: &str) {
         if let Ok(decoded) = decode_unverified(compact) {
             let payload = serde_json::from_slice(&decoded.payload)
@@ -515,14 +532,7 @@ where
     C: Clock + ?Sized,
 {
     // 1. Discovery (unless the endpoints were given by hand) and the server's keys.
-    let metadata = match &options.metadata {
-        Some(metadata) => metadata.clone(),
-        None => {
-            let response = d.send("discovery", discovery_request(&config.issuer)).await?;
-            process_discovery_response(&config.issuer, &response)?
-        }
-    };
-    d.outcome.metadata = Some(metadata.clone());
+    let metadata = d.metadata(config, options).await?;
     let jwks = match &metadata.jwks_uri {
         Some(uri) => {
             let response = d.send("jwks", Request::get(uri.as_str())).await?;

@@ -4,61 +4,17 @@
 use rand_core::CryptoRngCore;
 use serde_json::{Map, Value};
 
-use super::client_auth::ClientAuth;
 use super::config::Config;
 use super::discovery::ServerMetadata;
 use super::error::ClientError;
-use super::flow::{assertion_audience, Driver, FlowError, FlowOptions, FlowRun};
-use crate::clock::{Clock, UnixTime};
-use crate::http::{Request, Response, Transport};
+use super::flow::{Driver, FlowError, FlowOptions, FlowRun};
+use super::token_reference::{send, TokenCall, TokenReference};
+use crate::clock::Clock;
+use crate::http::{Response, Transport};
 use crate::jose::{CryptoBackend, SecretString};
-use crate::protocol::param;
 
-/// RFC 7662 §2.1: `token` (REQUIRED) and `token_type_hint` (OPTIONAL). The token redacts in
-/// `Debug`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IntrospectionRequest {
-    pub endpoint: String,
-    pub token: SecretString,
-    pub token_type_hint: Option<String>,
-}
-
-impl IntrospectionRequest {
-    pub fn new(endpoint: impl Into<String>, token: SecretString, token_type_hint: Option<&str>) -> Self {
-        Self {
-            endpoint: endpoint.into(),
-            token,
-            token_type_hint: token_type_hint.map(str::to_string),
-        }
-    }
-
-    pub fn params(&self) -> Vec<(String, String)> {
-        let mut out = vec![(param::TOKEN.to_string(), self.token.expose().to_string())];
-        if let Some(hint) = &self.token_type_hint {
-            out.push((param::TOKEN_TYPE_HINT.into(), hint.clone()));
-        }
-        out
-    }
-
-    /// The authenticated form POST (RFC 7662 §2.1: the endpoint requires authorization; here
-    /// the client's token-endpoint authentication, as RFC 8414 §2's
-    /// `introspection_endpoint_auth_methods_supported` describes).
-    pub async fn to_http<B: CryptoBackend + ?Sized>(
-        &self,
-        client_id: &str,
-        auth: &ClientAuth,
-        audience: &str,
-        now: UnixTime,
-        rng: &mut impl CryptoRngCore,
-        backend: &B,
-    ) -> Result<Request, ClientError> {
-        let mut request = auth
-            .form_post(&self.endpoint, self.params(), client_id, audience, now, rng, backend)
-            .await?;
-        request.headers.append("Accept", "application/json");
-        Ok(request)
-    }
-}
+/// RFC 7662 §2.1: `token` and `token_type_hint`, as revocation sends them.
+pub type IntrospectionRequest = TokenReference;
 
 /// RFC 7662 §2.2: `active`, and for an active token whatever the server chose to say.
 #[derive(Clone, Debug, PartialEq)]
@@ -116,20 +72,14 @@ where
     let mut d = Driver::new(transport, backend, clock);
     let mut answer = None;
     let result: Result<(), FlowError> = async {
-        let endpoint = metadata.introspection_endpoint.clone().ok_or_else(|| {
-            ClientError::invalid(
-                "discovery.endpoint_missing",
-                format!("the metadata of {} has no introspection_endpoint", metadata.issuer),
-            )
-        })?;
-        let auth = config.client_auth()?;
-        let audience = assertion_audience(options, metadata, &endpoint);
-        let request = IntrospectionRequest::new(endpoint, token, token_type_hint);
-        let now = d.clock.now();
-        let http = request
-            .to_http(&config.request.client_id, &auth, &audience, now, rng, d.backend)
-            .await?;
-        let response = d.send("introspection", http).await?;
+        let call = TokenCall {
+            step: "introspection",
+            member: "introspection_endpoint",
+            endpoint: metadata.introspection_endpoint.as_ref(),
+            token,
+            token_type_hint,
+        };
+        let response = send(&mut d, call, config, metadata, rng, options).await?;
         answer = Some(process_introspection_response(&response)?);
         Ok(())
     }

@@ -62,7 +62,9 @@ pub use authorize::{prepare_authorization, Endpoints, FirstMessage, PreparedAuth
 pub mod client_credentials;
 pub mod introspection;
 pub mod revocation;
+pub mod token_reference;
 
 pub use client_credentials::run_client_credentials;
 pub use introspection::{introspect, process_introspection_response, IntrospectionRequest, IntrospectionResponse};
 pub use revocation::{process_revocation_response, revoke, RevocationRequest};
+pub use token_reference::TokenReference;

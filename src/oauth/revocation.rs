@@ -2,56 +2,17 @@
 
 use rand_core::CryptoRngCore;
 
-use super::client_auth::ClientAuth;
 use super::config::Config;
 use super::discovery::ServerMetadata;
 use super::error::ClientError;
-use super::flow::{assertion_audience, Driver, FlowError, FlowOptions, FlowRun};
-use crate::clock::{Clock, UnixTime};
-use crate::http::{Request, Response, Transport};
+use super::flow::{Driver, FlowError, FlowOptions, FlowRun};
+use super::token_reference::{send, TokenCall, TokenReference};
+use crate::clock::Clock;
+use crate::http::{Response, Transport};
 use crate::jose::{CryptoBackend, SecretString};
-use crate::protocol::param;
 
-/// RFC 7009 §2.1: `token` (REQUIRED) and `token_type_hint` (OPTIONAL). The token redacts in
-/// `Debug`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RevocationRequest {
-    pub endpoint: String,
-    pub token: SecretString,
-    pub token_type_hint: Option<String>,
-}
-
-impl RevocationRequest {
-    pub fn new(endpoint: impl Into<String>, token: SecretString, token_type_hint: Option<&str>) -> Self {
-        Self {
-            endpoint: endpoint.into(),
-            token,
-            token_type_hint: token_type_hint.map(str::to_string),
-        }
-    }
-
-    pub fn params(&self) -> Vec<(String, String)> {
-        let mut out = vec![(param::TOKEN.to_string(), self.token.expose().to_string())];
-        if let Some(hint) = &self.token_type_hint {
-            out.push((param::TOKEN_TYPE_HINT.into(), hint.clone()));
-        }
-        out
-    }
-
-    /// The form POST, authenticated as at the token endpoint (RFC 7009 §2.1).
-    pub async fn to_http<B: CryptoBackend + ?Sized>(
-        &self,
-        client_id: &str,
-        auth: &ClientAuth,
-        audience: &str,
-        now: UnixTime,
-        rng: &mut impl CryptoRngCore,
-        backend: &B,
-    ) -> Result<Request, ClientError> {
-        auth.form_post(&self.endpoint, self.params(), client_id, audience, now, rng, backend)
-            .await
-    }
-}
+/// RFC 7009 §2.1: `token` and `token_type_hint`, as introspection sends them.
+pub type RevocationRequest = TokenReference;
 
 /// RFC 7009 §2.2: 200 means revoked, or never valid — "the client cannot handle such an error
 /// in a reasonable way", so an unknown token is a success too. Anything else is an error
@@ -85,20 +46,14 @@ where
 {
     let mut d = Driver::new(transport, backend, clock);
     let result: Result<(), FlowError> = async {
-        let endpoint = metadata.revocation_endpoint.clone().ok_or_else(|| {
-            ClientError::invalid(
-                "discovery.endpoint_missing",
-                format!("the metadata of {} has no revocation_endpoint", metadata.issuer),
-            )
-        })?;
-        let auth = config.client_auth()?;
-        let audience = assertion_audience(options, metadata, &endpoint);
-        let request = RevocationRequest::new(endpoint, token, token_type_hint);
-        let now = d.clock.now();
-        let http = request
-            .to_http(&config.request.client_id, &auth, &audience, now, rng, d.backend)
-            .await?;
-        let response = d.send("revocation", http).await?;
+        let call = TokenCall {
+            step: "revocation",
+            member: "revocation_endpoint",
+            endpoint: metadata.revocation_endpoint.as_ref(),
+            token,
+            token_type_hint,
+        };
+        let response = send(&mut d, call, config, metadata, rng, options).await?;
         process_revocation_response(&response)?;
         Ok(())
     }
