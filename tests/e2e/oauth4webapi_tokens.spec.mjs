@@ -108,9 +108,11 @@ test('oauth4webapi reads the refusals: a public client may not introspect, a sco
       await oauth.introspectionRequest(as, { client_id: 'o4w-public' }, oauth.None(), 'anything', options),
     )
     .catch((e) => e);
-  expect(refused).toBeInstanceOf(oauth.ResponseBodyError);
-  expect(refused.error).toBe('invalid_client');
-  expect(refused.error_description).toContain('introspection.public_client');
+  // RFC 6749 §5.2: invalid_client answered 401 carries WWW-Authenticate, which the library
+  // reports as a challenge before it reads the body.
+  expect(refused).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+  expect(refused.status).toBe(401);
+  expect(refused.cause[0].scheme).toBe('basic');
 
   const wide = await oauth
     .processClientCredentialsResponse(
