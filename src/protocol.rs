@@ -83,6 +83,9 @@ pub mod error {
     pub const REQUEST_URI_NOT_SUPPORTED: &str = "request_uri_not_supported";
     pub const LOGIN_REQUIRED: &str = "login_required";
     pub const CONSENT_REQUIRED: &str = "consent_required";
+    /// RFC 7591 §3.2.2.
+    pub const INVALID_REDIRECT_URI: &str = "invalid_redirect_uri";
+    pub const INVALID_CLIENT_METADATA: &str = "invalid_client_metadata";
 }
 
 /// Authorization server metadata names (RFC 8414 §2, OIDC Discovery §3, RFC 9101 §10.5,
@@ -112,6 +115,10 @@ pub mod metadata {
     pub const TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: &str =
         "token_endpoint_auth_signing_alg_values_supported";
     pub const CLAIMS_PARAMETER_SUPPORTED: &str = "claims_parameter_supported";
+    /// RFC 8414 §2 / RFC 7591 §3.
+    pub const REGISTRATION_ENDPOINT: &str = "registration_endpoint";
+    /// OIDC Discovery §3.
+    pub const USERINFO_SIGNING_ALG_VALUES_SUPPORTED: &str = "userinfo_signing_alg_values_supported";
 }
 
 /// Response types (RFC 6749 §3.1.1, OAuth 2.0 Multiple Response Type Encoding Practices §5).
@@ -148,6 +155,9 @@ pub mod response_mode {
 pub mod grant_type {
     pub const AUTHORIZATION_CODE: &str = "authorization_code";
     pub const REFRESH_TOKEN: &str = "refresh_token";
+    /// RFC 6749 §4.2; RFC 7591 §2 names it in `grant_types` for `token` (and OIDC for
+    /// `id_token`) responses.
+    pub const IMPLICIT: &str = "implicit";
 }
 
 /// Client authentication methods (RFC 7591 §2, OIDC Core §9).

@@ -19,7 +19,7 @@ use crate::oauth::config::RequestObjectEdit;
 use crate::oauth::pingone::{self, PingOneRegion};
 use crate::oauth::request_object::RequestObjectOptions;
 use crate::oauth::{AuthorizationRequest, Config, Delivery, ServerMetadata};
-use crate::protocol::auth_method;
+use crate::protocol::{auth_method, grant_type};
 use crate::reproducible::Reproducible;
 
 /// `localStorage` key of the saved workspace.
@@ -364,6 +364,17 @@ impl Workspace {
                 .map(|s| crate::mock_as::Secret::new(s.expose())),
             redirect_uris: self.client.redirect_uris.clone(),
             response_types: RESPONSE_TYPES.iter().map(|s| s.to_string()).collect(),
+            // Every response type above needs these (RFC 7591 §2.1: code → authorization_code,
+            // token / id_token → implicit), and the playground refreshes its tokens. Set here
+            // because the spec's default is authorization_code alone.
+            grant_types: [
+                grant_type::AUTHORIZATION_CODE,
+                grant_type::IMPLICIT,
+                grant_type::REFRESH_TOKEN,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             token_endpoint_auth_method: self.client.auth_method.clone(),
             jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
@@ -386,6 +397,8 @@ impl Workspace {
         let mut saved = self.clone();
         if !include_secrets {
             saved.client.client_secret = None;
+            // The registration endpoint's initial access token is a credential too (RFC 7591 §3).
+            saved.server.registration_initial_access_token = None;
             for key in &mut saved.keys {
                 if key.jwk.is_private() {
                     if let Ok(public) = key.jwk.to_public() {

@@ -94,32 +94,17 @@ fn metadata_the_server_cannot_honour_is_refused_at_registration() {
         .to_string();
     assert!(refused.starts_with("invalid_client_metadata: "), "{refused}");
     assert!(refused.contains("request_object_signing_alg"), "{refused}");
-    assert!(refused.contains("HS256, RS256"), "names what the server supports: {refused}");
+    assert!(
+        refused.contains("HS256, RS256"),
+        "names what the server supports: {refused}"
+    );
 }
 
-fn location_pairs(response: &Response) -> Vec<(String, String)> {
-    let location = response.headers.get("Location").unwrap_or_else(|| panic!("{response:?}"));
-    UrlParts::split(location).unwrap().query_pairs()
-}
-
-/// Fault 3: a client that omits `id_token_signed_response_alg` got HS256, so a client without
-/// a secret got a 500 at the token endpoint. OIDC Registration §2: the default is RS256.
-#[test]
-fn a_public_client_that_omits_the_id_token_alg_gets_rs256() {
-    let mut server = server(ProfileName::Hardened);
-    server
-        .register_client_json(
-            &json!({
-                "client_id": "spa",
-                "redirect_uris": [REDIRECT],
-                "token_endpoint_auth_method": "none",
-            })
-            .to_string(),
-        )
-        .unwrap();
+/// A code flow for the public client `client_id` (scope openid): the token response.
+fn code_flow(server: &mut AuthorizationServer, client_id: &str) -> Value {
     let query = form_encode([
         ("response_type", "code"),
-        ("client_id", "spa"),
+        ("client_id", client_id),
         ("redirect_uri", REDIRECT),
         ("scope", "openid"),
         ("state", "s"),
@@ -138,11 +123,98 @@ fn a_public_client_that_omits_the_id_token_alg_gets_rs256() {
         ("code", code.as_str()),
         ("redirect_uri", REDIRECT),
         ("code_verifier", VERIFIER),
-        ("client_id", "spa"),
+        ("client_id", client_id),
     ]);
     let token = server.handle(&Request::form_post(format!("{ISSUER}/token"), form));
     assert_eq!(token.status, 200, "{}", token.body_text());
-    let body: Value = serde_json::from_slice(&token.body).unwrap();
+    serde_json::from_slice(&token.body).unwrap()
+}
+
+fn location_pairs(response: &Response) -> Vec<(String, String)> {
+    let location = response
+        .headers
+        .get("Location")
+        .unwrap_or_else(|| panic!("{response:?}"));
+    UrlParts::split(location).unwrap().query_pairs()
+}
+
+/// Fault 3: a client that omits `id_token_signed_response_alg` got HS256, so a client without
+/// a secret got a 500 at the token endpoint. OIDC Registration §2: the default is RS256.
+#[test]
+fn a_public_client_that_omits_the_id_token_alg_gets_rs256() {
+    let mut server = server(ProfileName::Hardened);
+    server
+        .register_client_json(
+            &json!({
+                "client_id": "spa",
+                "redirect_uris": [REDIRECT],
+                "token_endpoint_auth_method": "none",
+            })
+            .to_string(),
+        )
+        .unwrap();
+    let body = code_flow(&mut server, "spa");
     let id_token = crypto::decode_unverified(body["id_token"].as_str().unwrap()).unwrap();
     assert_eq!(id_token.alg, "RS256");
+}
+
+#[test]
+fn the_registration_endpoint_issues_credentials_and_discovery_names_it() {
+    let mut server = server(ProfileName::Hardened);
+    assert_eq!(server.discovery()["registration_endpoint"], format!("{ISSUER}/register"));
+    let mut request = Request::form_post(
+        format!("{ISSUER}/register"),
+        json!({"redirect_uris": [REDIRECT], "client_id": "mine"}).to_string(),
+    );
+    request.headers = oauth_playground::http::Headers::new();
+    request.headers.append("Content-Type", "application/json");
+    let response = server.handle(&request);
+    assert_eq!(response.status, 201, "{}", response.body_text());
+    let answer: Value = serde_json::from_slice(&response.body).unwrap();
+    let client_id = answer["client_id"].as_str().unwrap();
+    assert_ne!(client_id, "mine", "RFC 7591 §3.2.1: the server issues client_id");
+    assert_eq!(answer["ignored_metadata"], json!(["client_id"]));
+    assert_eq!(answer["client_id_issued_at"], NOW);
+    assert_eq!(answer["client_secret_expires_at"], 0);
+    let stored = server.client(client_id).unwrap();
+    assert_eq!(
+        stored.client_secret.as_ref().map(|s| s.expose()),
+        answer["client_secret"].as_str()
+    );
+    assert_eq!(stored.token_endpoint_auth_method, "client_secret_basic", "RFC 7591 §2 default");
+}
+
+#[test]
+fn userinfo_answers_a_signed_jwt_when_the_client_registered_an_alg() {
+    let mut server = server(ProfileName::Hardened);
+    server
+        .register_client_json(
+            &json!({
+                "client_id": "spa",
+                "redirect_uris": [REDIRECT],
+                "token_endpoint_auth_method": "none",
+                "userinfo_signed_response_alg": "ES256",
+            })
+            .to_string(),
+        )
+        .unwrap();
+    let tokens = code_flow(&mut server, "spa");
+    let mut request = Request::get(format!("{ISSUER}/userinfo"));
+    request.headers.append(
+        "Authorization",
+        format!("Bearer {}", tokens["access_token"].as_str().unwrap()),
+    );
+    let response = server.handle(&request);
+    assert_eq!(response.status, 200, "{}", response.body_text());
+    assert_eq!(response.headers.get("Content-Type"), Some("application/jwt"));
+    let jwks = oauth_playground::jose::Jwks::from_json(&crypto::server_jwks().to_string()).unwrap();
+    let (verified, _) = oauth_playground::jose::jws::verify_compact_with_jwks(
+        &response.body_text(),
+        &jwks,
+        &[oauth_playground::jose::Algorithm::ES256],
+    )
+    .unwrap();
+    let claims: Value = serde_json::from_slice(&verified.payload).unwrap();
+    assert_eq!((claims["iss"].as_str(), claims["aud"].as_str()), (Some(ISSUER), Some("spa")));
+    assert_eq!(claims["sub"], "alice");
 }

@@ -9,7 +9,8 @@
 //!
 //! One concern per file: `checks` (the table), `request_object` (JAR), `authorize`, `par`,
 //! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
-//! `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
+//! `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `replay` (bounded jti cache), `events`, `profiles`, `settings`,
+//! `registration` (RFC 7591: `registerClient` and the registration endpoint, one validation).
 
 mod authorize;
 pub mod checks;
@@ -20,6 +21,7 @@ mod discovery;
 pub mod events;
 mod par;
 pub mod profiles;
+pub mod registration;
 pub mod replay;
 mod request_object;
 mod response;

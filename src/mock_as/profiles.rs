@@ -54,6 +54,8 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         event_log_capacity: 1000,
         test_user: TestUser::default(),
         consent_step: false,
+        // RFC 7591 §3: open registration unless the user sets a token.
+        registration_initial_access_token: None,
     }
 }
 

@@ -56,6 +56,8 @@ pub mod path {
     pub const USERINFO: &str = "/userinfo";
     /// Where the consent page posts the user's decision.
     pub const CONSENT: &str = "/authorize/consent";
+    /// RFC 7591 §3 client registration.
+    pub const REGISTRATION: &str = "/register";
 }
 
 /// Why a configuration call was refused.
@@ -176,52 +178,11 @@ impl AuthorizationServer {
         serde_json::to_value(&self.settings).unwrap_or(Value::Null)
     }
 
-    /// Registers (or replaces) a client.
+    /// Registers (or replaces) a client, through the same validation as `registerClient` and
+    /// the registration endpoint (`registration.rs`).
     pub fn register_client(&mut self, client: ClientMetadata) -> Result<&ClientMetadata, ConfigError> {
-        if client.client_id.is_empty() {
-            return Err(ConfigError("client_id is required".into()));
-        }
-        if !crate::protocol::auth_method::ALL.contains(&client.token_endpoint_auth_method.as_str()) {
-            return Err(ConfigError(format!(
-                "token_endpoint_auth_method \"{}\" is not one of {:?}",
-                client.token_endpoint_auth_method,
-                crate::protocol::auth_method::ALL
-            )));
-        }
-        for uri in &client.redirect_uris {
-            // RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI … The
-            // endpoint URI MUST NOT include a fragment component."
-            // An absolute URI starts with a scheme (RFC 3986 §3.1), which private-use schemes of
-            // native apps (RFC 8252 §7.1) have too.
-            let absolute = uri.split_once(':').is_some_and(|(scheme, _)| {
-                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            });
-            if !absolute {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" is not an absolute URI (RFC 6749 §3.1.2)"
-                )));
-            }
-            if uri.contains('#') {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" has a fragment, which RFC 6749 §3.1.2 forbids: the response \
-                     itself may travel in the fragment"
-                )));
-            }
-        }
-        let id = client.client_id.clone();
-        self.clients.insert(id.clone(), client);
-        self.clients
-            .get(&id)
-            .ok_or_else(|| ConfigError("the client vanished while registering".into()))
-    }
-
-    /// Registers a client from RFC 7591 JSON metadata; returns the registered metadata as JSON.
-    pub fn register_client_json(&mut self, json_text: &str) -> Result<Value, ConfigError> {
-        let client: ClientMetadata =
-            serde_json::from_str(json_text).map_err(|e| ConfigError(format!("client metadata: {e}")))?;
-        let registered = self.register_client(client)?;
-        serde_json::to_value(registered).map_err(|e| ConfigError(e.to_string()))
+        self.store_client(client)
+            .map_err(|failure| ConfigError(format!("{}: {}", failure.info().error, failure.description())))
     }
 
     /// Every registered client's metadata as a JSON array (secrets included: the UI edits them).
@@ -302,6 +263,8 @@ impl AuthorizationServer {
             (path::CONSENT, Method::Post) => self.consent_decision(request),
             (path::TOKEN, Method::Post) => self.token_endpoint(request),
             (path::USERINFO, _) => self.userinfo_endpoint(request),
+            (path::REGISTRATION, Method::Post) => self.registration_endpoint(request),
+            (path::REGISTRATION, _) => plain(405, "text/plain", "method not allowed"),
             (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
                 plain(405, "text/plain", "method not allowed")
             }
@@ -327,6 +290,10 @@ impl AuthorizationServer {
             ("jar.validation_failed", SECURITY)
         } else if info.code.starts_with("client.") {
             ("client.authentication_failed", SECURITY)
+        } else if info.code.starts_with("registration.initial_access_token") {
+            ("client.registration_refused", SECURITY)
+        } else if info.code.starts_with("registration.") {
+            ("client.registration_refused", PROTOCOL)
         } else {
             ("request.rejected", PROTOCOL)
         };

@@ -356,6 +356,34 @@ impl AuthorizationServer {
             Some(&access.client_id),
             "success",
         );
-        json_response(200, &Value::Object(body))
+        let signed_alg = self
+            .clients
+            .get(&access.client_id)
+            .and_then(|c| c.userinfo_signed_response_alg.clone().map(|alg| (c.clone(), alg)));
+        match signed_alg {
+            Some((client, alg)) => self.signed_userinfo(&client, &alg, body),
+            None => json_response(200, &Value::Object(body)),
+        }
+    }
+
+    /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` registered (OIDC Registration
+    /// §2), the claims come as a JWT (`application/jwt`) that "SHOULD contain the Claims iss
+    /// (issuer) and aud (audience)".
+    fn signed_userinfo(&mut self, client: &ClientMetadata, alg: &str, mut claims: Map<String, Value>) -> Response {
+        claims.insert(claim::ISS.into(), Value::from(self.settings.issuer.clone()));
+        claims.insert(claim::AUD.into(), Value::from(client.client_id.clone()));
+        let jwt = crypto::prepare_jwt(alg, &Value::Object(claims), client)
+            .and_then(|jwt| self.issue_jwt(jwt))
+            .map_err(|problem| signing_failure(alg, problem));
+        match jwt {
+            Ok(jwt) => {
+                let mut response = Response::new(200);
+                response.headers.append("Content-Type", "application/jwt");
+                response.headers.append("Cache-Control", "no-store");
+                response.body = jwt.into_bytes();
+                response
+            }
+            Err(failure) => self.error_json(USERINFO, Some(&client.client_id), &failure),
+        }
     }
 }
