@@ -12,6 +12,7 @@ mod learn;
 pub mod mock_api;
 mod preflight;
 pub mod preview;
+mod registration_panel;
 mod request_panel;
 mod result_panel;
 pub mod run_panel;

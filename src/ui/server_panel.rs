@@ -24,6 +24,8 @@ enum Kind {
     Number(&'static str),
     Algs,
     Choice(&'static [(&'static str, &'static str)]),
+    /// A credential: shown masked, empty means unset (`null`).
+    Secret,
 }
 
 struct Field {
@@ -204,6 +206,12 @@ const FIELDS: &[Field] = &[
         kind: Kind::Bool,
         help: "for demonstrations: approve or deny",
     },
+    Field {
+        key: "registration_initial_access_token",
+        label: "Initial access token for client registration",
+        kind: Kind::Secret,
+        help: "RFC 7591 §3: set, POST /register needs it as a Bearer token; empty = open registration",
+    },
 ];
 
 const PROFILES: [(ProfileName, &str, &str); 4] = [
@@ -346,6 +354,21 @@ fn SettingControl(field: &'static Field, settings_json: Memo<Value>, error: RwSi
                     })
                     .collect_view()}
             </select>
+        }
+        .into_any(),
+        Kind::Secret => view! {
+            <input
+                type="password"
+                autocomplete="off"
+                spellcheck="false"
+                id=id.clone()
+                prop:value=move || current().as_str().unwrap_or_default().to_string()
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    let value = if text.is_empty() { Value::Null } else { Value::from(text) };
+                    edit_setting(field.key, value, error);
+                }
+            />
         }
         .into_any(),
         Kind::Algs => {
