@@ -161,7 +161,10 @@ fn a_public_client_that_omits_the_id_token_alg_gets_rs256() {
 #[test]
 fn the_registration_endpoint_issues_credentials_and_discovery_names_it() {
     let mut server = server(ProfileName::Hardened);
-    assert_eq!(server.discovery()["registration_endpoint"], format!("{ISSUER}/register"));
+    assert_eq!(
+        server.discovery()["registration_endpoint"],
+        format!("{ISSUER}/register")
+    );
     let mut request = Request::form_post(
         format!("{ISSUER}/register"),
         json!({"redirect_uris": [REDIRECT], "client_id": "mine"}).to_string(),
@@ -181,7 +184,10 @@ fn the_registration_endpoint_issues_credentials_and_discovery_names_it() {
         stored.client_secret.as_ref().map(|s| s.expose()),
         answer["client_secret"].as_str()
     );
-    assert_eq!(stored.token_endpoint_auth_method, "client_secret_basic", "RFC 7591 §2 default");
+    assert_eq!(
+        stored.token_endpoint_auth_method, "client_secret_basic",
+        "RFC 7591 §2 default"
+    );
 }
 
 #[test]
@@ -215,6 +221,9 @@ fn userinfo_answers_a_signed_jwt_when_the_client_registered_an_alg() {
     )
     .unwrap();
     let claims: Value = serde_json::from_slice(&verified.payload).unwrap();
-    assert_eq!((claims["iss"].as_str(), claims["aud"].as_str()), (Some(ISSUER), Some("spa")));
+    assert_eq!(
+        (claims["iss"].as_str(), claims["aud"].as_str()),
+        (Some(ISSUER), Some("spa"))
+    );
     assert_eq!(claims["sub"], "alice");
 }

@@ -15,10 +15,10 @@ use serde_json::{Map, Value};
 use super::checks::{Check, Failure};
 use super::crypto::{self, SUPPORTED_ALGS};
 use super::events::PROTOCOL;
-use super::server::{json_response, AuthorizationServer, ConfigError};
+use super::server::{bearer_token, json_response, AuthorizationServer, ConfigError};
 use super::settings::{ClientMetadata, Secret};
 use crate::http::Request;
-use crate::jose::Jwks;
+use crate::jose::{json, Jwks};
 use crate::protocol::{auth_method as am, grant_type, metadata as m};
 
 /// The event log's name for this endpoint.
@@ -386,7 +386,7 @@ impl AuthorizationServer {
                 other => Err(Failure::new(
                     Check::RegistrationBodyInvalid,
                     "a JSON object",
-                    json_kind(&other),
+                    json::kind(&other),
                 )),
             })
             .and_then(|reading| {
@@ -423,7 +423,7 @@ impl AuthorizationServer {
             return Err(Failure::new(
                 Check::RegistrationBodyInvalid,
                 "a JSON object",
-                json_kind(&body),
+                json::kind(&body),
             ));
         };
         let mut issued_ignored: Vec<String> = Vec::new();
@@ -461,13 +461,7 @@ impl AuthorizationServer {
     /// RFC 7591 §3: with an initial access token set, the endpoint is a protected resource;
     /// the token comes as `Authorization: Bearer` (RFC 6750 §2.1).
     fn check_initial_access_token(&self, request: &Request, expected: &Secret) -> Result<(), Failure> {
-        let presented = request
-            .headers
-            .get("Authorization")
-            .and_then(|h| h.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-            .map(|(_, token)| token.trim().to_string());
-        let Some(token) = presented else {
+        let Some(token) = bearer_token(request) else {
             return Err(Failure::new(
                 Check::RegistrationInitialAccessTokenMissing,
                 "Authorization: Bearer <initial access token>",
@@ -498,16 +492,4 @@ fn add_ignored(answer: &mut Value, ignored: &[String]) {
     if let (Value::Object(map), false) = (answer, ignored.is_empty()) {
         map.insert("ignored_metadata".into(), Value::from(ignored.to_vec()));
     }
-}
-
-fn json_kind(value: &Value) -> String {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-    .into()
 }

@@ -410,6 +410,16 @@ pub(super) fn pingone_envelope(id: &str, failure: &Failure) -> Value {
     })
 }
 
+/// The token of an `Authorization: Bearer` header (RFC 6750 §2.1).
+pub(super) fn bearer_token(request: &Request) -> Option<String> {
+    request
+        .headers
+        .get("Authorization")
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token.trim().to_string())
+}
+
 pub(super) fn json_response(status: u16, body: &Value) -> Response {
     let mut response = Response::new(status);
     response.headers.append("Content-Type", "application/json");

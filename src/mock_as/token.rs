@@ -315,12 +315,7 @@ impl AuthorizationServer {
     /// OIDC Core §5.3 userinfo with a Bearer token (RFC 6750 §2.1 header, or §2.2 form body).
     pub(super) fn userinfo_endpoint(&mut self, request: &Request) -> Response {
         let now = self.clock.now();
-        let from_header = request
-            .headers
-            .get("Authorization")
-            .and_then(|h| h.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-            .map(|(_, token)| token.trim().to_string());
+        let from_header = super::server::bearer_token(request);
         let from_body = if request.method == Method::Post {
             params_from_pairs(form_decode(&request.body)).remove(param::ACCESS_TOKEN)
         } else {
