@@ -12,39 +12,18 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-
 use oauth_playground::jose::jwe::{self, ContentEncryption, KeyManagement};
 use oauth_playground::jose::{base64url, JoseError, Jwk};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
-#[derive(Default)]
-struct Tally {
-    run: usize,
-    passed: usize,
-    skipped: Vec<String>,
-    failed: Vec<String>,
-}
+mod vector_files;
 
-fn vector_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jwe");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/vectors/jwe exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
+use vector_files::{cases, Outcome};
 
-fn cases(file: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/jwe")
-        .join(file);
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+fn cases_of(file: &str) -> Vec<Value> {
+    cases("jwe", file)
 }
 
 fn rng() -> ChaCha20Rng {
@@ -65,8 +44,7 @@ fn decrypt(case: &Value) -> Result<jwe::DecryptedJwe, JoseError> {
     )
 }
 
-/// Runs one case; `Ok(None)` passed, `Ok(Some(reason))` skipped, `Err(why)` failed.
-fn run_case(case: &Value) -> Result<Option<String>, String> {
+fn run_case(case: &Value) -> Outcome {
     let valid = case["valid"].as_bool().ok_or("\"valid\" is not a boolean")?;
     let token = case["jwe"].as_str().ok_or("\"jwe\" is not a string")?;
     match (decrypt(case), valid) {
@@ -101,77 +79,18 @@ fn run_case(case: &Value) -> Result<Option<String>, String> {
 
 #[test]
 fn every_jwe_vector_file_passes() {
-    let files = vector_files();
-    assert!(!files.is_empty(), "no vector files found");
-    let mut total = Tally::default();
-    for file in &files {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(file).expect("read vector file");
-        let cases: Vec<Value> =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not a JSON array of cases: {e}"));
-        let mut tally = Tally::default();
-        let (mut valid, mut invalid) = (0, 0);
-        for (i, case) in cases.iter().enumerate() {
-            let id = case["id"].as_str().map_or_else(|| format!("#{i}"), str::to_string);
-            if case["valid"] == true {
-                valid += 1;
-            } else {
-                invalid += 1;
-            }
-            match catch_unwind(AssertUnwindSafe(|| run_case(case))) {
-                Ok(Ok(None)) => {
-                    tally.run += 1;
-                    tally.passed += 1;
-                }
-                Ok(Ok(Some(reason))) => tally.skipped.push(format!("{id}: {reason}")),
-                Ok(Err(why)) => {
-                    tally.run += 1;
-                    tally.failed.push(format!("{id}: {why}"));
-                }
-                Err(_) => {
-                    tally.run += 1;
-                    tally.failed.push(format!("{id}: PANICKED"));
-                }
-            }
-        }
-        println!(
-            "{name}: {} cases ({valid} valid, {invalid} invalid), {} run, {} passed, {} skipped, {} failed",
-            cases.len(),
-            tally.run,
-            tally.passed,
-            tally.skipped.len(),
-            tally.failed.len()
-        );
-        for skip in &tally.skipped {
-            println!("  skipped {skip}");
-        }
-        for failure in &tally.failed {
-            println!("  FAILED {failure}");
-        }
-        total.run += tally.run;
-        total.passed += tally.passed;
-        total.skipped.extend(tally.skipped);
-        total
-            .failed
-            .extend(tally.failed.into_iter().map(|f| format!("{name}: {f}")));
-    }
-    println!(
-        "all JWE vector files: {} run, {} passed, {} skipped, {} failed",
-        total.run,
-        total.passed,
-        total.skipped.len(),
-        total.failed.len()
-    );
-    assert!(total.failed.is_empty(), "vector failures:\n{}", total.failed.join("\n"));
-    assert!(total.run > 0, "no case ran");
+    vector_files::run_every_file("jwe", run_case, |cases| {
+        let valid = cases.iter().filter(|c| c["valid"] == true).count();
+        format!(" ({valid} valid, {} invalid)", cases.len() - valid)
+    });
 }
 
 /// Each invalid case is refused for its own reason, not by accident of a malformed file.
 #[test]
 fn invalid_vectors_are_refused_for_the_stated_reason() {
-    let mut all = cases("jwcrypto.json");
-    all.extend(cases("rfc7516.json"));
-    all.extend(cases("rfc7520.json"));
+    let mut all = cases_of("jwcrypto.json");
+    all.extend(cases_of("rfc7516.json"));
+    all.extend(cases_of("rfc7520.json"));
     let error_of = |id: &str| -> JoseError {
         let case = all
             .iter()
@@ -229,7 +148,7 @@ fn invalid_vectors_are_refused_for_the_stated_reason() {
 /// same error with the same text: nothing to steer a padding or format oracle by.
 #[test]
 fn every_decryption_failure_reads_the_same() {
-    let all = cases("jwcrypto.json");
+    let all = cases_of("jwcrypto.json");
     let messages: Vec<String> = all
         .iter()
         .filter(|c| c["valid"] == false)
@@ -246,7 +165,7 @@ fn every_decryption_failure_reads_the_same() {
 /// covers every pair this implementation supports, on every curve.
 #[test]
 fn the_generated_file_covers_every_alg_enc_pair() {
-    let all = cases("jwcrypto.json");
+    let all = cases_of("jwcrypto.json");
     for alg in KeyManagement::ALL {
         for enc in ContentEncryption::ALL {
             let n = all

@@ -14,39 +14,22 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use oauth_playground::jose::{base64url, jws, Algorithm, JoseError, Jwk, ShortHmacKeys};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
-#[derive(Default)]
-struct Tally {
-    run: usize,
-    passed: usize,
-    skipped: Vec<String>,
-    failed: Vec<String>,
-}
+mod vector_files;
 
-fn vector_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jws");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/vectors/jws exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
+use vector_files::Outcome;
 
 fn field<'a>(case: &'a Value, name: &str) -> Result<&'a Value, String> {
     case.get(name).ok_or_else(|| format!("the case has no \"{name}\""))
 }
 
-/// Runs one case; `Ok(None)` passed, `Ok(Some(reason))` skipped, `Err(why)` failed.
-fn run_case(case: &Value) -> Result<Option<String>, String> {
+fn run_case(case: &Value) -> Outcome {
     if field(case, "jws")?.is_object() {
         return run_json_case(case);
     }
@@ -96,7 +79,7 @@ fn run_case(case: &Value) -> Result<Option<String>, String> {
 /// `deterministic`, signing the verified signature's headers and payload again with the key
 /// must give the same signature value; a valid, non-deterministic case with a private key is
 /// re-signed and verified.
-fn run_json_case(case: &Value) -> Result<Option<String>, String> {
+fn run_json_case(case: &Value) -> Outcome {
     let alg_name = field(case, "alg")?.as_str().ok_or("\"alg\" is not a string")?;
     let text = field(case, "jws")?.to_string();
     let valid = field(case, "valid")?.as_bool().ok_or("\"valid\" is not a boolean")?;
@@ -154,63 +137,7 @@ fn run_json_case(case: &Value) -> Result<Option<String>, String> {
 
 #[test]
 fn every_jws_vector_file_passes() {
-    let files = vector_files();
-    assert!(!files.is_empty(), "no vector files found");
-    let mut total = Tally::default();
-    for file in &files {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(file).expect("read vector file");
-        let cases: Vec<Value> =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not a JSON array of cases: {e}"));
-        let mut tally = Tally::default();
-        for (i, case) in cases.iter().enumerate() {
-            let id = case["id"].as_str().map_or_else(|| format!("#{i}"), str::to_string);
-            match catch_unwind(AssertUnwindSafe(|| run_case(case))) {
-                Ok(Ok(None)) => {
-                    tally.run += 1;
-                    tally.passed += 1;
-                }
-                Ok(Ok(Some(reason))) => tally.skipped.push(format!("{id}: {reason}")),
-                Ok(Err(why)) => {
-                    tally.run += 1;
-                    tally.failed.push(format!("{id}: {why}"));
-                }
-                Err(_) => {
-                    tally.run += 1;
-                    tally.failed.push(format!("{id}: PANICKED"));
-                }
-            }
-        }
-        println!(
-            "{name}: {} cases, {} run, {} passed, {} skipped, {} failed",
-            cases.len(),
-            tally.run,
-            tally.passed,
-            tally.skipped.len(),
-            tally.failed.len()
-        );
-        for skip in &tally.skipped {
-            println!("  skipped {skip}");
-        }
-        for failure in &tally.failed {
-            println!("  FAILED {failure}");
-        }
-        total.run += tally.run;
-        total.passed += tally.passed;
-        total.skipped.extend(tally.skipped);
-        total
-            .failed
-            .extend(tally.failed.into_iter().map(|f| format!("{name}: {f}")));
-    }
-    println!(
-        "all vector files: {} run, {} passed, {} skipped, {} failed",
-        total.run,
-        total.passed,
-        total.skipped.len(),
-        total.failed.len()
-    );
-    assert!(total.failed.is_empty(), "vector failures:\n{}", total.failed.join("\n"));
-    assert!(total.run > 0, "no case ran");
+    vector_files::run_every_file("jws", run_case, |_| String::new());
 }
 
 /// Every negative vector must fail for its own reason, not by accident of a malformed

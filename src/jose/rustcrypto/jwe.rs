@@ -4,7 +4,7 @@
 //! Every failure to decrypt or unwrap is [`JoseError::DecryptionFailed`], whatever the cause;
 //! see that variant for why.
 
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+use aes::cipher::{BlockCipher, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use aes_gcm::aead::{AeadInPlace, KeyInit, Nonce, Tag};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use cbc::cipher::block_padding::Pkcs7;
@@ -42,22 +42,8 @@ pub(crate) fn encrypt_content(
     match enc {
         ContentEncryption::A128Gcm => gcm_encrypt::<Aes128Gcm>(cek, iv, aad, plaintext),
         ContentEncryption::A256Gcm => gcm_encrypt::<Aes256Gcm>(cek, iv, aad, plaintext),
-        ContentEncryption::A128CbcHs256 => {
-            let (mac_key, enc_key) = cek.split_at(16);
-            let ciphertext = cbc::Encryptor::<aes::Aes128>::new_from_slices(enc_key, iv)
-                .map_err(|_| JoseError::DecryptionFailed)?
-                .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
-            let tag = cbc_hmac_tag::<Hmac<Sha256>>(mac_key, aad, iv, &ciphertext, 16)?;
-            Ok((ciphertext, tag))
-        }
-        ContentEncryption::A256CbcHs512 => {
-            let (mac_key, enc_key) = cek.split_at(32);
-            let ciphertext = cbc::Encryptor::<aes::Aes256>::new_from_slices(enc_key, iv)
-                .map_err(|_| JoseError::DecryptionFailed)?
-                .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
-            let tag = cbc_hmac_tag::<Hmac<Sha512>>(mac_key, aad, iv, &ciphertext, 32)?;
-            Ok((ciphertext, tag))
-        }
+        ContentEncryption::A128CbcHs256 => cbc_hmac_encrypt::<aes::Aes128, Hmac<Sha256>>(cek, iv, aad, plaintext),
+        ContentEncryption::A256CbcHs512 => cbc_hmac_encrypt::<aes::Aes256, Hmac<Sha512>>(cek, iv, aad, plaintext),
     }
 }
 
@@ -77,31 +63,48 @@ pub(crate) fn decrypt_content(
     match enc {
         ContentEncryption::A128Gcm => gcm_decrypt::<Aes128Gcm>(cek, iv, aad, ciphertext, tag),
         ContentEncryption::A256Gcm => gcm_decrypt::<Aes256Gcm>(cek, iv, aad, ciphertext, tag),
-        ContentEncryption::A128CbcHs256 => {
-            let (mac_key, enc_key) = cek.split_at(16);
-            // RFC 7518 §5.2.2.2 step 2: check the tag first, and only then decrypt; the
-            // comparison is constant time so that its duration says nothing about the tag.
-            let expected = cbc_hmac_tag::<Hmac<Sha256>>(mac_key, aad, iv, ciphertext, 16)?;
-            if !bool::from(expected.ct_eq(tag)) {
-                return Err(JoseError::DecryptionFailed);
-            }
-            cbc::Decryptor::<aes::Aes128>::new_from_slices(enc_key, iv)
-                .map_err(|_| JoseError::DecryptionFailed)?
-                .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
-                .map_err(|_| JoseError::DecryptionFailed)
-        }
-        ContentEncryption::A256CbcHs512 => {
-            let (mac_key, enc_key) = cek.split_at(32);
-            let expected = cbc_hmac_tag::<Hmac<Sha512>>(mac_key, aad, iv, ciphertext, 32)?;
-            if !bool::from(expected.ct_eq(tag)) {
-                return Err(JoseError::DecryptionFailed);
-            }
-            cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, iv)
-                .map_err(|_| JoseError::DecryptionFailed)?
-                .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
-                .map_err(|_| JoseError::DecryptionFailed)
-        }
+        ContentEncryption::A128CbcHs256 => cbc_hmac_decrypt::<aes::Aes128, Hmac<Sha256>>(cek, iv, aad, ciphertext, tag),
+        ContentEncryption::A256CbcHs512 => cbc_hmac_decrypt::<aes::Aes256, Hmac<Sha512>>(cek, iv, aad, ciphertext, tag),
     }
+}
+
+/// RFC 7518 §5.2.2.1: the CEK is MAC_KEY || ENC_KEY, each half of it; the tag is the first
+/// half of the HMAC output (T_LEN = the MAC key length).
+fn cbc_hmac_encrypt<A, M>(cek: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<(Vec<u8>, Vec<u8>), JoseError>
+where
+    A: BlockEncryptMut + BlockCipher + KeyInit,
+    M: Mac + KeyInit,
+{
+    let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
+    let ciphertext = cbc::Encryptor::<A>::new_from_slices(enc_key, iv)
+        .map_err(|_| JoseError::DecryptionFailed)?
+        .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
+    let tag = cbc_hmac_tag::<M>(mac_key, aad, iv, &ciphertext, mac_key.len())?;
+    Ok((ciphertext, tag))
+}
+
+/// RFC 7518 §5.2.2.2 step 2: check the tag first, and only then decrypt; the comparison is
+/// constant time so that its duration says nothing about the tag.
+fn cbc_hmac_decrypt<A, M>(
+    cek: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Result<Vec<u8>, JoseError>
+where
+    A: BlockDecryptMut + BlockCipher + KeyInit,
+    M: Mac + KeyInit,
+{
+    let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
+    let expected = cbc_hmac_tag::<M>(mac_key, aad, iv, ciphertext, mac_key.len())?;
+    if !bool::from(expected.ct_eq(tag)) {
+        return Err(JoseError::DecryptionFailed);
+    }
+    cbc::Decryptor::<A>::new_from_slices(enc_key, iv)
+        .map_err(|_| JoseError::DecryptionFailed)?
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .map_err(|_| JoseError::DecryptionFailed)
 }
 
 fn gcm_encrypt<C: KeyInit + AeadInPlace>(
