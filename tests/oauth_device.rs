@@ -409,7 +409,10 @@ fn workspace_world() -> (World, oauth_playground::workspace::Workspace) {
 
 /// Runs the whole device flow with the user approving after the first wait; returns the run
 /// and the detail of the ID token's key step (which key matched).
-fn approved_run(w: &World, ws: &oauth_playground::workspace::Workspace) -> (oauth_playground::oauth::device::DeviceFlowRun, String) {
+fn approved_run(
+    w: &World,
+    ws: &oauth_playground::workspace::Workspace,
+) -> (oauth_playground::oauth::device::DeviceFlowRun, String) {
     use oauth_playground::oauth::device::{run_device_flow, DeviceProgress};
     use oauth_playground::oauth::{Outcome, TimelineEvent};
     let code = RefCell::new(String::new());
@@ -456,10 +459,15 @@ fn approved_run(w: &World, ws: &oauth_playground::workspace::Workspace) -> (oaut
         .timeline
         .iter()
         .find_map(|e| match e {
-            TimelineEvent::Checks { steps, .. } => steps.iter().find(|s| s.check == "id_token.key").and_then(|s| match &s.outcome {
-                Outcome::Passed { detail } => Some(detail.clone()),
-                _ => None,
-            }),
+            TimelineEvent::Checks { steps, .. } => {
+                steps
+                    .iter()
+                    .find(|s| s.check == "id_token.key")
+                    .and_then(|s| match &s.outcome {
+                        Outcome::Passed { detail } => Some(detail.clone()),
+                        _ => None,
+                    })
+            }
             _ => None,
         })
         .unwrap_or_default();
@@ -470,12 +478,23 @@ fn approved_run(w: &World, ws: &oauth_playground::workspace::Workspace) -> (oaut
 fn the_device_driver_runs_discovery_to_a_checked_id_token_and_names_the_matching_key_across_a_rotation() {
     let (w, ws) = workspace_world();
     let (first, before) = approved_run(&w, &ws);
-    assert!(matches!(first.result, Ok(DeviceOutcome::Tokens(_))), "{:?}", first.result);
+    assert!(
+        matches!(first.result, Ok(DeviceOutcome::Tokens(_))),
+        "{:?}",
+        first.result
+    );
     assert!(first.id_token.is_some());
     assert!(before.contains("an RSA key (2048 bits), kid "), "{before}");
     w.server.borrow_mut().rotate_signing_keys().unwrap();
     let (second, after) = approved_run(&w, &ws);
-    assert!(matches!(second.result, Ok(DeviceOutcome::Tokens(_))), "{:?}", second.result);
+    assert!(
+        matches!(second.result, Ok(DeviceOutcome::Tokens(_))),
+        "{:?}",
+        second.result
+    );
     assert!(after.contains("thumbprint"), "{after}");
-    assert_ne!(before, after, "the ID token after the rotation is signed with the new key");
+    assert_ne!(
+        before, after,
+        "the ID token after the rotation is signed with the new key"
+    );
 }
