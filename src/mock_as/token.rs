@@ -133,7 +133,7 @@ impl AuthorizationServer {
         if let Some(token) = access_token {
             claims.insert(claim::AT_HASH.into(), Value::from(crypto::half_hash(&alg, token)));
         }
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
             .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|p| signing_failure(&alg, p))
     }
@@ -156,6 +156,7 @@ impl AuthorizationServer {
         let result = match form.get(param::GRANT_TYPE).map(String::as_str) {
             Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form),
             Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form),
+            Some(grant_type::DEVICE_CODE) => self.device_code_grant(&client, &form),
             other => Err(Failure::new(
                 Check::TokenUnsupportedGrantType,
                 "authorization_code or refresh_token",
@@ -276,7 +277,7 @@ impl AuthorizationServer {
     }
 
     /// RFC 6749 §5.1 (and OIDC Core §3.1.3.3 with `id_token` when `openid` was asked for).
-    fn token_response(
+    pub(super) fn token_response(
         &mut self,
         client: &ClientMetadata,
         scope: &str,
