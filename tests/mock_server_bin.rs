@@ -40,6 +40,8 @@ fn clients_file() -> std::path::PathBuf {
         "client_secret": SECRET,
         "redirect_uris": [REDIRECT],
         "token_endpoint_auth_method": "client_secret_post",
+        // Named rather than left to the defaults: the JARM checks below verify with the secret.
+        "authorization_signed_response_alg": "HS256",
     }]);
     temp_file("clients", &clients.to_string())
 }
