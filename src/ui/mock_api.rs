@@ -381,12 +381,13 @@ fn to_response(response: &Response) -> Result<JsValue, JsValue> {
     let init = web_sys::ResponseInit::new();
     init.set_status(response.status);
     init.set_headers(&headers);
-    // Fetch forbids a body on 204/304 ("null body status").
-    let mut body = response.body.clone();
+    // Fetch forbids a body on 204/304 ("null body status"). The body goes in as a JS-owned
+    // copy, not a view into wasm memory: WebKit could not read a Response built on the view
+    // (response.json() threw SyntaxError; found by the WebDriver smoke suite).
     let body = if matches!(response.status, 101 | 204 | 205 | 304) {
         None
     } else {
-        Some(body.as_mut_slice())
+        Some(js_sys::Uint8Array::from(response.body.as_slice()))
     };
-    Ok(web_sys::Response::new_with_opt_u8_array_and_init(body, &init)?.into())
+    Ok(web_sys::Response::new_with_opt_buffer_source_and_init(body.as_ref().map(|b| b.as_ref()), &init)?.into())
 }
