@@ -7,10 +7,7 @@ use serde_json::{json, Value};
 
 use super::checks::{Check, Failure};
 use super::events::PROTOCOL;
-use super::server::{
-    duplicate_failure, duplicate_parameter, html_escape, json_response, params_from_pairs, path, plain,
-    AuthorizationServer, Params,
-};
+use super::server::{html_escape, json_response, params_from_pairs, path, plain, AuthorizationServer, Params};
 use super::settings::ClientMetadata;
 use super::tokens::{DeviceAuthorization, DeviceDecision};
 use crate::http::{Method, Request, Response};
@@ -110,20 +107,10 @@ impl AuthorizationServer {
             // §3.1: "the client makes an HTTP "POST" request".
             return plain(405, "text/plain", "method not allowed");
         }
-        let pairs = form_decode(&request.body);
-        let duplicate = duplicate_parameter(&pairs);
-        let form = params_from_pairs(pairs);
-        let url = self.endpoint(path::DEVICE_AUTHORIZATION);
-        let client = match self.authenticate_client(request, &form, &url) {
-            Ok(client) => client,
-            Err(failure) => {
-                let id = form.get(param::CLIENT_ID).cloned();
-                return self.error_json(ENDPOINT, id.as_deref(), &failure);
-            }
+        let (form, client) = match self.authenticated_form(request, ENDPOINT, path::DEVICE_AUTHORIZATION) {
+            Ok(authenticated) => authenticated,
+            Err(refusal) => return refusal,
         };
-        if let Some(name) = duplicate {
-            return self.error_json(ENDPOINT, Some(&client.client_id), &duplicate_failure(name));
-        }
         if !grant_registered(&client) {
             return self.error_json(ENDPOINT, Some(&client.client_id), &not_registered(&client));
         }
