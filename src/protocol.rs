@@ -45,6 +45,12 @@ pub mod param {
     pub const AUTHORIZATION_DETAILS: &str = "authorization_details";
     pub const CLIENT_ASSERTION: &str = "client_assertion";
     pub const CLIENT_ASSERTION_TYPE: &str = "client_assertion_type";
+    /// RFC 8628 §3.2 / §3.4.
+    pub const DEVICE_CODE: &str = "device_code";
+    pub const USER_CODE: &str = "user_code";
+    pub const VERIFICATION_URI: &str = "verification_uri";
+    pub const VERIFICATION_URI_COMPLETE: &str = "verification_uri_complete";
+    pub const INTERVAL: &str = "interval";
 }
 
 /// JWT claim names used in request objects, client assertions, ID tokens and JARM responses.
@@ -86,6 +92,10 @@ pub mod error {
     /// RFC 7591 §3.2.2.
     pub const INVALID_REDIRECT_URI: &str = "invalid_redirect_uri";
     pub const INVALID_CLIENT_METADATA: &str = "invalid_client_metadata";
+    /// RFC 8628 §3.5: the device access token request's answers while the user decides.
+    pub const AUTHORIZATION_PENDING: &str = "authorization_pending";
+    pub const SLOW_DOWN: &str = "slow_down";
+    pub const EXPIRED_TOKEN: &str = "expired_token";
 }
 
 /// Authorization server metadata names (RFC 8414 §2, OIDC Discovery §3, RFC 9101 §10.5,
@@ -119,6 +129,8 @@ pub mod metadata {
     pub const REGISTRATION_ENDPOINT: &str = "registration_endpoint";
     /// OIDC Discovery §3.
     pub const USERINFO_SIGNING_ALG_VALUES_SUPPORTED: &str = "userinfo_signing_alg_values_supported";
+    /// RFC 8628 §4.
+    pub const DEVICE_AUTHORIZATION_ENDPOINT: &str = "device_authorization_endpoint";
 }
 
 /// Response types (RFC 6749 §3.1.1, OAuth 2.0 Multiple Response Type Encoding Practices §5).
@@ -158,6 +170,8 @@ pub mod grant_type {
     /// RFC 6749 §4.2; RFC 7591 §2 names it in `grant_types` for `token` (and OIDC for
     /// `id_token`) responses.
     pub const IMPLICIT: &str = "implicit";
+    /// RFC 8628 §3.4.
+    pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 }
 
 /// Client authentication methods (RFC 7591 §2, OIDC Core §9).

@@ -131,6 +131,18 @@ pub struct RunSettings {
     pub userinfo: bool,
     /// Seconds of clock skew tolerated when checking `exp`/`iat`.
     pub leeway: i64,
+    /// Which grant the Run step runs.
+    pub grant: Grant,
+}
+
+/// The grant the Run step runs: the authorization code flow the Request step builds, or the
+/// device authorization grant (RFC 8628), which needs no redirect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    #[default]
+    AuthorizationCode,
+    DeviceCode,
 }
 
 impl Default for RunSettings {
@@ -140,6 +152,7 @@ impl Default for RunSettings {
             refresh: false,
             userinfo: true,
             leeway: 60,
+            grant: Grant::AuthorizationCode,
         }
     }
 }
@@ -364,23 +377,33 @@ impl Workspace {
                 .map(|s| crate::mock_as::Secret::new(s.expose())),
             redirect_uris: self.client.redirect_uris.clone(),
             response_types: RESPONSE_TYPES.iter().map(|s| s.to_string()).collect(),
-            // Every response type above needs these (RFC 7591 §2.1: code → authorization_code,
-            // token / id_token → implicit), and the playground refreshes its tokens. Set here
-            // because the spec's default is authorization_code alone.
-            grant_types: [
-                grant_type::AUTHORIZATION_CODE,
-                grant_type::IMPLICIT,
-                grant_type::REFRESH_TOKEN,
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
             token_endpoint_auth_method: self.client.auth_method.clone(),
             jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
             id_token_signed_response_alg: self.client.id_token_alg.clone(),
+            grant_types: self.grant_types(),
             ..ClientMetadata::default()
         }
+    }
+
+    /// RFC 7591 §2 `grant_types` for the registration. Every response type the playground
+    /// offers needs its grant (RFC 7591 §2.1: code → authorization_code, token / id_token →
+    /// implicit), and it refreshes its tokens; listed here because the spec's default is
+    /// authorization_code alone. The device grant joins while the Run step runs it (a client
+    /// registers the grants it uses).
+    fn grant_types(&self) -> Vec<String> {
+        let mut grants: Vec<String> = [
+            grant_type::AUTHORIZATION_CODE,
+            grant_type::IMPLICIT,
+            grant_type::REFRESH_TOKEN,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if self.run.grant == Grant::DeviceCode {
+            grants.push(grant_type::DEVICE_CODE.to_string());
+        }
+        grants
     }
 
     /// The JSON saved to storage: secrets only with the opt-in.

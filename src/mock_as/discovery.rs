@@ -33,7 +33,12 @@ impl AuthorizationServer {
             m::JWKS_URI: self.endpoint(path::JWKS),
             m::RESPONSE_TYPES_SUPPORTED: response_type::ALL,
             m::RESPONSE_MODES_SUPPORTED: modes,
-            m::GRANT_TYPES_SUPPORTED: [grant_type::AUTHORIZATION_CODE, grant_type::REFRESH_TOKEN, grant_type::IMPLICIT],
+            m::GRANT_TYPES_SUPPORTED: [
+                grant_type::AUTHORIZATION_CODE,
+                grant_type::REFRESH_TOKEN,
+                grant_type::IMPLICIT,
+                grant_type::DEVICE_CODE,
+            ],
             m::SUBJECT_TYPES_SUPPORTED: ["public"],
             m::SCOPES_SUPPORTED: ["openid", "profile", "email", "offline_access"],
             m::ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
@@ -50,6 +55,7 @@ impl AuthorizationServer {
             m::CLAIMS_PARAMETER_SUPPORTED: false,
             m::REGISTRATION_ENDPOINT: self.endpoint(path::REGISTRATION),
             m::USERINFO_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
+            m::DEVICE_AUTHORIZATION_ENDPOINT: self.endpoint(path::DEVICE_AUTHORIZATION),
         });
         if let Value::Object(map) = &mut doc {
             if par_enabled {

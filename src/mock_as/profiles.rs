@@ -56,6 +56,9 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         consent_step: false,
         // RFC 7591 §3: open registration unless the user sets a token.
         registration_initial_access_token: None,
+        device_code_lifetime: 600,
+        device_poll_interval: 5,
+        signing_key_overlap: 3600,
     }
 }
 
