@@ -73,6 +73,9 @@ fn setup(profile: ProfileName, auth: &str, client_key: Option<&Jwk>, alg: Algori
         "client_secret": SECRET,
         "redirect_uris": [REDIRECT],
         "response_types": RESPONSE_TYPES,
+        // RFC 7591 §2.1: the implicit and hybrid types need the implicit grant; the spec's
+        // default is authorization_code alone.
+        "grant_types": ["authorization_code", "implicit", "refresh_token"],
         "token_endpoint_auth_method": auth,
         "id_token_signed_response_alg": alg.name(),
         "authorization_signed_response_alg": alg.name(),

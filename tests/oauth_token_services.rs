@@ -45,6 +45,9 @@ fn setup(profile: ProfileName, auth: &str) -> Setup {
                 "client_id": "service",
                 "client_secret": SECRET,
                 "grant_types": ["client_credentials"],
+                // RFC 7591 §2.1: no authorization endpoint, so no response types (the default,
+                // code, would need the authorization_code grant).
+                "response_types": [],
                 "token_endpoint_auth_method": auth,
                 "scope": "api:read api:write",
             })

@@ -58,6 +58,11 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         access_token_signing_alg: "RS256".into(),
         resources: vec!["https://api.example/".into(), "https://files.example/".into()],
         token_store_capacity: 10_000,
+        // RFC 7591 §3: open registration unless the user sets a token.
+        registration_initial_access_token: None,
+        device_code_lifetime: 600,
+        device_poll_interval: 5,
+        signing_key_overlap: 3600,
     }
 }
 

@@ -73,6 +73,12 @@ pub mod path {
     pub const INTROSPECTION: &str = "/introspect";
     /// RFC 7009 §2.
     pub const REVOCATION: &str = "/revoke";
+    /// RFC 7591 §3 client registration.
+    pub const REGISTRATION: &str = "/register";
+    /// RFC 8628 §3.1 device authorization endpoint.
+    pub const DEVICE_AUTHORIZATION: &str = "/device_authorization";
+    /// RFC 8628 §3.3 `verification_uri`: the page the user enters the user code on.
+    pub const DEVICE_VERIFICATION: &str = "/device";
 }
 
 /// Why a configuration call was refused.
@@ -105,7 +111,12 @@ pub struct AuthorizationServer {
     /// both bounded by `token_store_capacity`.
     pub(super) access_tokens: TokenStore<AccessToken>,
     pub(super) refresh_tokens: TokenStore<RefreshToken>,
+    /// RFC 8628 device authorizations by `device_code` (bounded, see `device.rs`).
+    pub(super) device_authorizations: HashMap<String, super::tokens::DeviceAuthorization>,
+    pub(super) device_seq: u64,
     pub(super) log: EventLog,
+    /// The signing keys and those in their rotation overlap (`keys.rs`).
+    pub(super) keys: super::keys::SigningKeys,
     /// Claim values gathered while a request is checked, attached to its event.
     pub(super) details: BTreeMap<String, String>,
     /// Inside `handle_deferred`: the JWTs issued so far, signed after the answer.
@@ -136,6 +147,7 @@ impl AuthorizationServer {
         Ok(Self {
             replay: ReplayCache::new(settings.jti_cache_capacity),
             log: EventLog::new(settings.event_log_capacity),
+            keys: super::keys::SigningKeys::default(),
             settings,
             clients: BTreeMap::new(),
             clock,
@@ -146,6 +158,8 @@ impl AuthorizationServer {
             codes: HashMap::new(),
             access_tokens: TokenStore::new(token_capacity),
             refresh_tokens: TokenStore::new(token_capacity),
+            device_authorizations: HashMap::new(),
+            device_seq: 0,
             details: BTreeMap::new(),
             deferred: None,
             grants_issued: 0,
@@ -201,52 +215,11 @@ impl AuthorizationServer {
         serde_json::to_value(&self.settings).unwrap_or(Value::Null)
     }
 
-    /// Registers (or replaces) a client.
+    /// Registers (or replaces) a client, through the same validation as `registerClient` and
+    /// the registration endpoint (`registration.rs`).
     pub fn register_client(&mut self, client: ClientMetadata) -> Result<&ClientMetadata, ConfigError> {
-        if client.client_id.is_empty() {
-            return Err(ConfigError("client_id is required".into()));
-        }
-        if !crate::protocol::auth_method::ALL.contains(&client.token_endpoint_auth_method.as_str()) {
-            return Err(ConfigError(format!(
-                "token_endpoint_auth_method \"{}\" is not one of {:?}",
-                client.token_endpoint_auth_method,
-                crate::protocol::auth_method::ALL
-            )));
-        }
-        for uri in &client.redirect_uris {
-            // RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI … The
-            // endpoint URI MUST NOT include a fragment component."
-            // An absolute URI starts with a scheme (RFC 3986 §3.1), which private-use schemes of
-            // native apps (RFC 8252 §7.1) have too.
-            let absolute = uri.split_once(':').is_some_and(|(scheme, _)| {
-                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            });
-            if !absolute {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" is not an absolute URI (RFC 6749 §3.1.2)"
-                )));
-            }
-            if uri.contains('#') {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" has a fragment, which RFC 6749 §3.1.2 forbids: the response \
-                     itself may travel in the fragment"
-                )));
-            }
-        }
-        let id = client.client_id.clone();
-        self.clients.insert(id.clone(), client);
-        self.clients
-            .get(&id)
-            .ok_or_else(|| ConfigError("the client vanished while registering".into()))
-    }
-
-    /// Registers a client from RFC 7591 JSON metadata; returns the registered metadata as JSON.
-    pub fn register_client_json(&mut self, json_text: &str) -> Result<Value, ConfigError> {
-        let client: ClientMetadata =
-            serde_json::from_str(json_text).map_err(|e| ConfigError(format!("client metadata: {e}")))?;
-        let registered = self.register_client(client)?;
-        serde_json::to_value(registered).map_err(|e| ConfigError(e.to_string()))
+        self.store_client(client)
+            .map_err(|failure| ConfigError(format!("{}: {}", failure.info().error, failure.description())))
     }
 
     /// Every registered client's metadata as a JSON array (secrets included: the UI edits them).
@@ -287,7 +260,23 @@ impl AuthorizationServer {
 
     /// The event log as a JSON array (oldest first).
     pub fn events_json(&self) -> Value {
-        Value::Array(self.log.events().filter_map(|e| serde_json::to_value(e).ok()).collect())
+        Value::Array(self.log.events_json())
+    }
+
+    /// The event log as JSON lines, one event per line (the audit export).
+    pub fn events_json_lines(&self) -> String {
+        self.log.json_lines()
+    }
+
+    /// The `prev_hash` the oldest kept event links to: the genesis hash, or the hash of the
+    /// last event the bounded log dropped.
+    pub fn audit_anchor(&self) -> &str {
+        self.log.anchor()
+    }
+
+    /// Verifies the audit chain of the kept events (see `events::verify_chain`).
+    pub fn verify_audit_chain(&self) -> Result<(), super::events::BrokenLink> {
+        self.log.verify()
     }
 
     pub fn counters(&self) -> &BTreeMap<String, u64> {
@@ -321,12 +310,17 @@ impl AuthorizationServer {
         };
         match (route, request.method) {
             (path::DISCOVERY, Method::Get) => self.discovery_response(),
-            (path::JWKS, Method::Get) => json_response(200, &super::crypto::server_jwks()),
+            (path::JWKS, Method::Get) => json_response(200, &self.published_jwks()),
             (path::PAR, _) => self.pushed_authorization_endpoint(request),
             (path::AUTHORIZE, _) => self.authorization_endpoint(request, &url),
             (path::CONSENT, Method::Post) => self.consent_decision(request),
             (path::TOKEN, Method::Post) => self.token_endpoint(request),
             (path::USERINFO, _) => self.userinfo_endpoint(request),
+            (path::REGISTRATION, Method::Post) => self.registration_endpoint(request),
+            (path::REGISTRATION, _) => plain(405, "text/plain", "method not allowed"),
+            (path::DEVICE_AUTHORIZATION, _) => self.device_authorization_endpoint(request),
+            (path::DEVICE_VERIFICATION, Method::Get) => self.device_verification_page(&url),
+            (path::DEVICE_VERIFICATION, Method::Post) => self.device_verification_decision(request),
             (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
                 plain(405, "text/plain", "method not allowed")
             }
@@ -356,6 +350,10 @@ impl AuthorizationServer {
             ("jar.validation_failed", SECURITY)
         } else if info.code.starts_with("client.") {
             ("client.authentication_failed", SECURITY)
+        } else if info.code.starts_with("registration.initial_access_token") {
+            ("client.registration_refused", SECURITY)
+        } else if info.code.starts_with("registration.") {
+            ("client.registration_refused", PROTOCOL)
         } else {
             ("request.rejected", PROTOCOL)
         };
@@ -407,6 +405,8 @@ impl AuthorizationServer {
             outcome,
             clause,
             details,
+            prev_hash: String::new(),
+            hash: String::new(),
         });
     }
 
@@ -470,6 +470,16 @@ pub(super) fn pingone_envelope(id: &str, failure: &Failure) -> Value {
         "message": "The request could not be completed. One or more validation errors were in the request.",
         "details": [{ "code": "INVALID_VALUE", "target": target, "message": message }],
     })
+}
+
+/// The token of an `Authorization: Bearer` header (RFC 6750 §2.1).
+pub(super) fn bearer_token(request: &Request) -> Option<String> {
+    request
+        .headers
+        .get("Authorization")
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token.trim().to_string())
 }
 
 pub(super) fn json_response(status: u16, body: &Value) -> Response {

@@ -11,7 +11,9 @@ use super::crypto;
 use super::events::PROTOCOL;
 use super::resource::{audience, audience_claim, check_resources};
 use super::response::signing_failure;
-use super::server::{duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer};
+use super::server::{
+    duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer, Params,
+};
 use super::settings::{AccessTokenFormat, ClientMetadata};
 use super::tokens::{AccessToken, AuthorizationCode, RefreshToken};
 use crate::http::{Method, Request, Response};
@@ -149,7 +151,7 @@ impl AuthorizationServer {
             if !access.scope.is_empty() {
                 claims.insert(claim::SCOPE.into(), Value::from(access.scope));
             }
-            let value = crypto::prepare_access_token_jwt(&alg, &Value::Object(claims))
+            let value = crypto::prepare_access_token_jwt(&alg, &Value::Object(claims), self.signing_keys())
                 .and_then(|unsigned| self.issue_jwt(unsigned))
                 .map_err(|p| signing_failure(&alg, p))?;
             (value, jti.clone(), Some(jti))
@@ -180,7 +182,7 @@ impl AuthorizationServer {
     /// `jti`, anything else under its own text.
     pub(super) fn access_token_handle(&self, token: &str) -> String {
         if token.matches('.').count() == 2 {
-            if let Some(claims) = crypto::verify_access_token_jwt(token) {
+            if let Some(claims) = crypto::verify_access_token_jwt(token, &self.verification_keys()) {
                 let ours = claims.get(claim::ISS).and_then(Value::as_str) == Some(self.settings.issuer.as_str());
                 if let (true, Some(jti)) = (ours, claims.get(claim::JTI).and_then(Value::as_str)) {
                     return jti.to_string();
@@ -221,33 +223,51 @@ impl AuthorizationServer {
         if let Some(token) = access_token {
             claims.insert(claim::AT_HASH.into(), Value::from(self.half_hash_of(&alg, token)));
         }
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
             .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|p| signing_failure(&alg, p))
     }
 
-    pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+    /// The opening every client-authenticated form endpoint shares (token, device
+    /// authorization): decode the form, authenticate the client against `path`'s URL (the
+    /// assertion audience), then refuse a repeated parameter. A refusal is the JSON error
+    /// answer, recorded under `endpoint`.
+    pub(super) fn authenticated_form(
+        &mut self,
+        request: &Request,
+        endpoint: &str,
+        path: &str,
+    ) -> Result<(Params, ClientMetadata), Response> {
         let pairs = form_decode(&request.body);
         let duplicate = duplicate_parameter(&pairs);
         let form = params_from_pairs(pairs);
-        let url = self.endpoint(super::server::path::TOKEN);
+        let url = self.endpoint(path);
         let client = match self.authenticate_client(request, &form, &url) {
             Ok(client) => client,
             Err(failure) => {
                 let id = form.get(param::CLIENT_ID).cloned();
-                return self.error_json(TOKEN, id.as_deref(), &failure);
+                return Err(self.error_json(endpoint, id.as_deref(), &failure));
             }
         };
         if let Some(name) = duplicate {
-            return self.error_json(TOKEN, Some(&client.client_id), &duplicate_failure(name));
+            return Err(self.error_json(endpoint, Some(&client.client_id), &duplicate_failure(name)));
         }
+        Ok((form, client))
+    }
+
+    pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+        let (form, client) = match self.authenticated_form(request, TOKEN, super::server::path::TOKEN) {
+            Ok(authenticated) => authenticated,
+            Err(refusal) => return refusal,
+        };
         let result = match form.get(param::GRANT_TYPE).map(String::as_str) {
             Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form),
             Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form),
             Some(grant_type::CLIENT_CREDENTIALS) => self.client_credentials_grant(&client, &form),
+            Some(grant_type::DEVICE_CODE) => self.device_code_grant(&client, &form),
             other => Err(Failure::new(
                 Check::TokenUnsupportedGrantType,
-                "authorization_code, refresh_token or client_credentials",
+                "authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code",
                 other.unwrap_or("(absent)"),
             )),
         };
@@ -433,7 +453,7 @@ impl AuthorizationServer {
     }
 
     /// RFC 6749 §5.1 (and OIDC Core §3.1.3.3 with `id_token` when `openid` was asked for).
-    fn token_response(
+    pub(super) fn token_response(
         &mut self,
         client: &ClientMetadata,
         issued: &Issued,
@@ -490,12 +510,7 @@ impl AuthorizationServer {
     /// OIDC Core §5.3 userinfo with a Bearer token (RFC 6750 §2.1 header, or §2.2 form body).
     pub(super) fn userinfo_endpoint(&mut self, request: &Request) -> Response {
         let now = self.clock.now();
-        let from_header = request
-            .headers
-            .get("Authorization")
-            .and_then(|h| h.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-            .map(|(_, token)| token.trim().to_string());
+        let from_header = super::server::bearer_token(request);
         let from_body = if request.method == Method::Post {
             params_from_pairs(form_decode(&request.body)).remove(param::ACCESS_TOKEN)
         } else {
@@ -532,16 +547,46 @@ impl AuthorizationServer {
             Some(&access.client_id),
             "success",
         );
-        json_response(200, &Value::Object(body))
+        let signed_alg = self
+            .clients
+            .get(&access.client_id)
+            .and_then(|c| c.userinfo_signed_response_alg.clone().map(|alg| (c.clone(), alg)));
+        match signed_alg {
+            Some((client, alg)) => self.signed_userinfo(&client, &alg, body),
+            None => json_response(200, &Value::Object(body)),
+        }
+    }
+
+    /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` registered (OIDC Registration
+    /// §2), the claims come as a JWT (`application/jwt`) that "SHOULD contain the Claims iss
+    /// (issuer) and aud (audience)".
+    fn signed_userinfo(&mut self, client: &ClientMetadata, alg: &str, mut claims: Map<String, Value>) -> Response {
+        claims.insert(claim::ISS.into(), Value::from(self.settings.issuer.clone()));
+        claims.insert(claim::AUD.into(), Value::from(client.client_id.clone()));
+        let jwt = crypto::prepare_jwt(alg, &Value::Object(claims), client, self.signing_keys())
+            .and_then(|jwt| self.issue_jwt(jwt))
+            .map_err(|problem| signing_failure(alg, problem));
+        match jwt {
+            Ok(jwt) => {
+                let mut response = Response::new(200);
+                response.headers.append("Content-Type", "application/jwt");
+                response.headers.append("Cache-Control", "no-store");
+                response.body = jwt.into_bytes();
+                response
+            }
+            Err(failure) => self.error_json(USERINFO, Some(&client.client_id), &failure),
+        }
     }
 }
 
-/// What a code or refresh token carries into a token response.
-struct Issued {
-    scope: String,
-    nonce: Option<String>,
-    auth_time: i64,
-    grant: String,
+/// What a code, a refresh token or an approved device authorization carries into a token
+/// response.
+pub(super) struct Issued {
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub auth_time: i64,
+    /// The grant the tokens belong to (revoking one revokes the grant's others).
+    pub grant: String,
     /// The resources the grant covers (RFC 8707 §2.1).
-    granted: Vec<String>,
+    pub granted: Vec<String>,
 }

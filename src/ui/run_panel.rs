@@ -121,8 +121,24 @@ pub fn RunPanel() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let error = app.run_error;
+    // Created once for the panel: a device run's progress outlives workspace edits.
+    let device = super::device_run::DeviceSignals::new();
+    let grant = Memo::new(move |_| ws.with(|w| w.run.grant));
     let start = move |_| {
         if app.running.get_untracked() || app.pending.get_untracked().is_some() {
+            return;
+        }
+        if grant.get_untracked() == Grant::DeviceCode {
+            let snapshot = ws.get_untracked();
+            app.running.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                next_task().await;
+                if let Err(e) = super::device_run::execute_device(snapshot, device).await {
+                    error.set(Some(e));
+                }
+                app.running.set(false);
+            });
             return;
         }
         if ws.with_untracked(|w| w.reproducible.enabled) {
@@ -151,6 +167,8 @@ pub fn RunPanel() -> impl IntoView {
                     Err(e) => error.set(Some(e)),
                 },
                 Grant::AuthorizationCode => start_external(app, snapshot).await,
+                // Started above, with its own progress view.
+                Grant::DeviceCode => {}
             }
             app.running.set(false);
         });
@@ -171,7 +189,11 @@ pub fn RunPanel() -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() || app.pending.get().is_some() aria-busy=move || app.running.get().to_string()>
-                    {move || if app.running.get() { "Running…" } else { "Run the flow" }}
+                    {move || match (app.running.get(), grant.get()) {
+                        (true, _) => "Running…",
+                        (false, Grant::DeviceCode) => "Run the device flow",
+                        (false, Grant::AuthorizationCode | Grant::ClientCredentials) => "Run the flow",
+                    }}
                 </button>
                 {move || ws.with(|w| w.reproducible.fixed_instant().map(|t| (t, w.reproducible.seed.clone()))).map(|(t, seed)| view! {
                     <span class="badge" id="run-reproducible">{format!("reproducible: clock {}, seed \u{201c}{seed}\u{201d}", format_rfc3339(t))}</span>
@@ -182,7 +204,10 @@ pub fn RunPanel() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error">{e}</p> })}
             <ExternalWaiting/>
-            {move || app.run.get().map(|record| view! { <RunView record/> })}
+            <div hidden=move || grant.get() != Grant::DeviceCode>
+                <super::device_run::DeviceRunView signals=device/>
+            </div>
+            {move || (grant.get() != Grant::DeviceCode).then(|| app.run.get().map(|record| view! { <RunView record/> }))}
             {move || app.imported_run.get().map(|run| view! { <super::session_panel::ImportedRunView run/> })}
         </section>
     }

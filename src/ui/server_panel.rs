@@ -24,6 +24,8 @@ enum Kind {
     Number(&'static str),
     Algs,
     Choice(&'static [(&'static str, &'static str)]),
+    /// A credential: shown masked, empty means unset (`null`).
+    Secret,
 }
 
 struct Field {
@@ -211,6 +213,30 @@ const FIELDS: &[Field] = &[
         kind: Kind::Choice(ACCESS_TOKEN_FORMATS),
         help: "RFC 9068: a signed JWT a resource server verifies itself, or an opaque reference read through introspection (RFC 7662)",
     },
+    Field {
+        key: "registration_initial_access_token",
+        label: "Initial access token for client registration",
+        kind: Kind::Secret,
+        help: "RFC 7591 §3: set, POST /register needs it as a Bearer token; empty = open registration",
+    },
+    Field {
+        key: "device_code_lifetime",
+        label: "Device code lifetime",
+        kind: Kind::Number("s"),
+        help: "RFC 8628 §3.2 expires_in",
+    },
+    Field {
+        key: "device_poll_interval",
+        label: "Device polling interval",
+        kind: Kind::Number("s"),
+        help: "RFC 8628 §3.2 interval; slow_down adds 5 s",
+    },
+    Field {
+        key: "signing_key_overlap",
+        label: "Key rotation overlap",
+        kind: Kind::Number("s"),
+        help: "how long a replaced signing key stays in the JWKS",
+    },
 ];
 
 const PROFILES: [(ProfileName, &str, &str); 4] = [
@@ -303,6 +329,8 @@ pub fn ServerPanel() -> impl IntoView {
                 <SettingsJsonEditor/>
             </details>
             <ServerDocuments/>
+            <super::keys_audit::SigningKeys/>
+            <super::keys_audit::AuditLog/>
             </div>
         </section>
     }
@@ -353,6 +381,21 @@ fn SettingControl(field: &'static Field, settings_json: Memo<Value>, error: RwSi
                     })
                     .collect_view()}
             </select>
+        }
+        .into_any(),
+        Kind::Secret => view! {
+            <input
+                type="password"
+                autocomplete="off"
+                spellcheck="false"
+                id=id.clone()
+                prop:value=move || current().as_str().unwrap_or_default().to_string()
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    let value = if text.is_empty() { Value::Null } else { Value::from(text) };
+                    edit_setting(field.key, value, error);
+                }
+            />
         }
         .into_any(),
         Kind::Algs => {

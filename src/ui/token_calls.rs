@@ -31,17 +31,24 @@ pub fn GrantChoice() -> impl IntoView {
                 label="Grant"
                 options=vec![
                     ("authorization_code", "Authorization code (the request above, through the browser)"),
+                    ("device_code", "Device authorization (RFC 8628): user code, verification page, polling"),
                     ("client_credentials", "Client credentials (RFC 6749 §4.4: the client alone, no user)"),
                 ]
                 get=|w| match w.run.grant {
                     Grant::AuthorizationCode => "authorization_code".to_string(),
+                    Grant::DeviceCode => "device_code".to_string(),
                     Grant::ClientCredentials => "client_credentials".to_string(),
                 }
-                set=|w, v| w.run.grant = if v == "client_credentials" { Grant::ClientCredentials } else { Grant::AuthorizationCode }
+                set=|w, v| w.run.grant = match v.as_str() {
+                    "device_code" => Grant::DeviceCode,
+                    "client_credentials" => Grant::ClientCredentials,
+                    _ => Grant::AuthorizationCode,
+                }
             />
             <p class="help" id="run-grant-help">
                 {move || match ws.with(|w| w.run.grant) {
                     Grant::AuthorizationCode => "Runs the authorization request of step 3, then the code exchange.",
+                    Grant::DeviceCode => "Asks the device authorization endpoint for a user code, approves it on the server's verification page, and polls the token endpoint; the client is registered with the device_code grant.",
                     Grant::ClientCredentials => "One token request authenticated as the client of step 2, with the scope and resource of step 3; the client is registered with the client_credentials grant.",
                 }}
             </p>
