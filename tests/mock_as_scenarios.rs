@@ -100,7 +100,11 @@ impl Dpop {
         if mutation.as_ref().and_then(Value::as_str) == Some("none") {
             return Vec::new();
         }
-        let spec = mutation.as_ref().and_then(Value::as_object).cloned().unwrap_or_default();
+        let spec = mutation
+            .as_ref()
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         if let Some(raw) = spec.get("raw").and_then(Value::as_str) {
             return vec![raw.to_string()];
         }
@@ -122,10 +126,12 @@ impl Dpop {
         header.insert("alg".into(), json!("ES256"));
         header.insert("jwk".into(), jwk);
         self.proofs += 1;
-        let jti = self.spec.as_ref().and_then(|s| s.get("jti")).and_then(Value::as_str).map_or_else(
-            || format!("dpop-{}", self.proofs),
-            str::to_string,
-        );
+        let jti = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.get("jti"))
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("dpop-{}", self.proofs), str::to_string);
         let mut claims = Map::new();
         claims.insert("jti".into(), json!(jti));
         claims.insert("htm".into(), json!(method));
@@ -156,14 +162,23 @@ impl Dpop {
             // Algs the proof key cannot make (HS256, none): the harness signs what it can.
             sign(alg, &header_text, &claims_text, SECRET.as_bytes(), false)
         };
-        let count = if spec.get("twice").and_then(Value::as_bool) == Some(true) { 2 } else { 1 };
+        let count = if spec.get("twice").and_then(Value::as_bool) == Some(true) {
+            2
+        } else {
+            1
+        };
         vec![proof; count]
     }
 
     /// Whether a `use_dpop_nonce` answer at `step` is retried with the nonce it carries: always,
     /// except at the judged step when `no_retry` is set.
     fn retries(&self, step: &str) -> bool {
-        let no_retry = self.spec.as_ref().and_then(|s| s.get("no_retry")).and_then(Value::as_bool) == Some(true);
+        let no_retry = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.get("no_retry"))
+            .and_then(Value::as_bool)
+            == Some(true);
         !(no_retry && step == self.judged)
     }
 }

@@ -103,7 +103,7 @@ impl AuthorizationServer {
             ));
         }
         // 5. An asymmetric alg the server supports (never none, never a MAC).
-        if !self.settings.dpop_signing_algs.iter().any(|a| *a == decoded.alg) {
+        if !self.settings.dpop_signing_algs.contains(&decoded.alg) {
             return Err(Failure::new(
                 Check::DpopAlgNotAllowed,
                 format!("one of [{}]", self.settings.dpop_signing_algs.join(", ")),
@@ -198,7 +198,9 @@ impl AuthorizationServer {
             }
         }
         // jti: one use within the window in which the proof is accepted at all.
-        let expires = iat.saturating_add(self.settings.dpop_proof_max_age).saturating_add(skew);
+        let expires = iat
+            .saturating_add(self.settings.dpop_proof_max_age)
+            .saturating_add(skew);
         if !self.replay.insert(&format!("dpop:{jti}"), expires, now) {
             return Err(Failure::new(Check::DpopJtiReplayed, "a jti used once", "second use"));
         }
@@ -244,8 +246,7 @@ impl AuthorizationServer {
         let now = self.clock.now();
         let lifetime = self.settings.dpop_nonce_lifetime;
         let value = self.random_token(18);
-        self.dpop_nonces
-            .retain(|n| n.issued_at.saturating_add(lifetime) >= now);
+        self.dpop_nonces.retain(|n| n.issued_at.saturating_add(lifetime) >= now);
         self.dpop_nonces.push(ServerNonce {
             value: value.clone(),
             issued_at: now,
@@ -287,7 +288,12 @@ impl AuthorizationServer {
     /// An error answer at a resource (userinfo) for a DPoP-related failure: 401 with
     /// `WWW-Authenticate: DPoP error="…", algs="…"` (RFC 9449 §7.1, §9), and a `DPoP-Nonce`
     /// header for `use_dpop_nonce`.
-    pub(super) fn dpop_resource_error(&mut self, endpoint: &str, client_id: Option<&str>, failure: &Failure) -> Response {
+    pub(super) fn dpop_resource_error(
+        &mut self,
+        endpoint: &str,
+        client_id: Option<&str>,
+        failure: &Failure,
+    ) -> Response {
         let answered = self.error_json(endpoint, client_id, failure);
         let info = failure.info();
         let mut response = Response::new(401);
@@ -336,8 +342,14 @@ mod tests {
             Some("https://server.example.com/")
         );
         // The path stays case-sensitive, and a non-default port is kept.
-        assert_ne!(normalise_htu("https://a.example/Token"), normalise_htu("https://a.example/token"));
-        assert_ne!(normalise_htu("https://a.example:8443/t"), normalise_htu("https://a.example/t"));
+        assert_ne!(
+            normalise_htu("https://a.example/Token"),
+            normalise_htu("https://a.example/token")
+        );
+        assert_ne!(
+            normalise_htu("https://a.example:8443/t"),
+            normalise_htu("https://a.example/t")
+        );
     }
 
     #[test]

@@ -94,10 +94,7 @@ impl AuthorizationServer {
                 match &t.jkt {
                     Some(jkt) => {
                         body.insert("token_type".into(), Value::from(crate::protocol::dpop::SCHEME));
-                        body.insert(
-                            crate::protocol::dpop::CNF.into(),
-                            super::dpop::confirmation(jkt),
-                        );
+                        body.insert(crate::protocol::dpop::CNF.into(), super::dpop::confirmation(jkt));
                     }
                     None => {
                         body.insert("token_type".into(), Value::from("Bearer"));

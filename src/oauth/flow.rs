@@ -15,6 +15,7 @@ use super::check::{CheckFailure, Step};
 use super::config::Config;
 use super::delivery::par_authorization_url;
 use super::discovery::{discovery_request, process_discovery_response, process_jwks_response, ServerMetadata};
+use super::dpop::{requested_nonce, with_proof, DpopKey, DpopProof};
 use super::error::ClientError;
 use super::id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
 use super::lint::{lint, Finding, LintHints};
@@ -22,13 +23,14 @@ use super::par::process_pushed_authorization_response;
 use super::request::AuthorizationRequest;
 use super::response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
 use super::token::{
-    process_token_response, process_userinfo_response, userinfo_request, TokenRequest, TokenResponse, UserInfo,
+    dpop_userinfo_request, process_token_response, process_userinfo_response, userinfo_request, TokenRequest,
+    TokenResponse, UserInfo,
 };
 use crate::clock::Clock;
 use crate::http::{Request, Response, Transport};
 use crate::jose::jws::decode_unverified;
 use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
-use crate::protocol::UrlParts;
+use crate::protocol::{dpop as protocol_dpop, UrlParts};
 
 /// The `aud` of client assertions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -219,6 +221,8 @@ pub(super) struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
     pub(super) clock: &'a C,
     pub(super) timeline: Vec<TimelineEvent>,
     pub(super) outcome: FlowOutcome,
+    /// The latest `DPoP-Nonce` the server sent (RFC 9449 §8), put in the next proof.
+    pub(super) dpop_nonce: Option<String>,
 }
 
 impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
@@ -229,6 +233,7 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
             clock,
             timeline: Vec::new(),
             outcome: FlowOutcome::default(),
+            dpop_nonce: None,
         }
     }
 
@@ -243,6 +248,8 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
 
 impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
     /// One call to the token endpoint: the grant, authenticated as the client, and its answer.
+    /// With a DPoP key the request carries a proof and the answer must be `token_type: DPoP`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn token(
         &mut self,
         step: &'static str,
@@ -250,12 +257,62 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         client_id: &str,
         auth: &super::client_auth::ClientAuth,
         audience: &str,
+        dpop: Option<&DpopKey>,
         rng: &mut impl CryptoRngCore,
     ) -> Result<TokenResponse, ClientError> {
         let now = self.clock.now();
         let http = grant.to_http(client_id, auth, audience, now, rng, self.backend).await?;
-        let response = self.send(step, http).await?;
-        process_token_response(&response)
+        let response = self.send_with_dpop(step, http, dpop, None, rng).await?;
+        let tokens = process_token_response(&response)?;
+        // RFC 9449 §5: a token requested with a proof comes back as token_type DPoP; a Bearer
+        // answer means the server ignored the proof and the token is not sender-constrained.
+        if dpop.is_some() && !tokens.token_type.eq_ignore_ascii_case(protocol_dpop::SCHEME) {
+            return Err(ClientError::invalid(
+                "token.token_type_not_dpop",
+                format!(
+                    "RFC 9449 §5: a token request with a DPoP proof must be answered with token_type DPoP, got {}",
+                    tokens.token_type
+                ),
+            ));
+        }
+        Ok(tokens)
+    }
+
+    /// Sends `request` with a DPoP proof of `key` (with `ath` for `access_token`) when there is
+    /// a key, else as it is. A `use_dpop_nonce` answer (RFC 9449 §8, §9) is retried once with
+    /// the nonce it carries; the retry is its own exchange in the timeline (`… (DPoP nonce
+    /// retry)`), and every proof is shown decoded.
+    pub(super) async fn send_with_dpop(
+        &mut self,
+        step: &'static str,
+        request: Request,
+        key: Option<&DpopKey>,
+        access_token: Option<&str>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Response, ClientError> {
+        let Some(key) = key else {
+            return self.send(step, request).await;
+        };
+        let mut attempt_step = step;
+        loop {
+            let jti = super::random::random_token(rng, 16);
+            let mut proof = DpopProof::new(request.method.as_str(), &request.url, self.clock.now(), jti)
+                .nonce(self.dpop_nonce.as_deref());
+            if let Some(token) = access_token {
+                proof = proof.access_token(token);
+            }
+            let signed = proof.sign(key, self.backend).await?;
+            self.jwt(proof_step(attempt_step), &signed);
+            let response = self.send(attempt_step, with_proof(&request, &signed)).await?;
+            let requested = requested_nonce(&response);
+            if let Some(nonce) = response.headers.get(protocol_dpop::NONCE_HEADER) {
+                self.dpop_nonce = Some(nonce.trim().to_string());
+            }
+            match requested {
+                Some(_) if attempt_step == step => attempt_step = retry_step(step),
+                _ => return Ok(response),
+            }
+        }
     }
 
     pub(super) async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
@@ -309,6 +366,32 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
                 payload,
             });
         }
+    }
+}
+
+/// The timeline name of a retried exchange.
+fn retry_step(step: &str) -> &'static str {
+    match step {
+        "par" => "par (DPoP nonce retry)",
+        "token" => "token (DPoP nonce retry)",
+        "refresh" => "refresh (DPoP nonce retry)",
+        "userinfo" => "userinfo (DPoP nonce retry)",
+        _ => "DPoP nonce retry",
+    }
+}
+
+/// The timeline name of the proof sent with an exchange.
+fn proof_step(step: &str) -> &'static str {
+    match step {
+        "par" => "dpop_proof (par)",
+        "par (DPoP nonce retry)" => "dpop_proof (par, nonce retry)",
+        "token" => "dpop_proof (token)",
+        "token (DPoP nonce retry)" => "dpop_proof (token, nonce retry)",
+        "refresh" => "dpop_proof (refresh)",
+        "refresh (DPoP nonce retry)" => "dpop_proof (refresh, nonce retry)",
+        "userinfo" => "dpop_proof (userinfo)",
+        "userinfo (DPoP nonce retry)" => "dpop_proof (userinfo, nonce retry)",
+        _ => "dpop_proof",
     }
 }
 
@@ -551,6 +634,16 @@ where
     if options.regenerate {
         request.regenerate(rng);
     }
+    // RFC 9449 §10: dpop_jkt binds the authorization code to the DPoP key, whatever the
+    // delivery (at PAR the proof binds it too, and the server checks both name one key).
+    if let Some(key) = &config.dpop {
+        request
+            .extra
+            .retain(|(name, _)| name != crate::protocol::param::DPOP_JKT);
+        request
+            .extra
+            .push((crate::protocol::param::DPOP_JKT.into(), key.jkt().to_string()));
+    }
     let authorization_endpoint = endpoint(&metadata, &metadata.authorization_endpoint, "authorization_endpoint")?;
     let endpoints = Endpoints {
         issuer: &metadata.issuer,
@@ -572,7 +665,7 @@ where
     let authorize_url = match prepared.first {
         FirstMessage::Redirect { authorize_url } => authorize_url,
         FirstMessage::Push { request: http } => {
-            let response = d.send("par", http).await?;
+            let response = d.send_with_dpop("par", http, config.dpop.as_ref(), None, rng).await?;
             let pushed = process_pushed_authorization_response(&response)?;
             par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
         }
@@ -729,6 +822,7 @@ where
 
     // 6. The token endpoint.
     let mut access_token = response.access_token().map(|t| SecretString::new(t.to_string()));
+    let mut access_token_type = String::from("Bearer");
     if let Some(code) = response.code() {
         let token_endpoint = endpoint(metadata, &metadata.token_endpoint, "token_endpoint")?;
         let verifier = request.pkce.as_ref().and_then(|p| p.verifier.clone());
@@ -740,6 +834,7 @@ where
                 &request.client_id,
                 &auth,
                 &audience(token_endpoint),
+                config.dpop.as_ref(),
                 rng,
             )
             .await?;
@@ -761,6 +856,7 @@ where
             .into());
         }
         access_token = Some(tokens.access_token.clone());
+        access_token_type = tokens.token_type.clone();
         d.outcome.tokens = Some(tokens);
     }
 
@@ -776,16 +872,27 @@ where
                 &request.client_id,
                 &auth,
                 &audience(token_endpoint),
+                config.dpop.as_ref(),
                 rng,
             )
             .await?;
+        access_token_type = refreshed.token_type.clone();
         access_token = Some(refreshed.access_token.clone());
         d.outcome.refreshed = Some(refreshed);
     }
 
     // 8. Userinfo.
     if let (true, Some(token), Some(userinfo)) = (options.userinfo, &access_token, &metadata.userinfo_endpoint) {
-        let http_response = d.send("userinfo", userinfo_request(userinfo, token)).await?;
+        // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof with ath.
+        let bound = access_token_type.eq_ignore_ascii_case(protocol_dpop::SCHEME);
+        let http_response = match (bound, config.dpop.as_ref()) {
+            (true, Some(key)) => {
+                let request = dpop_userinfo_request(userinfo, token);
+                d.send_with_dpop("userinfo", request, Some(key), Some(token.expose()), rng)
+                    .await?
+            }
+            _ => d.send("userinfo", userinfo_request(userinfo, token)).await?,
+        };
         d.outcome.userinfo = Some(process_userinfo_response(&http_response)?);
     }
     Ok(())
