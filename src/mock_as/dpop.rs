@@ -352,6 +352,53 @@ mod tests {
         );
     }
 
+    fn server(lifetime: i64) -> (AuthorizationServer, std::rc::Rc<crate::clock::FixedClock>) {
+        use rand_core::SeedableRng;
+        let clock = std::rc::Rc::new(crate::clock::FixedClock::at(1_000));
+        let settings = super::super::settings::ServerSettings {
+            dpop_nonce_required: true,
+            dpop_nonce_lifetime: lifetime,
+            ..super::super::settings::ServerSettings::default()
+        };
+        let server = AuthorizationServer::new(
+            settings,
+            Box::new(std::rc::Rc::clone(&clock)),
+            Box::new(rand_chacha::ChaCha20Rng::seed_from_u64(3)),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        (server, clock)
+    }
+
+    #[test]
+    fn nonces_rotate_at_half_their_lifetime_and_expire_at_the_end() {
+        let (mut server, clock) = server(60);
+        let first = server.current_dpop_nonce();
+        clock.advance(29);
+        assert_eq!(server.current_dpop_nonce(), first, "kept before half its lifetime");
+        clock.advance(1);
+        let second = server.current_dpop_nonce();
+        assert_ne!(second, first, "rotated at half its lifetime");
+        let now = server.clock.now();
+        assert!(server.dpop_nonce_is_valid(&first, now), "the previous stays valid");
+        assert!(server.dpop_nonce_is_valid(&second, now));
+        clock.advance(31);
+        let now = server.clock.now();
+        assert!(!server.dpop_nonce_is_valid(&first, now), "expired after its lifetime");
+        assert!(server.dpop_nonce_is_valid(&second, now));
+        assert!(!server.dpop_nonce_is_valid("never-issued", now));
+    }
+
+    #[test]
+    fn only_the_current_nonce_and_its_predecessor_are_kept() {
+        let (mut server, _clock) = server(60);
+        let oldest = server.rotate_dpop_nonce();
+        server.rotate_dpop_nonce();
+        server.rotate_dpop_nonce();
+        assert_eq!(server.dpop_nonces.len(), 2);
+        let now = server.clock.now();
+        assert!(!server.dpop_nonce_is_valid(&oldest, now));
+    }
+
     #[test]
     fn thumbprints_are_43_base64url_characters() {
         assert!(is_thumbprint("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));

@@ -353,6 +353,9 @@ impl AuthorizationServer {
             ("jar.validation_failed", SECURITY)
         } else if info.code.starts_with("client.") {
             ("client.authentication_failed", SECURITY)
+        } else if info.code.starts_with("dpop.") {
+            // RFC 9449 §11: a refused proof may be a replayed or stolen one.
+            ("dpop.proof_rejected", SECURITY)
         } else if info.code.starts_with("registration.initial_access_token") {
             ("client.registration_refused", SECURITY)
         } else if info.code.starts_with("registration.") {
