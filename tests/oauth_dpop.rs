@@ -337,3 +337,25 @@ impl BodyText for Request {
         String::from_utf8_lossy(&self.body).contains(needle)
     }
 }
+
+/// Proof keys of every family the issue names sign proofs the server verifies: the same flow
+/// with ES256, PS256, RS256 and EdDSA keys.
+#[test]
+fn proofs_of_every_key_family_are_accepted() {
+    for (alg, seed) in [
+        (Algorithm::ES256, 80),
+        (Algorithm::PS256, 81),
+        (Algorithm::RS256, 82),
+        (Algorithm::EdDSA, 83),
+    ] {
+        let transport = server(json!({ "access_token_format": "jwt" }));
+        let (mut config, _) = dpop_config(Delivery::Par);
+        let dpop = DpopKey::new(key(alg, seed), alg).unwrap();
+        config.dpop = Some(dpop.clone());
+        let run = drive(&transport, &config);
+        assert!(run.succeeded(), "{alg:?}: {:?}", run.error);
+        let access = decode_unverified(run.outcome.tokens.as_ref().unwrap().access_token.expose()).unwrap();
+        let claims: Value = serde_json::from_slice(&access.payload).unwrap();
+        assert_eq!(claims["cnf"]["jkt"], dpop.jkt(), "{alg:?}");
+    }
+}

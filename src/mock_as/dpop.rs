@@ -62,15 +62,16 @@ pub(super) fn normalise_htu(uri: &str) -> Option<String> {
 }
 
 impl AuthorizationServer {
-    /// RFC 9449 §4.3: checks the request's DPoP proof for `htu` (the endpoint's URL) and the
-    /// request's method; with `access_token` (at a resource), its `ath` too. `Ok(None)` when the
-    /// request carries no proof: whether one was needed is the caller's decision.
+    /// RFC 9449 §4.3: checks the request's DPoP proof against the request's method and URI
+    /// (the one it was received at, §4.3 point 9); with `access_token` (at a resource), its
+    /// `ath` too. `Ok(None)` when the request carries no proof: whether one was needed is the
+    /// caller's decision.
     pub(super) fn check_dpop_proof(
         &mut self,
         request: &Request,
-        htu: &str,
         access_token: Option<&str>,
     ) -> Result<Option<CheckedProof>, Failure> {
+        let htu = request.url.as_str();
         let proofs: Vec<&str> = request
             .headers
             .iter()

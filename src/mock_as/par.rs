@@ -56,7 +56,7 @@ impl AuthorizationServer {
         let url = self.endpoint(path::PAR);
         // RFC 9449 §10.1: a DPoP proof at PAR binds the code to its key. Checked before the
         // client authenticates, as at the token endpoint (a nonce retry resends the rest).
-        let proof = self.check_dpop_proof(request, &url, None)?;
+        let proof = self.check_dpop_proof(request, None)?;
         let client = self.authenticate_client(request, &form, &url)?;
         *client_id = Some(client.client_id.clone());
         if client.par_mode == ParMode::Disabled {

@@ -269,8 +269,7 @@ impl AuthorizationServer {
     pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
         // RFC 9449 §5: the proof is checked before the client authenticates, so a nonce
         // retry (§8) resends the same client authentication without it having been spent.
-        let url = self.endpoint(super::server::path::TOKEN);
-        let proof = match self.check_dpop_proof(request, &url, None) {
+        let proof = match self.check_dpop_proof(request, None) {
             Ok(proof) => proof,
             Err(failure) => {
                 let id = params_from_pairs(form_decode(&request.body)).remove(param::CLIENT_ID);
@@ -586,8 +585,7 @@ impl AuthorizationServer {
         let dpop_token = super::server::authorization_token(request, dpop::SCHEME);
         let mut proof_jkt = None;
         if let Some(token) = &dpop_token {
-            let url = self.endpoint(super::server::path::USERINFO);
-            match self.check_dpop_proof(request, &url, Some(token)) {
+            match self.check_dpop_proof(request, Some(token)) {
                 Ok(Some(proof)) => proof_jkt = Some(proof.jkt),
                 Ok(None) => {
                     let failure = Failure::new(Check::DpopProofMissing, "a DPoP header", "(absent)");
