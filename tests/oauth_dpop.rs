@@ -359,3 +359,81 @@ fn proofs_of_every_key_family_are_accepted() {
         assert_eq!(claims["cnf"]["jkt"], dpop.jkt(), "{alg:?}");
     }
 }
+
+/// A nonce retry at PAR is a new request: a server that authenticated the client before
+/// looking at the proof has spent the first client assertion's jti, so the retry carries a
+/// fresh assertion and a fresh request object (the token endpoint rebuilds its request the
+/// same way; here it already has the nonce PAR handed out).
+#[test]
+fn nonce_retries_carry_a_fresh_client_assertion() {
+    let transport = server(json!({ "dpop_nonce_required": true, "request_object_algs": ["ES256"] }));
+    let client_key = key(Algorithm::ES256, 90);
+    let public: Value = serde_json::from_str(&client_key.to_public().unwrap().to_json()).unwrap();
+    transport
+        .server()
+        .borrow_mut()
+        .register_client_json(
+            &json!({
+                "client_id": "confidential",
+                "redirect_uris": [REDIRECT],
+                "grant_types": ["authorization_code", "refresh_token"],
+                "token_endpoint_auth_method": "private_key_jwt",
+                "jwks": { "keys": [public] },
+            })
+            .to_string(),
+        )
+        .unwrap();
+    let (mut config, _) = dpop_config(Delivery::ParJar);
+    config.request.client_id = "confidential".into();
+    config.auth_method = "private_key_jwt".into();
+    config.assertion_alg = Algorithm::ES256;
+    config.request_object_alg = Some(Algorithm::ES256);
+    config.client_key = Some(client_key);
+    let run = {
+        let clock = FixedClock::at(NOW);
+        let options = FlowOptions::default();
+        run(run_flow(&config, &transport, &backend(), &clock, &mut rng(), &options))
+    };
+    assert!(run.succeeded(), "{:?}", run.error);
+    let all = exchanges(&run);
+    let form_value = |request: &Request, name: &str| {
+        oauth_playground::protocol::form_decode(&request.body)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    };
+    let (_, first, _) = all.iter().find(|(s, _, _)| *s == "par").unwrap();
+    let (_, retry, _) = all.iter().find(|(s, _, _)| *s == "par (DPoP nonce retry)").unwrap();
+    assert_ne!(
+        form_value(first, "client_assertion"),
+        form_value(retry, "client_assertion")
+    );
+    assert_ne!(form_value(first, "request"), form_value(retry, "request"));
+    assert!(form_value(retry, "client_assertion").is_some());
+}
+
+/// Without PAR the token request is the first to carry a proof: it is the one refused with
+/// `use_dpop_nonce` and retried.
+#[test]
+fn without_par_the_token_request_does_the_nonce_round_trip() {
+    let transport = server(json!({ "dpop_nonce_required": true }));
+    let (config, _) = dpop_config(Delivery::Plain);
+    let run = drive(&transport, &config);
+    assert!(run.succeeded(), "{:?}", run.error);
+    let steps: Vec<&str> = exchanges(&run).iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(
+        steps,
+        [
+            "discovery",
+            "jwks",
+            "authorize",
+            "token",
+            "token (DPoP nonce retry)",
+            "refresh",
+            "userinfo"
+        ]
+    );
+    let all = exchanges(&run);
+    assert_eq!(all[3].2.status, 400);
+    assert_eq!(all[4].2.status, 200);
+}

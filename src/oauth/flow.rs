@@ -262,7 +262,14 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
     ) -> Result<TokenResponse, ClientError> {
         let now = self.clock.now();
         let http = grant.to_http(client_id, auth, audience, now, rng, self.backend).await?;
-        let response = self.send_with_dpop(step, http, dpop, None, rng).await?;
+        let (mut response, wants_nonce) = self.send_proved(step, http, dpop, None, rng).await?;
+        if wants_nonce {
+            // RFC 9449 §8: once more with the nonce — and a fresh client assertion, since a
+            // server that authenticated the client first has spent the first one's jti.
+            let now = self.clock.now();
+            let http = grant.to_http(client_id, auth, audience, now, rng, self.backend).await?;
+            response = self.send_proved(retry_step(step), http, dpop, None, rng).await?.0;
+        }
         let tokens = process_token_response(&response)?;
         // RFC 9449 §5: a token requested with a proof comes back as token_type DPoP; a Bearer
         // answer means the server ignored the proof and the token is not sender-constrained.
@@ -279,9 +286,40 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
     }
 
     /// Sends `request` with a DPoP proof of `key` (with `ath` for `access_token`) when there is
-    /// a key, else as it is. A `use_dpop_nonce` answer (RFC 9449 §8, §9) is retried once with
-    /// the nonce it carries; the retry is its own exchange in the timeline (`… (DPoP nonce
-    /// retry)`), and every proof is shown decoded.
+    /// a key, else as it is; the proof is shown decoded in the timeline. Returns the answer and
+    /// whether it asks for a nonce (`use_dpop_nonce`, RFC 9449 §8, §9); the nonce is kept for
+    /// the next proof either way.
+    pub(super) async fn send_proved(
+        &mut self,
+        step: &'static str,
+        request: Request,
+        key: Option<&DpopKey>,
+        access_token: Option<&str>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(Response, bool), ClientError> {
+        let Some(key) = key else {
+            return Ok((self.send(step, request).await?, false));
+        };
+        let jti = super::random::random_token(rng, 16);
+        let mut proof = DpopProof::new(request.method.as_str(), &request.url, self.clock.now(), jti)
+            .nonce(self.dpop_nonce.as_deref());
+        if let Some(token) = access_token {
+            proof = proof.access_token(token);
+        }
+        let signed = proof.sign(key, self.backend).await?;
+        self.jwt(proof_step(step), &signed);
+        let response = self.send(step, with_proof(&request, &signed)).await?;
+        let requested = requested_nonce(&response);
+        if let Some(nonce) = response.headers.get(protocol_dpop::NONCE_HEADER) {
+            self.dpop_nonce = Some(nonce.trim().to_string());
+        }
+        Ok((response, requested.is_some()))
+    }
+
+    /// [`Self::send_proved`], retrying a `use_dpop_nonce` answer once with the nonce it
+    /// carries; the retry is its own exchange in the timeline (`… (DPoP nonce retry)`). For a
+    /// request that may be sent twice as it is (userinfo); requests carrying a client
+    /// assertion are rebuilt for the retry instead (`token`, PAR in `begin`).
     pub(super) async fn send_with_dpop(
         &mut self,
         step: &'static str,
@@ -290,29 +328,14 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         access_token: Option<&str>,
         rng: &mut impl CryptoRngCore,
     ) -> Result<Response, ClientError> {
-        let Some(key) = key else {
-            return self.send(step, request).await;
-        };
-        let mut attempt_step = step;
-        loop {
-            let jti = super::random::random_token(rng, 16);
-            let mut proof = DpopProof::new(request.method.as_str(), &request.url, self.clock.now(), jti)
-                .nonce(self.dpop_nonce.as_deref());
-            if let Some(token) = access_token {
-                proof = proof.access_token(token);
-            }
-            let signed = proof.sign(key, self.backend).await?;
-            self.jwt(proof_step(attempt_step), &signed);
-            let response = self.send(attempt_step, with_proof(&request, &signed)).await?;
-            let requested = requested_nonce(&response);
-            if let Some(nonce) = response.headers.get(protocol_dpop::NONCE_HEADER) {
-                self.dpop_nonce = Some(nonce.trim().to_string());
-            }
-            match requested {
-                Some(_) if attempt_step == step => attempt_step = retry_step(step),
-                _ => return Ok(response),
-            }
+        let (response, wants_nonce) = self.send_proved(step, request.clone(), key, access_token, rng).await?;
+        if !wants_nonce {
+            return Ok(response);
         }
+        let (response, _) = self
+            .send_proved(retry_step(step), request, key, access_token, rng)
+            .await?;
+        Ok(response)
     }
 
     pub(super) async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
@@ -665,7 +688,17 @@ where
     let authorize_url = match prepared.first {
         FirstMessage::Redirect { authorize_url } => authorize_url,
         FirstMessage::Push { request: http } => {
-            let response = d.send_with_dpop("par", http, config.dpop.as_ref(), None, rng).await?;
+            let dpop = config.dpop.as_ref();
+            let (mut response, wants_nonce) = d.send_proved("par", http, dpop, None, rng).await?;
+            if wants_nonce {
+                // RFC 9449 §8: push again with the nonce, the request (its request object and
+                // client assertion, whose jtis a server may have spent) made anew.
+                let now = d.clock.now();
+                let again = prepare_authorization(&run_config, &endpoints, &par_audience, now, rng, d.backend).await?;
+                if let FirstMessage::Push { request: http } = again.first {
+                    response = d.send_proved(retry_step("par"), http, dpop, None, rng).await?.0;
+                }
+            }
             let pushed = process_pushed_authorization_response(&response)?;
             par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
         }
