@@ -406,9 +406,28 @@ impl Run {
         server
             .register_client_json(&client.to_string())
             .expect("client-1 metadata");
-        server
-            .register_client_json(&other.to_string())
-            .expect("client-2 metadata");
+        // `client_2`: an object merged into client-2's baseline, or `null` to leave client-2
+        // unregistered (a server whose policy its baseline breaks, such as FAPI 2.0).
+        match scenario.get("client_2") {
+            Some(Value::Null) => {}
+            patch => {
+                if let (Some(Value::Object(patch)), Value::Object(map)) = (patch, &mut other) {
+                    for (k, v) in patch {
+                        map.insert(k.clone(), v.clone());
+                    }
+                }
+                server
+                    .register_client_json(&other.to_string())
+                    .expect("client-2 metadata");
+            }
+        }
+        // `server_after_registration`: a settings patch applied once the clients are
+        // registered, as when the user switches the profile with clients already there.
+        if let Some(patch) = scenario.get("server_after_registration") {
+            server
+                .configure_json(&patch.to_string())
+                .expect("server settings patch after registration");
+        }
         // `rotate_keys`: signing-key rotations before the flow; `advance_after_rotation`:
         // seconds that pass after them (the overlap may end).
         for _ in 0..scenario.get("rotate_keys").and_then(Value::as_u64).unwrap_or(0) {
@@ -565,7 +584,13 @@ impl Run {
                 form.push(("client_secret".into(), secret.clone()));
             }
             "jwt" | "private_key_jwt" => {
-                let alg = if auth == "jwt" { "HS256" } else { "RS256" };
+                let default_alg = if auth == "jwt" { "HS256" } else { "RS256" };
+                let alg = scenario
+                    .get("assertion_alg")
+                    .and_then(Value::as_str)
+                    .unwrap_or(default_alg)
+                    .to_string();
+                let alg = alg.as_str();
                 let aud = scenario
                     .get("assertion_aud")
                     .and_then(Value::as_str)

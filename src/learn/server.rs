@@ -17,6 +17,8 @@ pub(super) const NOTES: &[Row] = &[
      "The server must know the client before it can apply its redirect URIs, keys and policy. Without a registered client_id nothing else can be checked, so the request stops here."),
     ("client.auth_method_mismatch", "",
      "The client registered one authentication method and used another. Holding a client to its registered method stops an attacker from falling back to a weaker one, such as a guessed secret instead of a private key."),
+    ("client.auth_method_not_allowed", "",
+     "The client's authentication method is not one the server accepts, typically because the policy narrowed after registration. FAPI 2.0 allows only private_key_jwt or mutual TLS: a private key never leaves the client, a shared secret can leak."),
     ("client.auth_failed", "",
      "The client secret does not match the registered one. This is what keeps anyone who merely knows a client_id from pushing requests or redeeming codes in the client's name."),
     ("client.assertion_malformed", "",

@@ -397,10 +397,13 @@ impl AuthorizationServer {
                 "(absent)",
             ));
         };
-        if !rt::ALL.contains(&response_type.as_str()) {
+        // RFC 6749 §4.1.2.1 unsupported_response_type: the server's list (FAPI 2.0 Security
+        // Profile §5.3.2.2: code only).
+        let supported = &self.settings.response_types;
+        if !supported.iter().any(|t| canonical_response_type(t) == response_type) {
             return fail(Failure::new(
                 Check::AuthorizeUnsupportedResponseType,
-                format!("one of [{}]", rt::ALL.join(", ")),
+                format!("one of [{}]", supported.join(", ")),
                 response_type,
             ));
         }
@@ -433,8 +436,13 @@ impl AuthorizationServer {
                 mode,
             ));
         }
-        if !jarm && client.jarm_mode == JarmMode::Required {
-            return fail(Failure::new(Check::JarmRequired, "a jwt response mode", mode));
+        if !jarm && (client.jarm_mode == JarmMode::Required || self.settings.require_jarm) {
+            let who = if self.settings.require_jarm {
+                "a jwt response mode (the server requires JARM)"
+            } else {
+                "a jwt response mode (the client's jarm_mode is required)"
+            };
+            return fail(Failure::new(Check::JarmRequired, who, mode));
         }
         let scope = params.get(param::SCOPE).cloned().unwrap_or_default();
         let wants_id_token = has(&response_type, rt::ID_TOKEN);

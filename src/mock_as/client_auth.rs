@@ -118,6 +118,16 @@ impl AuthorizationServer {
         if used != registered {
             return Err(Failure::new(Check::ClientAuthMethodMismatch, registered, used));
         }
+        // A client registered before the server's list narrowed (a profile switch) is refused
+        // here, at every endpoint, as registration would now refuse it.
+        let allowed = &self.settings.token_endpoint_auth_methods;
+        if !allowed.iter().any(|m| m == used) {
+            return Err(Failure::new(
+                Check::ClientAuthMethodNotAllowed,
+                format!("one of [{}]", allowed.join(", ")),
+                used,
+            ));
+        }
         match presented {
             Presented::None(_) => Ok(client),
             Presented::Basic { secret, .. } | Presented::Post { secret, .. } => {
@@ -173,6 +183,18 @@ impl AuthorizationServer {
             return Err(Failure::new(
                 Check::ClientAssertionAlgUnsupported,
                 format!("an alg for {}", client.token_endpoint_auth_method),
+                decoded.alg.clone(),
+            ));
+        }
+        // FAPI 2.0 Security Profile §5.4.1: the server's own allow-list, when it has one.
+        let server_algs = &self.settings.client_assertion_algs;
+        if !server_algs.is_empty() && !server_algs.contains(&decoded.alg) {
+            return Err(Failure::new(
+                Check::ClientAssertionAlgUnsupported,
+                format!(
+                    "one of [{}] (server setting client_assertion_algs)",
+                    server_algs.join(", ")
+                ),
                 decoded.alg.clone(),
             ));
         }

@@ -7,7 +7,7 @@ use super::crypto::SUPPORTED_ALGS;
 use super::server::{json_response, path, AuthorizationServer};
 use super::settings::ParMode;
 use crate::http::Response;
-use crate::protocol::{auth_method, grant_type, metadata as m, response_mode, response_type};
+use crate::protocol::{auth_method, grant_type, metadata as m, response_mode};
 
 impl AuthorizationServer {
     pub fn discovery(&self) -> Value {
@@ -31,7 +31,7 @@ impl AuthorizationServer {
             m::TOKEN_ENDPOINT: self.endpoint(path::TOKEN),
             m::USERINFO_ENDPOINT: self.endpoint(path::USERINFO),
             m::JWKS_URI: self.endpoint(path::JWKS),
-            m::RESPONSE_TYPES_SUPPORTED: response_type::ALL,
+            m::RESPONSE_TYPES_SUPPORTED: s.response_types,
             m::RESPONSE_MODES_SUPPORTED: modes,
             m::GRANT_TYPES_SUPPORTED: [
                 grant_type::AUTHORIZATION_CODE,
@@ -51,8 +51,12 @@ impl AuthorizationServer {
             m::REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: s.par_mode == ParMode::Required,
             m::AUTHORIZATION_RESPONSE_ISS_PARAMETER_SUPPORTED: s.authorization_response_iss_parameter,
             m::CODE_CHALLENGE_METHODS_SUPPORTED: pkce,
-            m::TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
-            m::TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
+            m::TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED: s.token_endpoint_auth_methods,
+            m::TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: if s.client_assertion_algs.is_empty() {
+                SUPPORTED_ALGS.iter().map(|a| a.to_string()).collect()
+            } else {
+                s.client_assertion_algs.clone()
+            },
             m::CLAIMS_PARAMETER_SUPPORTED: false,
         });
         // The endpoints beyond the authorization code flow, in a second object (one json!
@@ -60,13 +64,13 @@ impl AuthorizationServer {
         let services = json!({
             m::INTROSPECTION_ENDPOINT: self.endpoint(path::INTROSPECTION),
             // RFC 7662 §2.1 wants the caller authorized, so `none` is not offered.
-            m::INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL
+            m::INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: s.token_endpoint_auth_methods
                 .iter()
-                .filter(|m| **m != auth_method::NONE)
+                .filter(|m| *m != auth_method::NONE)
                 .collect::<Vec<_>>(),
             m::REVOCATION_ENDPOINT: self.endpoint(path::REVOCATION),
             // RFC 7009 §5: public clients revoke too, identified by client_id.
-            m::REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
+            m::REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED: s.token_endpoint_auth_methods,
             m::REGISTRATION_ENDPOINT: self.endpoint(path::REGISTRATION),
             m::USERINFO_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
             m::DEVICE_AUTHORIZATION_ENDPOINT: self.endpoint(path::DEVICE_AUTHORIZATION),

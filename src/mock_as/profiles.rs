@@ -13,6 +13,8 @@ pub fn preset(name: ProfileName, issuer: &str) -> ServerSettings {
         ProfileName::Hardened => hardened(issuer),
         ProfileName::PingOne => pingone(issuer),
         ProfileName::Lenient => lenient(issuer),
+        ProfileName::Fapi2Security => fapi2_security(issuer),
+        ProfileName::Fapi2MessageSigning => fapi2_message_signing(issuer),
     }
 }
 
@@ -67,6 +69,12 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         dpop_proof_max_age: 300,
         dpop_nonce_required: false,
         dpop_nonce_lifetime: 300,
+        response_types: algs(&crate::protocol::response_type::ALL),
+        token_endpoint_auth_methods: algs(&crate::protocol::auth_method::ALL),
+        client_assertion_algs: Vec::new(),
+        require_dpop: false,
+        authorization_code_max_lifetime: 0,
+        require_jarm: false,
     }
 }
 
@@ -125,6 +133,64 @@ pub fn pingone(issuer: &str) -> ServerSettings {
     }
 }
 
+/// FAPI 2.0 Security Profile §5.4.1: the only signing algs (Ed25519 for EdDSA).
+const FAPI2_ALGS: [&str; 3] = ["PS256", "ES256", "EdDSA"];
+
+/// FAPI 2.0 Security Profile (final). Each restriction is enforced by a check row: PAR
+/// required (`par.required`), `response_type=code` only (`authorize.unsupported_response_type`),
+/// S256 PKCE only (`authorize.pkce_missing`, `authorize.pkce_method_unsupported`),
+/// `private_key_jwt` only (`client.auth_method_not_allowed`, `registration.auth_method_unsupported`),
+/// PS256/ES256/EdDSA only (`client.assertion_alg_unsupported`, `jar.alg_not_allowed`,
+/// `dpop.alg_not_allowed`), DPoP-bound tokens only (`dpop.proof_required`), codes valid at most
+/// 60 s (`token.code_expired`); the RFC 9207 `iss` rides in every authorization response.
+pub fn fapi2_security(issuer: &str) -> ServerSettings {
+    ServerSettings {
+        profile: ProfileName::Fapi2Security,
+        description: "FAPI 2.0 Security Profile: PAR required (§5.3.2.2), response_type=code only, S256 PKCE \
+            required, private_key_jwt only (§5.3.2.1; MTLS is not emulated), PS256/ES256/EdDSA only (§5.4.1), \
+            sender-constrained access tokens: a DPoP proof at every token request (§5.3.2.1), codes valid at \
+            most 60 s, RFC 9207 iss in every authorization response, JWT access tokens (PS256)."
+            .into(),
+        request_object_algs: algs(&FAPI2_ALGS),
+        par_mode: ParMode::Required,
+        jar_only_via_par: true,
+        clock_skew: 10,
+        authorization_response_iss_parameter: true,
+        pkce_required: true,
+        pkce_plain_allowed: false,
+        access_token_format: AccessTokenFormat::Jwt,
+        access_token_signing_alg: "PS256".into(),
+        dpop_signing_algs: algs(&FAPI2_ALGS),
+        response_types: algs(&["code"]),
+        token_endpoint_auth_methods: algs(&["private_key_jwt"]),
+        client_assertion_algs: algs(&FAPI2_ALGS),
+        require_dpop: true,
+        authorization_code_max_lifetime: 60,
+        ..hardened(issuer)
+    }
+}
+
+/// FAPI 2.0 Message Signing: the Security Profile plus signed request objects inside the PAR
+/// body (`jar.request_required`, `jar.unsigned_not_allowed`, typ and nbf required) and JARM
+/// responses for every client (`jarm.required`).
+pub fn fapi2_message_signing(issuer: &str) -> ServerSettings {
+    ServerSettings {
+        profile: ProfileName::Fapi2MessageSigning,
+        description: "FAPI 2.0 Message Signing: everything of the FAPI 2.0 Security Profile, plus signed \
+            request objects (PS256/ES256/EdDSA, typ oauth-authz-req+jwt, nbf and exp required, exp − nbf \
+            ≤ 60 min) pushed through PAR, and JARM (response_mode jwt) for every authorization response."
+            .into(),
+        require_signed_request_object: true,
+        allow_unsigned_request_object: false,
+        require_request_object_typ: true,
+        require_nbf: true,
+        request_object_max_lifetime: 3600,
+        jarm_enabled: true,
+        require_jarm: true,
+        ..fapi2_security(issuer)
+    }
+}
+
 /// Accepts what most servers accept, for first experiments.
 pub fn lenient(issuer: &str) -> ServerSettings {
     ServerSettings {
@@ -159,6 +225,8 @@ mod tests {
             ProfileName::Hardened,
             ProfileName::PingOne,
             ProfileName::Lenient,
+            ProfileName::Fapi2Security,
+            ProfileName::Fapi2MessageSigning,
         ] {
             let settings = preset(name, "https://auth.pingone.com/env/as");
             assert_eq!(settings.validate(), Ok(()), "{name:?}");

@@ -88,6 +88,10 @@ pub enum ProfileName {
     Hardened,
     PingOne,
     Lenient,
+    /// FAPI 2.0 Security Profile (final): PAR, code + S256 PKCE, private_key_jwt, DPoP.
+    Fapi2Security,
+    /// FAPI 2.0 Message Signing: the Security Profile plus signed request objects and JARM.
+    Fapi2MessageSigning,
 }
 
 /// A registered client. RFC 7591 §2: "The authorization server MUST ignore any client
@@ -354,6 +358,24 @@ pub struct ServerSettings {
     /// How long (seconds) a server nonce stays valid; a new one is issued once the current is
     /// half that old, and the one before stays valid until it expires (§8: rotation).
     pub dpop_nonce_lifetime: i64,
+    /// RFC 8414 §2 `response_types_supported`: the response types authorize accepts (FAPI 2.0
+    /// Security Profile §5.3.2.2: `code` only).
+    pub response_types: Vec<String>,
+    /// RFC 8414 §2 `token_endpoint_auth_methods_supported`: the client authentication methods
+    /// this server accepts at every endpoint and at registration (FAPI 2.0 Security Profile
+    /// §5.3.2.1: `private_key_jwt` or MTLS; this server has no MTLS).
+    pub token_endpoint_auth_methods: Vec<String>,
+    /// The algs a client assertion may use (FAPI 2.0 Security Profile §5.4.1: PS256, ES256,
+    /// EdDSA); empty means every alg this server verifies for the method.
+    pub client_assertion_algs: Vec<String>,
+    /// FAPI 2.0 Security Profile §5.3.2.1 (sender-constrained access tokens only): every token
+    /// request must carry a DPoP proof, whatever the client registered.
+    pub require_dpop: bool,
+    /// Upper bound on every client's `code_lifetime` (FAPI 2.0 Security Profile §5.3.2.2: at
+    /// most 60 s); `0` = each client's own lifetime.
+    pub authorization_code_max_lifetime: i64,
+    /// JARM for every client, whatever its `jarm_mode` (FAPI 2.0 Message Signing §5.4).
+    pub require_jarm: bool,
 }
 
 impl Default for ServerSettings {
@@ -408,6 +430,45 @@ impl ServerSettings {
         }
         if self.dpop_proof_max_age < 1 || self.dpop_nonce_lifetime < 2 {
             return Err("dpop_proof_max_age must be at least 1 second, dpop_nonce_lifetime at least 2".into());
+        }
+        if self.response_types.is_empty() {
+            return Err("response_types must list at least one response type".into());
+        }
+        if let Some(unknown) = self
+            .response_types
+            .iter()
+            .find(|t| !crate::protocol::response_type::ALL.contains(&t.as_str()))
+        {
+            return Err(format!(
+                "response_types: \"{unknown}\" is not a response type this server implements"
+            ));
+        }
+        if self.token_endpoint_auth_methods.is_empty() {
+            return Err("token_endpoint_auth_methods must list at least one method".into());
+        }
+        if let Some(unknown) = self
+            .token_endpoint_auth_methods
+            .iter()
+            .find(|m| !crate::protocol::auth_method::ALL.contains(&m.as_str()))
+        {
+            return Err(format!(
+                "token_endpoint_auth_methods: \"{unknown}\" is not a method this server implements"
+            ));
+        }
+        if let Some(unknown) = self
+            .client_assertion_algs
+            .iter()
+            .find(|a| !super::crypto::SUPPORTED_ALGS.contains(&a.as_str()))
+        {
+            return Err(format!(
+                "client_assertion_algs: \"{unknown}\" is not an alg this server verifies"
+            ));
+        }
+        if self.authorization_code_max_lifetime < 0 {
+            return Err("authorization_code_max_lifetime cannot be negative (0 = no cap)".into());
+        }
+        if self.require_jarm && !self.jarm_enabled {
+            return Err("require_jarm needs jarm_enabled".into());
         }
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());

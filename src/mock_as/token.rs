@@ -36,6 +36,15 @@ const TOKEN: &str = "token";
 const USERINFO: &str = "userinfo";
 
 impl AuthorizationServer {
+    /// The client's code lifetime, capped by the server's `authorization_code_max_lifetime`
+    /// (FAPI 2.0 Security Profile §5.3.2.2: at most 60 seconds).
+    fn code_lifetime(&self, client: &ClientMetadata) -> i64 {
+        match self.settings.authorization_code_max_lifetime {
+            0 => client.code_lifetime,
+            cap => client.code_lifetime.min(cap),
+        }
+    }
+
     /// The values of a successful authorization response (RFC 6749 §4.1.2, OIDC Core §3.2.2.5,
     /// §3.3.2.5).
     pub(super) fn issue_authorization_values(
@@ -59,7 +68,7 @@ impl AuthorizationServer {
                     nonce: request.nonce.clone(),
                     scope: request.scope.clone(),
                     auth_time: now,
-                    expires_at: now.saturating_add(client.code_lifetime),
+                    expires_at: now.saturating_add(self.code_lifetime(client)),
                     used: false,
                     grant: grant.clone(),
                     resources: request.resources.clone(),
@@ -281,13 +290,14 @@ impl AuthorizationServer {
             Err(refusal) => return refusal,
         };
         // RFC 9449 §5.2: "MUST reject token requests from this client that do not contain the
-        // DPoP header".
-        if proof.is_none() && client.dpop_bound_access_tokens {
-            let failure = Failure::new(
-                Check::DpopProofRequired,
-                "a DPoP header (dpop_bound_access_tokens is true)",
-                "(absent)",
-            );
+        // DPoP header"; FAPI 2.0 Security Profile §5.3.2.1: only sender-constrained tokens.
+        if proof.is_none() && (client.dpop_bound_access_tokens || self.settings.require_dpop) {
+            let why = if self.settings.require_dpop {
+                "a DPoP header (the server issues sender-constrained tokens only)"
+            } else {
+                "a DPoP header (dpop_bound_access_tokens is true)"
+            };
+            let failure = Failure::new(Check::DpopProofRequired, why, "(absent)");
             return self.dpop_error_json(TOKEN, Some(&client.client_id), &failure);
         }
         let jkt = proof.map(|p| p.jkt);

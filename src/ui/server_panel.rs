@@ -239,11 +239,21 @@ const FIELDS: &[Field] = &[
     },
 ];
 
-const PROFILES: [(ProfileName, &str, &str); 4] = [
+const PROFILES: [(ProfileName, &str, &str); 6] = [
     (ProfileName::Hardened, "hardened", "Hardened"),
     (ProfileName::Strict, "strict", "Strict (RFC 9101/9126, FAPI 2.0 style)"),
     (ProfileName::PingOne, "ping_one", "PingOne-compatible"),
     (ProfileName::Lenient, "lenient", "Lenient"),
+    (
+        ProfileName::Fapi2Security,
+        "fapi2_security",
+        "FAPI 2.0 Security Profile",
+    ),
+    (
+        ProfileName::Fapi2MessageSigning,
+        "fapi2_message_signing",
+        "FAPI 2.0 Message Signing",
+    ),
 ];
 
 /// Applies `change` to the server settings through their JSON form; refused settings leave

@@ -17,7 +17,8 @@ Options:
   --port PORT            port to listen on (default 9000; 0 picks a free one, printed at start)
   --host HOST            address to listen on (default 127.0.0.1; e.g. ::1, localhost)
   --issuer URL           the issuer, and the base of every endpoint (default http://HOST:PORT)
-  --profile NAME         settings preset: hardened (default), strict, pingone, lenient
+  --profile NAME         settings preset: hardened (default), strict, pingone, lenient,
+                         fapi2_security (alias fapi2), fapi2_message_signing
   --settings FILE        JSON object of server settings merged over the profile, as the page's
                          settings editor and window.oauthPlayground.mock.configure take them
   --clients FILE         JSON array of RFC 7591 client metadata to register at start, as
@@ -140,8 +141,10 @@ fn profile(name: &str) -> Result<ProfileName, String> {
         "strict" => Ok(ProfileName::Strict),
         "pingone" | "ping_one" => Ok(ProfileName::PingOne),
         "lenient" => Ok(ProfileName::Lenient),
+        "fapi2" | "fapi2_security" => Ok(ProfileName::Fapi2Security),
+        "fapi2_message_signing" => Ok(ProfileName::Fapi2MessageSigning),
         _ => Err(format!(
-            "--profile: \"{name}\" is not one of hardened, strict, pingone, lenient"
+            "--profile: \"{name}\" is not one of hardened, strict, pingone, lenient, fapi2_security, fapi2_message_signing"
         )),
     }
 }
