@@ -356,6 +356,8 @@ impl Workspace {
         self.request_object_alg = config
             .request_object_alg
             .map_or(ALG_NONE.to_string(), |a| a.name().to_string());
+        self.client.auth_method = config.auth_method.clone();
+        self.client.assertion_alg = config.assertion_alg.name().to_string();
     }
 
     /// The public JWKS of the key manager (asymmetric keys only: an HMAC secret is never

@@ -10,6 +10,7 @@ use oauth_playground::http::{Request, Response};
 use oauth_playground::jose::{Algorithm, SecretString};
 use oauth_playground::oauth::discovery::{discovery_url, process_discovery_response};
 use oauth_playground::oauth::lint::is_pingone_issuer;
+use oauth_playground::oauth::lint_fapi2::Fapi2Profile;
 use oauth_playground::oauth::*;
 
 fn metadata() -> ServerMetadata {
@@ -400,4 +401,160 @@ fn a_client_secret_too_short_for_its_hmac_assertions_is_flagged() {
     c.client_secret = Some(SecretString::new("short".into()));
     c.auth_method = "private_key_jwt".into();
     assert!(!codes(&c, None, &LintHints::default()).contains(&"lint.hmac_secret_short"));
+}
+
+/// A configuration FAPI 2.0 (both profiles) accepts: PAR + ES256 request object, S256 PKCE,
+/// private_key_jwt with ES256, DPoP with an ES256 key, response_mode jwt.
+fn fapi2_clean() -> Config {
+    let mut c = clean();
+    c.auth_method = "private_key_jwt".into();
+    c.assertion_alg = Algorithm::ES256;
+    c.client_key = Some(key(Algorithm::ES256, 1));
+    c.dpop = Some(DpopKey::new(key(Algorithm::ES256, 2), Algorithm::ES256).unwrap());
+    c.request.response_mode = Some("jwt".into());
+    c
+}
+
+fn fapi2(profile: Fapi2Profile) -> LintHints {
+    LintHints {
+        fapi2: Some(profile),
+        ..LintHints::default()
+    }
+}
+
+fn fapi2_codes(config: &Config, hints: &LintHints) -> Vec<&'static str> {
+    codes(config, None, hints)
+        .into_iter()
+        .filter(|c| c.starts_with("lint.fapi2_"))
+        .collect()
+}
+
+#[test]
+fn fapi2_rules_stay_quiet_on_a_compliant_configuration() {
+    for profile in [Fapi2Profile::Security, Fapi2Profile::MessageSigning] {
+        assert_eq!(
+            fapi2_codes(&fapi2_clean(), &fapi2(profile)),
+            Vec::<&str>::new(),
+            "{profile:?}"
+        );
+    }
+}
+
+#[test]
+fn fapi2_rules_apply_only_when_the_target_is_fapi2() {
+    let mut c = clean();
+    c.auth_method = "client_secret_basic".into();
+    c.delivery = Delivery::Plain;
+    assert!(fapi2_codes(&c, &LintHints::default()).is_empty());
+    assert!(fapi2_codes(&c, &fapi2(Fapi2Profile::Security)).contains(&"lint.fapi2_client_auth"));
+}
+
+/// How a case breaks the compliant configuration.
+type Breaks = Box<dyn Fn(&mut Config)>;
+
+#[test]
+fn each_fapi2_rule_fires_names_its_clause_and_its_fix_silences_it() {
+    let security = fapi2(Fapi2Profile::Security);
+    let signing = fapi2(Fapi2Profile::MessageSigning);
+    let cases: Vec<(&str, &LintHints, Breaks)> = vec![
+        (
+            "lint.fapi2_par_required",
+            &security,
+            Box::new(|c| c.delivery = Delivery::Plain),
+        ),
+        // Message Signing wants the pushed request signed: plain PAR is not enough.
+        (
+            "lint.fapi2_par_required",
+            &signing,
+            Box::new(|c| c.delivery = Delivery::Par),
+        ),
+        (
+            "lint.fapi2_response_type",
+            &security,
+            Box::new(|c| c.request.response_type = "code id_token".into()),
+        ),
+        ("lint.fapi2_pkce_s256", &security, Box::new(|c| c.request.pkce = None)),
+        (
+            "lint.fapi2_pkce_s256",
+            &security,
+            Box::new(|c| {
+                c.request.pkce = Some(Pkce {
+                    method: PkceMethod::Plain,
+                    verifier: None,
+                })
+            }),
+        ),
+        (
+            "lint.fapi2_client_auth",
+            &security,
+            Box::new(|c| c.auth_method = "client_secret_basic".into()),
+        ),
+        (
+            "lint.fapi2_alg",
+            &security,
+            Box::new(|c| c.assertion_alg = Algorithm::RS256),
+        ),
+        (
+            "lint.fapi2_request_object_alg",
+            &security,
+            Box::new(|c| c.request_object_alg = Some(Algorithm::HS256)),
+        ),
+        (
+            "lint.fapi2_request_object_alg",
+            &signing,
+            Box::new(|c| c.request_object_alg = None),
+        ),
+        (
+            "lint.fapi2_jarm_required",
+            &signing,
+            Box::new(|c| c.request.response_mode = None),
+        ),
+    ];
+    for (code, hints, breaks) in cases {
+        let mut config = fapi2_clean();
+        breaks(&mut config);
+        let findings = lint(&config, None, hints);
+        let finding = findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("{code} did not fire: {findings:?}"));
+        assert!(
+            finding.reference.contains("FAPI 2.0") && finding.reference.contains('§'),
+            "{finding:?}"
+        );
+        assert_eq!(finding.severity, Severity::Error);
+        assert!(finding.fix.is_some(), "{code} has a one-click fix");
+        fires_and_fix_silences(config, None, hints, code);
+    }
+}
+
+#[test]
+fn fapi2_without_dpop_is_flagged_without_a_fix_and_a_dpop_key_silences_it() {
+    let hints = fapi2(Fapi2Profile::Security);
+    let mut c = fapi2_clean();
+    c.dpop = None;
+    let findings = lint(&c, None, &hints);
+    let finding = findings.iter().find(|f| f.code == "lint.fapi2_dpop_off").unwrap();
+    assert_eq!(
+        finding.fix, None,
+        "a DPoP key comes from the key manager, not a config switch"
+    );
+    c.dpop = Some(DpopKey::new(key(Algorithm::RS256, 3), Algorithm::RS256).unwrap());
+    assert_eq!(fapi2_codes(&c, &hints), ["lint.fapi2_dpop_alg"]);
+}
+
+#[test]
+fn the_fapi2_client_auth_fix_sets_private_key_jwt_with_a_fapi_alg() {
+    let mut c = fapi2_clean();
+    c.auth_method = "client_secret_post".into();
+    c.assertion_alg = Algorithm::RS256;
+    let finding = lint(&c, None, &fapi2(Fapi2Profile::Security))
+        .into_iter()
+        .find(|f| f.code == "lint.fapi2_client_auth")
+        .unwrap();
+    finding.fix.unwrap().apply(&mut c);
+    assert_eq!(
+        (c.auth_method.as_str(), c.assertion_alg),
+        ("private_key_jwt", Algorithm::ES256)
+    );
 }

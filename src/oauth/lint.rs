@@ -25,20 +25,38 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "fix", rename_all = "snake_case")]
 pub enum Fix {
-    SetResponseMode { response_mode: Option<String> },
-    SetRequestObjectAlg { alg: &'static str },
+    SetResponseMode {
+        response_mode: Option<String>,
+    },
+    SetRequestObjectAlg {
+        alg: &'static str,
+    },
     AllowShortHmacKeys,
     SetAudienceToIssuer,
     SetTypToRequestObject,
     IncludeJti,
     IncludeNbf,
     IncludeExp,
-    SetLifetime { seconds: i64 },
-    SetDelivery { delivery: Delivery },
-    UseHttpsRedirect { redirect_uri: String },
+    SetLifetime {
+        seconds: i64,
+    },
+    SetDelivery {
+        delivery: Delivery,
+    },
+    UseHttpsRedirect {
+        redirect_uri: String,
+    },
     AddOpenidScope,
-    SetResponseType { response_type: String },
+    SetResponseType {
+        response_type: String,
+    },
     UsePkceS256,
+    /// `token_endpoint_auth_method` and the assertion alg together (FAPI 2.0: private_key_jwt
+    /// with PS256, ES256 or EdDSA).
+    SetAuthMethod {
+        auth_method: &'static str,
+        alg: &'static str,
+    },
 }
 
 impl Fix {
@@ -61,6 +79,12 @@ impl Fix {
                 config.request.scope = Some(format!("openid {scope}").trim().to_string());
             }
             Fix::SetResponseType { response_type } => config.request.response_type = response_type.clone(),
+            Fix::SetAuthMethod { auth_method, alg } => {
+                config.auth_method = (*auth_method).to_string();
+                if let Ok(alg) = Algorithm::from_name(alg) {
+                    config.assertion_alg = alg;
+                }
+            }
             Fix::UsePkceS256 => {
                 config.request.pkce = Some(Pkce {
                     method: PkceMethod::S256,
@@ -90,6 +114,8 @@ pub struct LintHints {
     pub max_request_object_lifetime: Option<i64>,
     /// The server requires signed request objects even if its metadata does not say so.
     pub require_signed_request_object: bool,
+    /// The target follows a FAPI 2.0 profile: its rule set (`lint_fapi2.rs`) applies too.
+    pub fapi2: Option<super::lint_fapi2::Fapi2Profile>,
 }
 
 const PINGONE_HOSTS: [&str; 5] = [
@@ -454,6 +480,9 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
                 );
             }
         }
+    }
+    if let Some(profile) = hints.fapi2 {
+        out.extend(super::lint_fapi2::findings(config, profile));
     }
     out
 }

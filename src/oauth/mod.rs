@@ -49,6 +49,7 @@ pub use curl::{curl_command, Secrets};
 pub use discovery::{discover, DerivedDefaults, ServerMetadata};
 pub mod config;
 pub mod lint;
+pub mod lint_fapi2;
 pub mod pingone;
 
 pub use config::Config;

@@ -10,6 +10,7 @@ use super::webcrypto::WebCryptoBackend;
 use crate::jose::{Algorithm, CryptoBackend, KeyGenSpec};
 use crate::mock_as::ProfileName;
 use crate::oauth::lint::{lint, Finding, Fix, LintHints, Severity};
+use crate::oauth::lint_fapi2::Fapi2Profile;
 use crate::oauth::ServerMetadata;
 use crate::workspace::TargetKind;
 use crate::workspace::{KeyEntry, Workspace};
@@ -44,6 +45,11 @@ pub(super) fn hints(ws: &Workspace) -> LintHints {
         max_request_object_lifetime: (ws.target.kind == TargetKind::InPage)
             .then_some(ws.server.request_object_max_lifetime),
         require_signed_request_object: ws.target.kind == TargetKind::InPage && ws.server.require_signed_request_object,
+        fapi2: match (ws.target.kind, ws.server.profile) {
+            (TargetKind::InPage, ProfileName::Fapi2Security) => Some(Fapi2Profile::Security),
+            (TargetKind::InPage, ProfileName::Fapi2MessageSigning) => Some(Fapi2Profile::MessageSigning),
+            _ => None,
+        },
     }
 }
 

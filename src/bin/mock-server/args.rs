@@ -171,6 +171,18 @@ mod tests {
     }
 
     #[test]
+    fn the_fapi2_profiles_are_accepted_by_name() {
+        for (name, expected) in [
+            ("fapi2", ProfileName::Fapi2Security),
+            ("fapi2_security", ProfileName::Fapi2Security),
+            ("FAPI2_MESSAGE_SIGNING", ProfileName::Fapi2MessageSigning),
+        ] {
+            assert_eq!(profile(name), Ok(expected), "{name}");
+        }
+        assert!(profile("fapi1").is_err());
+    }
+
+    #[test]
     fn no_arguments_give_the_documented_defaults() {
         let options = run(&[]).unwrap();
         assert_eq!((options.host.as_str(), options.port), ("127.0.0.1", 9000));
