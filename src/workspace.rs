@@ -18,7 +18,7 @@ use crate::mock_as::{ClientMetadata, ServerSettings};
 use crate::oauth::config::RequestObjectEdit;
 use crate::oauth::pingone::{self, PingOneRegion};
 use crate::oauth::request_object::RequestObjectOptions;
-use crate::oauth::{AuthorizationRequest, Config, Delivery, ServerMetadata};
+use crate::oauth::{AuthorizationRequest, Config, Delivery, DpopKey, ServerMetadata};
 use crate::protocol::{auth_method, grant_type};
 use crate::reproducible::Reproducible;
 
@@ -118,6 +118,30 @@ impl KeyEntry {
     pub fn kid(&self) -> String {
         self.jwk.kid.clone().unwrap_or_else(|| self.jwk.thumbprint())
     }
+}
+
+/// DPoP (RFC 9449) for the flow. Only the key's `kid` is kept here: the key itself lives in
+/// the key manager and follows its rules (its private part is saved only on opt-in).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DpopSettings {
+    /// Send proofs at PAR, token, refresh and userinfo, and `dpop_jkt` with the request.
+    pub enabled: bool,
+    /// The `kid` of an asymmetric key of the key manager that signs the proofs.
+    pub key: Option<String>,
+}
+
+/// The alg a DPoP proof uses with `jwk`: the key's own `alg` when it names an asymmetric
+/// one that fits, otherwise the FAPI 2.0 choice for its type (PS256 for RSA, ES256/ES384 by
+/// curve, EdDSA for Ed25519). `None` for a MAC secret (RFC 9449 §4.2: never symmetric).
+pub fn dpop_alg(jwk: &Jwk) -> Option<Algorithm> {
+    let own = jwk.alg.as_deref().and_then(|a| Algorithm::from_name(a).ok());
+    if let Some(alg) = own.filter(|a| a.kty() != "oct" && jwk.fits(*a)) {
+        return Some(alg);
+    }
+    [Algorithm::PS256, Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA]
+        .into_iter()
+        .find(|a| jwk.fits(*a))
 }
 
 /// Which grant the Run step performs.
@@ -282,6 +306,8 @@ pub struct Workspace {
     pub keys: Vec<KeyEntry>,
     /// The `kid` of the key that signs (request objects, `private_key_jwt`).
     pub active_key: Option<String>,
+    /// DPoP on or off, and its key.
+    pub dpop: DpopSettings,
     pub run: RunSettings,
     pub remember_secrets: bool,
     /// The server the flow runs against (the in-page one unless changed).
@@ -305,6 +331,7 @@ impl Default for Workspace {
             edit: None,
             keys: Vec::new(),
             active_key: None,
+            dpop: DpopSettings::default(),
             run: RunSettings::default(),
             remember_secrets: false,
             target: TargetSettings::default(),
@@ -318,6 +345,23 @@ impl Workspace {
     pub fn active_key(&self) -> Option<&KeyEntry> {
         let kid = self.active_key.as_deref()?;
         self.keys.iter().find(|k| k.kid() == kid)
+    }
+
+    /// The key-manager entry DPoP signs with: the chosen `kid` if it is still there.
+    pub fn dpop_entry(&self) -> Option<&KeyEntry> {
+        let kid = self.dpop.key.as_deref()?;
+        self.keys.iter().find(|k| k.kid() == kid)
+    }
+
+    /// The DPoP key the flow uses: DPoP on, the chosen key present with its private part, and
+    /// an asymmetric alg that fits it. Anything less keeps bearer tokens (pre-flight says why).
+    pub fn dpop_key(&self) -> Option<DpopKey> {
+        if !self.dpop.enabled {
+            return None;
+        }
+        let entry = self.dpop_entry()?;
+        let alg = dpop_alg(&entry.jwk)?;
+        DpopKey::new(entry.jwk.clone(), alg).ok()
     }
 
     /// The configuration the client engine runs, or what is missing.
@@ -343,6 +387,7 @@ impl Workspace {
             .map(|s| SecretString::new(s.expose().to_string()));
         config.client_key = self.active_key().filter(|k| k.jwk.is_private()).map(|k| k.jwk.clone());
         config.request_object_edit = self.edit.clone();
+        config.dpop = self.dpop_key();
         config
     }
 
@@ -383,7 +428,7 @@ impl Workspace {
                 .as_ref()
                 .map(|s| crate::mock_as::Secret::new(s.expose())),
             redirect_uris: self.client.redirect_uris.clone(),
-            response_types: RESPONSE_TYPES.iter().map(|s| s.to_string()).collect(),
+            response_types: self.response_types(),
             token_endpoint_auth_method: self.client.auth_method.clone(),
             jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
@@ -393,19 +438,31 @@ impl Workspace {
         }
     }
 
+    /// RFC 7591 §2 `response_types` for the registration: every one the playground offers
+    /// that the in-page server supports (a FAPI 2.0 server refuses all but `code`).
+    fn response_types(&self) -> Vec<String> {
+        RESPONSE_TYPES
+            .iter()
+            .filter(|t| self.server.response_types.iter().any(|s| s == *t))
+            .map(|t| t.to_string())
+            .collect()
+    }
+
     /// RFC 7591 §2 `grant_types` for the registration. Every response type the playground
     /// offers needs its grant (RFC 7591 §2.1: code → authorization_code, token / id_token →
     /// implicit), and it refreshes its tokens; listed here because the spec's default is
     /// authorization_code alone. The device or client credentials grant joins while the Run
     /// step runs it (a client registers the grants it uses; the server refuses the others).
     fn grant_types(&self) -> Vec<String> {
+        let implicit = self.response_types().iter().any(|t| t != "code");
         let mut grants: Vec<String> = [
-            grant_type::AUTHORIZATION_CODE,
-            grant_type::IMPLICIT,
-            grant_type::REFRESH_TOKEN,
+            Some(grant_type::AUTHORIZATION_CODE),
+            implicit.then_some(grant_type::IMPLICIT),
+            Some(grant_type::REFRESH_TOKEN),
         ]
-        .iter()
-        .map(|s| s.to_string())
+        .into_iter()
+        .flatten()
+        .map(str::to_string)
         .collect();
         match self.run.grant {
             Grant::AuthorizationCode => {}
@@ -529,6 +586,7 @@ impl Workspace {
         section(sections, "edit", &mut workspace.edit, problems);
         section(sections, "keys", &mut workspace.keys, problems);
         section(sections, "active_key", &mut workspace.active_key, problems);
+        section(sections, "dpop", &mut workspace.dpop, problems);
         section(sections, "run", &mut workspace.run, problems);
         section(sections, "remember_secrets", &mut workspace.remember_secrets, problems);
         section(sections, "reproducible", &mut workspace.reproducible, problems);
@@ -588,6 +646,75 @@ mod tests {
         let (back, report) = load(&w.to_saved_json());
         assert!(report.problems.is_empty(), "{report:?}");
         assert_eq!(back, w);
+    }
+
+    #[test]
+    fn dpop_uses_the_chosen_key_only_while_its_private_part_is_there() {
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+        let mut jwk = crate::jose::keygen::generate_for(Algorithm::ES256, &mut rng).unwrap();
+        jwk.kid = Some("ec-dpop".into());
+        let mut w = Workspace::default();
+        w.keys.push(KeyEntry {
+            jwk: jwk.clone(),
+            origin: "test".into(),
+            private_forgotten: false,
+        });
+        w.dpop.key = Some("ec-dpop".into());
+        assert_eq!(w.config().dpop, None, "off until enabled");
+        w.dpop.enabled = true;
+        let key = w.config().dpop.expect("a DPoP key");
+        assert_eq!(key.alg(), Algorithm::ES256);
+        assert_eq!(key.jkt(), jwk.to_public().unwrap().thumbprint());
+
+        // Saved without the opt-in: the choice survives, the private key does not, so the
+        // flow falls back to bearer tokens instead of signing with nothing.
+        let (loaded, report) = load(&w.to_saved_json());
+        assert!(report.problems.is_empty(), "{report:?}");
+        assert_eq!(loaded.dpop, w.dpop);
+        assert!(!w.to_saved_json().contains("\"d\""), "no private member saved");
+        assert_eq!(loaded.config().dpop, None);
+        w.remember_secrets = true;
+        let (loaded, _) = load(&w.to_saved_json());
+        assert_eq!(
+            loaded.config().dpop.map(|k| k.jkt().to_string()),
+            Some(key.jkt().to_string())
+        );
+    }
+
+    #[test]
+    fn a_mac_secret_is_never_a_dpop_key() {
+        let mut jwk = Jwk::new(crate::jose::KeyMaterial::Oct {
+            k: crate::jose::SecretBytes::new(vec![7; 32]),
+        });
+        jwk.kid = Some("mac".into());
+        assert_eq!(dpop_alg(&jwk), None);
+        let mut w = Workspace::default();
+        w.keys.push(KeyEntry {
+            jwk,
+            origin: "test".into(),
+            private_forgotten: false,
+        });
+        w.dpop = DpopSettings {
+            enabled: true,
+            key: Some("mac".into()),
+        };
+        assert_eq!(w.config().dpop, None);
+    }
+
+    #[test]
+    fn the_registration_lists_only_response_types_the_server_supports() {
+        let mut w = Workspace::default();
+        assert_eq!(w.client_metadata().response_types.len(), RESPONSE_TYPES.len());
+        assert!(w.client_metadata().grant_types.contains(&"implicit".to_string()));
+        w.server = crate::mock_as::profiles::fapi2_security(&w.server.issuer);
+        let metadata = w.client_metadata();
+        assert_eq!(metadata.response_types, ["code"]);
+        assert!(
+            !metadata.grant_types.contains(&"implicit".to_string()),
+            "{:?}",
+            metadata.grant_types
+        );
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub(super) const NOTES: &[Row] = &[
      "DPoP proofs follow FAPI 2.0's algorithm rule too: PS256, ES256 or EdDSA. Choose a key of one of them."),
     ("lint.fapi2_jarm_required", "FAPI 2.0 Message Signing §5.4; JARM §2.3",
      "Message Signing wants every authorization response signed by the server (JARM), so the client can prove where its code came from and that nobody changed it."),
+    ("keys.missing_for_dpop", "RFC 9449 §4.2",
+     "DPoP is on, but no key can sign the proofs: it must be an asymmetric key whose private part is here. Without one the run falls back to bearer tokens."),
     ("keys.missing_for_alg", "RFC 7518 §3.1",
      "The chosen request-object algorithm needs a private key of the matching type (RSA, EC or OKP), and the active key does not fit. One click generates a fitting key."),
     ("keys.missing_for_assertion", "RFC 7523 §2.2",

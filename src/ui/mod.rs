@@ -5,6 +5,7 @@ mod client_panel;
 pub mod context;
 mod copy_button;
 mod device_run;
+mod dpop_fields;
 mod external;
 pub mod fetch_transport;
 pub mod jws_signer;

@@ -20,6 +20,8 @@ use crate::workspace::{KeyEntry, Workspace};
 enum Remedy {
     Lint(Fix),
     GenerateKey(Algorithm),
+    /// Generate an ES256 key and make it the DPoP key, DPoP on.
+    GenerateDpopKey,
     None,
 }
 
@@ -63,9 +65,23 @@ fn findings(ws: &Workspace, discovered: Option<&ServerMetadata>) -> Vec<Item> {
             severity: f.severity,
             message: f.message,
             reference: f.reference,
-            remedy: f.fix.map_or(Remedy::None, Remedy::Lint),
+            remedy: match f.fix {
+                Some(fix) => Remedy::Lint(fix),
+                // FAPI 2.0 without DPoP: the remedy is a key, which only the UI can make.
+                None if f.code == "lint.fapi2_dpop_off" => Remedy::GenerateDpopKey,
+                None => Remedy::None,
+            },
         })
         .collect();
+    if ws.dpop.enabled && config.dpop.is_none() {
+        items.push(Item {
+            code: "keys.missing_for_dpop",
+            severity: Severity::Error,
+            message: "DPoP is on but no asymmetric private key is chosen: the flow would run with bearer tokens".into(),
+            reference: "RFC 9449 §4.2 (an asymmetric key, never a MAC secret)",
+            remedy: Remedy::GenerateDpopKey,
+        });
+    }
     let needs_key = |alg: Algorithm| alg.kty() != "oct";
     if let (true, Some(alg)) = (config.delivery.uses_request_object(), config.request_object_alg) {
         if needs_key(alg) && !config.client_key.as_ref().is_some_and(|k| k.fits(alg)) {
@@ -181,6 +197,35 @@ pub fn PreflightPanel() -> impl IntoView {
             fix.apply(&mut config);
             w.absorb(&config);
         }),
+        Remedy::GenerateDpopKey => {
+            status.set(Some("Generating an ES256 key for DPoP…".into()));
+            leptos::task::spawn_local(async move {
+                let outcome = match WebCryptoBackend::new() {
+                    Ok(b) => b
+                        .generate(KeyGenSpec::for_alg(Algorithm::ES256))
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match outcome {
+                    Ok(jwk) => {
+                        let entry = KeyEntry {
+                            jwk,
+                            origin: "generated for DPoP (ES256)".into(),
+                            private_forgotten: false,
+                        };
+                        let kid = entry.kid();
+                        ws.update(|w| {
+                            w.keys.push(entry);
+                            w.dpop.enabled = true;
+                            w.dpop.key = Some(kid);
+                        });
+                        status.set(None);
+                    }
+                    Err(e) => status.set(Some(format!("Key generation failed: {e}"))),
+                }
+            });
+        }
         Remedy::GenerateKey(alg) => {
             status.set(Some(format!("Generating a key for {alg}…")));
             leptos::task::spawn_local(async move {
@@ -224,6 +269,7 @@ pub fn PreflightPanel() -> impl IntoView {
                             let fix_label = match &item.remedy {
                                 Remedy::Lint(_) => Some("Apply fix"),
                                 Remedy::GenerateKey(_) => Some("Generate a key"),
+                                Remedy::GenerateDpopKey => Some("Generate a DPoP key"),
                                 Remedy::None => None,
                             };
                             let sev = severity_text(item.severity);

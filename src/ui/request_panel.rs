@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::context::{page_rng, state};
+use super::dpop_fields::DpopFields;
 use super::learn::LearnLinks;
 use super::widgets::Toggle;
 use crate::oauth::pkce::{Pkce, PkceMethod};
@@ -259,6 +260,7 @@ pub fn RequestPanel() -> impl IntoView {
                     <button type="button" aria-label="New PKCE verifier" on:click=regenerate("verifier")>"New verifier"</button>
                 </span>
             </div>
+            <DpopFields/>
             <details class="more-params">
                 <summary>"More parameters (prompt, max_age, claims, resource, …)"</summary>
                 <div class="fields">

@@ -232,6 +232,42 @@ const FIELDS: &[Field] = &[
         help: "RFC 8628 §3.2 interval; slow_down adds 5 s",
     },
     Field {
+        key: "dpop_nonce_required",
+        label: "DPoP: require server nonces",
+        kind: Kind::Bool,
+        help: "RFC 9449 §8: use_dpop_nonce with a DPoP-Nonce header, the client retries",
+    },
+    Field {
+        key: "dpop_nonce_lifetime",
+        label: "DPoP nonce lifetime",
+        kind: Kind::Number("s"),
+        help: "RFC 9449 §8.2: nonces rotate at half-life and expire",
+    },
+    Field {
+        key: "dpop_proof_max_age",
+        label: "DPoP proof max age",
+        kind: Kind::Number("s"),
+        help: "RFC 9449 §4.3 point 11, §11.1 (iat window)",
+    },
+    Field {
+        key: "require_dpop",
+        label: "Sender-constrained tokens only (DPoP required)",
+        kind: Kind::Bool,
+        help: "FAPI 2.0 Security Profile §5.3.2.1; RFC 9449 §5.2",
+    },
+    Field {
+        key: "authorization_code_max_lifetime",
+        label: "Code lifetime cap (0 = the client's)",
+        kind: Kind::Number("s"),
+        help: "FAPI 2.0 Security Profile §5.3.2.2: at most 60 s",
+    },
+    Field {
+        key: "require_jarm",
+        label: "JARM for every client",
+        kind: Kind::Bool,
+        help: "FAPI 2.0 Message Signing §5.4",
+    },
+    Field {
         key: "signing_key_overlap",
         label: "Key rotation overlap",
         kind: Kind::Number("s"),
