@@ -558,3 +558,30 @@ fn the_fapi2_client_auth_fix_sets_private_key_jwt_with_a_fapi_alg() {
         ("private_key_jwt", Algorithm::ES256)
     );
 }
+
+#[test]
+fn fapi2_fixes_keep_request_objects_and_assertions_on_one_key_family() {
+    // The key manager has one signing key: a PS256 request object and an ES256 assertion
+    // would ask for two. The client-auth fix follows the request object's FAPI alg...
+    let mut c = fapi2_clean();
+    c.request_object_alg = Some(Algorithm::PS256);
+    c.auth_method = "client_secret_basic".into();
+    let fix = lint(&c, None, &fapi2(Fapi2Profile::Security))
+        .into_iter()
+        .find(|f| f.code == "lint.fapi2_client_auth")
+        .and_then(|f| f.fix)
+        .unwrap();
+    fix.apply(&mut c);
+    assert_eq!(c.assertion_alg, Algorithm::PS256);
+    // ... and the request-object fix follows the assertion's.
+    let mut c = fapi2_clean();
+    c.assertion_alg = Algorithm::EdDSA;
+    c.request_object_alg = Some(Algorithm::RS256);
+    let fix = lint(&c, None, &fapi2(Fapi2Profile::Security))
+        .into_iter()
+        .find(|f| f.code == "lint.fapi2_request_object_alg")
+        .and_then(|f| f.fix)
+        .unwrap();
+    fix.apply(&mut c);
+    assert_eq!(c.request_object_alg, Some(Algorithm::EdDSA));
+}

@@ -24,8 +24,19 @@ pub enum Fapi2Profile {
 /// FAPI 2.0 Security Profile §5.4.1: the only signing algorithms (EdDSA with Ed25519).
 pub const ALGS: [Algorithm; 3] = [Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA];
 
-/// What the one-click fixes pick: ES256, the cheapest of the three to generate and sign with.
-const PREFERRED: Algorithm = Algorithm::ES256;
+/// The alg a one-click fix picks for one signature: `other`, the alg of the other signature
+/// the client makes, when FAPI 2.0 allows it (the key manager has one signing key for request
+/// objects and client assertions, so two families would need two keys); else one the client
+/// key fits; else ES256, the cheapest of the three to generate and sign with.
+fn preferred(config: &Config, other: Option<Algorithm>) -> Algorithm {
+    other
+        .filter(|a| ALGS.contains(a))
+        .or_else(|| {
+            let key = config.client_key.as_ref()?;
+            ALGS.into_iter().find(|a| key.fits(*a))
+        })
+        .unwrap_or(Algorithm::ES256)
+}
 
 fn finding(code: &'static str, message: impl Into<String>, reference: &'static str, fix: Option<Fix>) -> Finding {
     Finding {
@@ -42,6 +53,12 @@ pub fn findings(config: &Config, profile: Fapi2Profile) -> Vec<Finding> {
     let mut out = Vec::new();
     let signing = profile == Fapi2Profile::MessageSigning;
     let request = &config.request;
+    let object_alg = config
+        .delivery
+        .uses_request_object()
+        .then_some(config.request_object_alg)
+        .flatten();
+    let assertion_alg = (config.auth_method == auth_method::PRIVATE_KEY_JWT).then_some(config.assertion_alg);
     if !config.delivery.uses_par() || (signing && config.delivery != Delivery::ParJar) {
         let delivery = if signing { Delivery::ParJar } else { Delivery::Par };
         out.push(finding(
@@ -90,7 +107,7 @@ pub fn findings(config: &Config, profile: Fapi2Profile) -> Vec<Finding> {
             "FAPI 2.0 Security Profile §5.3.2.1: client authentication by private_key_jwt or MTLS only",
             Some(Fix::SetAuthMethod {
                 auth_method: auth_method::PRIVATE_KEY_JWT,
-                alg: PREFERRED.name(),
+                alg: preferred(config, object_alg).name(),
             }),
         ));
     } else if !ALGS.contains(&config.assertion_alg) {
@@ -103,7 +120,7 @@ pub fn findings(config: &Config, profile: Fapi2Profile) -> Vec<Finding> {
             "FAPI 2.0 Security Profile §5.4.1: PS256, ES256 or EdDSA (Ed25519)",
             Some(Fix::SetAuthMethod {
                 auth_method: auth_method::PRIVATE_KEY_JWT,
-                alg: PREFERRED.name(),
+                alg: preferred(config, object_alg).name(),
             }),
         ));
     }
@@ -117,13 +134,17 @@ pub fn findings(config: &Config, profile: Fapi2Profile) -> Vec<Finding> {
                     alg.name()
                 ),
                 "FAPI 2.0 Security Profile §5.4.1: PS256, ES256 or EdDSA (Ed25519)",
-                Some(Fix::SetRequestObjectAlg { alg: PREFERRED.name() }),
+                Some(Fix::SetRequestObjectAlg {
+                    alg: preferred(config, assertion_alg).name(),
+                }),
             )),
             None => out.push(finding(
                 "lint.fapi2_request_object_alg",
                 "an unsigned request object: FAPI 2.0 allows PS256, ES256 and EdDSA only",
                 "FAPI 2.0 Security Profile §5.4.1; FAPI 2.0 Message Signing §5.3 (signed request objects)",
-                Some(Fix::SetRequestObjectAlg { alg: PREFERRED.name() }),
+                Some(Fix::SetRequestObjectAlg {
+                    alg: preferred(config, assertion_alg).name(),
+                }),
             )),
         }
     }

@@ -1,7 +1,7 @@
 //! The sequence diagram of a run as it happened: three lifelines (browser, client, server),
 //! one arrow per message. Front-channel messages are dashed and labelled as such, back-channel
 //! ones solid; a failure is marked with a cross and the word "failed", so neither line style
-//! nor colour is the only signal.
+//! nor colour is the only signal. A request carrying a DPoP proof is labelled "+ DPoP proof".
 
 use leptos::prelude::*;
 
@@ -51,7 +51,13 @@ pub fn arrows(flow: &FlowRun) -> Vec<Arrow> {
                 let path = request.url.split(['?', '#']).next().unwrap_or_default();
                 let path = path.rsplit_once("//").map_or(path, |(_, rest)| rest);
                 let path = path.split_once('/').map_or("/", |(_, p)| p);
-                let label = format!("{} /{path}", request.method);
+                // RFC 9449 §4.1: a request that carries a proof says so on its arrow.
+                let proof = if request.headers.get(crate::protocol::dpop::HEADER).is_some() {
+                    " + DPoP proof"
+                } else {
+                    ""
+                };
+                let label = format!("{} /{path}{proof}", request.method);
                 let answer = match status {
                     Some(s) => format!("{s}{}", if failed { " — failed" } else { "" }),
                     None => "no answer — failed".into(),

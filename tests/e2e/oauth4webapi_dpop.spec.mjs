@@ -223,6 +223,14 @@ test('DPoP in the page: a run with server nonces shows each proof and the nonce 
   expect(token).toContain('"token_type": "DPoP"');
   expect(await text('dpop_proof (userinfo)')).toContain('"ath"');
   await expect(page.locator('#run [data-step="token (DPoP nonce retry)"]')).toHaveCount(0);
+  // The sequence diagram marks each proof-carrying request: PAR twice, token, userinfo.
+  const arrows = await page.locator('#sequence-diagram text').allTextContents();
+  expect(arrows.filter((t) => t.includes('+ DPoP proof'))).toEqual([
+    'POST /par + DPoP proof (par)',
+    'POST /par + DPoP proof (par (DPoP nonce retry))',
+    'POST /token + DPoP proof (token)',
+    'GET /userinfo + DPoP proof (userinfo)',
+  ]);
 
   mkdirSync(SHOTS, { recursive: true });
   for (const width of [1280, 390]) {
@@ -231,4 +239,35 @@ test('DPoP in the page: a run with server nonces shows each proof and the nonce 
     await page.locator('#request').screenshot({ path: `${SHOTS}/dpop-request-${width}.png` });
     await page.locator('#run').screenshot({ path: `${SHOTS}/dpop-timeline-${width}.png` });
   }
+});
+
+// FAPI 2.0 from the page: choose the profile, then let the pre-flight findings' one-click fixes
+// (and key generation) bring the default configuration into line; the run must then succeed
+// with a DPoP-bound token.
+test('FAPI 2.0 Security Profile in the page: the pre-flight fixes alone make the default configuration run', async ({ page }) => {
+  await openApp(page);
+  await page.selectOption('#server-profile', 'fapi2_security');
+  const findings = page.locator('#preflight-findings li');
+  await expect(page.locator('#preflight-findings [data-code="lint.fapi2_client_auth"]')).toBeVisible();
+  await expect(page.locator('#preflight-findings [data-code="lint.fapi2_dpop_off"]')).toBeVisible();
+  const applied = [];
+  for (let i = 0; i < 12; i += 1) {
+    const button = page.locator('#preflight-findings li button.fix').first();
+    if ((await button.count()) === 0) break;
+    const code = await button.evaluate((b) => b.closest('li').dataset.code);
+    applied.push(code);
+    await button.click();
+    await expect(page.locator(`#preflight-findings [data-code="${code}"]`)).toHaveCount(0, { timeout: 20_000 });
+  }
+  // HS256 is first corrected by the metadata rule (the server lists PS256 first); the client
+  // authentication fix then follows it, so one RSA key signs both.
+  expect(applied).toEqual(['lint.alg_not_supported', 'lint.fapi2_client_auth', 'lint.fapi2_dpop_off', 'keys.missing_for_alg']);
+  await expect(page.locator('#ro-alg')).toHaveValue('PS256');
+  await expect(findings.filter({ hasText: 'Error' })).toHaveCount(0);
+  await page.click('#run-button');
+  await expect(page.locator('#run-button')).toHaveText('Run the flow');
+  await expect(page.locator('#run-outcome')).toContainText('Succeeded');
+  await timelineComplete(page);
+  const token = await page.locator('#run [data-step="token"]').first().evaluate((e) => e.textContent);
+  expect(token).toContain('"token_type": "DPoP"');
 });
