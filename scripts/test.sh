@@ -40,6 +40,10 @@ step "browser tests in Firefox (wasm-bindgen-test, geckodriver, headless)" \
 step "browser tests in WebKit (wasm-bindgen-test, WebKitWebDriver, Xvfb)" \
   env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum "${wasm_tests[@]}"
 step "release build (trunk build --release --offline)" trunk build --release --offline --quiet
+# The native mock-server the Playwright specs start (oauth4webapi, external mode): the debug
+# build `cargo test` already made for tests/mock_server_bin.rs, so this step only checks it.
+step "mock-server binary (cargo build --bin mock-server)" cargo build --quiet --locked --bin mock-server
+export MOCK_SERVER_BIN="$ROOT/target/debug/mock-server"
 step "end-to-end tests (Playwright, Chromium, dist/ on loopback)" playwright test
 step "end-to-end smoke (WebDriver: Firefox headless, WebKit on Xvfb)" \
   env FIREFOX_GECKODRIVER="$FIREFOX_GECKODRIVER" WEBKIT_WEBDRIVER="$WEBKIT_WEBDRIVER" \

@@ -275,6 +275,7 @@ fn import_params(alg: Algorithm) -> Object {
         }
         Algorithm::ES256 => object(&[("name", "ECDSA".into()), ("namedCurve", EcCurve::P256.name().into())]),
         Algorithm::ES384 => object(&[("name", "ECDSA".into()), ("namedCurve", EcCurve::P384.name().into())]),
+        Algorithm::ES512 => object(&[("name", "ECDSA".into()), ("namedCurve", EcCurve::P521.name().into())]),
         Algorithm::EdDSA => object(&[("name", "Ed25519".into())]),
     }
 }
@@ -308,7 +309,11 @@ fn sign_params(alg: Algorithm) -> Object {
             ("name", "RSA-PSS".into()),
             ("saltLength", (sha.output_bytes() as u32).into()),
         ]),
-        Algorithm::ES256 | Algorithm::ES384 => object(&[("name", "ECDSA".into()), ("hash", hash_name(sha).into())]),
+        // RFC 7518 §3.4: ES512 is P-521 with SHA-512; WebCrypto's ECDSA output is the same
+        // fixed-size r || s (66 bytes each) that JWS carries.
+        Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => {
+            object(&[("name", "ECDSA".into()), ("hash", hash_name(sha).into())])
+        }
         Algorithm::EdDSA => object(&[("name", "Ed25519".into())]),
     }
 }

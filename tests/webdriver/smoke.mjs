@@ -52,12 +52,6 @@ const ENGINES = {
       'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
     },
     bidiLog: false,
-    // Found by this suite, not fixed yet: the test still runs and prints its error, but node
-    // reports it as "todo" instead of failing the run. Remove once mock_api.rs is fixed.
-    todo: {
-      jsApi: 'WebKit: the Response mock.fetch answers has an unreadable body (response.json() throws ' +
-        'SyntaxError); likely the body passed as a view into wasm memory (src/ui/mock_api.rs to_response)',
-    },
   },
 };
 
