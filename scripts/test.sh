@@ -37,8 +37,15 @@ step "browser tests in Chromium (wasm-bindgen-test, headless)" \
   env -u GECKODRIVER -u SAFARIDRIVER "${wasm_tests[@]}"
 step "browser tests in Firefox (wasm-bindgen-test, geckodriver, headless)" \
   env -u SAFARIDRIVER GECKODRIVER="$FIREFOX_GECKODRIVER" "${wasm_tests[@]}"
-step "browser tests in WebKit (wasm-bindgen-test, WebKitWebDriver, Xvfb)" \
-  env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum "${wasm_tests[@]}"
+# WebKit runs them with p384's overflow checks off (issue 23; README, "Browsers"): WebKitGTK
+# 2.50.6 now and then reports an overflow that cannot happen in the checked test build (3 of 19
+# runs), while with the checks off every signature verified and web_p384's 100 P-384 public
+# keys per run matched the known answer in 10 of 10 runs. The release build users get has no
+# overflow checks either. A second set of artifacts in target/, built once (~3.5 min).
+webkit_tests=(env WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --locked --target wasm32-unknown-unknown
+  --config 'profile.dev.package.p384.overflow-checks=false' "${browser_tests[@]}" -- --nocapture)
+step "browser tests in WebKit (wasm-bindgen-test, WebKitWebDriver, Xvfb; p384 unchecked)" \
+  env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum "${webkit_tests[@]}"
 step "release build (trunk build --release --offline)" trunk build --release --offline --quiet
 # The native mock-server the Playwright specs start (oauth4webapi, external mode): the debug
 # build `cargo test` already made for tests/mock_server_bin.rs, so this step only checks it.
