@@ -45,6 +45,12 @@ pub mod param {
     pub const AUTHORIZATION_DETAILS: &str = "authorization_details";
     pub const CLIENT_ASSERTION: &str = "client_assertion";
     pub const CLIENT_ASSERTION_TYPE: &str = "client_assertion_type";
+    /// RFC 8628 §3.2 / §3.4.
+    pub const DEVICE_CODE: &str = "device_code";
+    pub const USER_CODE: &str = "user_code";
+    pub const VERIFICATION_URI: &str = "verification_uri";
+    pub const VERIFICATION_URI_COMPLETE: &str = "verification_uri_complete";
+    pub const INTERVAL: &str = "interval";
 }
 
 /// JWT claim names used in request objects, client assertions, ID tokens and JARM responses.
@@ -83,6 +89,10 @@ pub mod error {
     pub const REQUEST_URI_NOT_SUPPORTED: &str = "request_uri_not_supported";
     pub const LOGIN_REQUIRED: &str = "login_required";
     pub const CONSENT_REQUIRED: &str = "consent_required";
+    /// RFC 8628 §3.5: the device access token request's answers while the user decides.
+    pub const AUTHORIZATION_PENDING: &str = "authorization_pending";
+    pub const SLOW_DOWN: &str = "slow_down";
+    pub const EXPIRED_TOKEN: &str = "expired_token";
 }
 
 /// Authorization server metadata names (RFC 8414 §2, OIDC Discovery §3, RFC 9101 §10.5,
@@ -112,6 +122,8 @@ pub mod metadata {
     pub const TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: &str =
         "token_endpoint_auth_signing_alg_values_supported";
     pub const CLAIMS_PARAMETER_SUPPORTED: &str = "claims_parameter_supported";
+    /// RFC 8628 §4.
+    pub const DEVICE_AUTHORIZATION_ENDPOINT: &str = "device_authorization_endpoint";
 }
 
 /// Response types (RFC 6749 §3.1.1, OAuth 2.0 Multiple Response Type Encoding Practices §5).
@@ -148,6 +160,8 @@ pub mod response_mode {
 pub mod grant_type {
     pub const AUTHORIZATION_CODE: &str = "authorization_code";
     pub const REFRESH_TOKEN: &str = "refresh_token";
+    /// RFC 8628 §3.4.
+    pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 }
 
 /// Client authentication methods (RFC 7591 §2, OIDC Core §9).

@@ -131,6 +131,18 @@ pub struct RunSettings {
     pub userinfo: bool,
     /// Seconds of clock skew tolerated when checking `exp`/`iat`.
     pub leeway: i64,
+    /// Which grant the Run step runs.
+    pub grant: Grant,
+}
+
+/// The grant the Run step runs: the authorization code flow the Request step builds, or the
+/// device authorization grant (RFC 8628), which needs no redirect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    #[default]
+    AuthorizationCode,
+    DeviceCode,
 }
 
 impl Default for RunSettings {
@@ -140,6 +152,7 @@ impl Default for RunSettings {
             refresh: false,
             userinfo: true,
             leeway: 60,
+            grant: Grant::AuthorizationCode,
         }
     }
 }
@@ -368,8 +381,19 @@ impl Workspace {
             jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
             id_token_signed_response_alg: self.client.id_token_alg.clone(),
+            grant_types: self.grant_types(),
             ..ClientMetadata::default()
         }
+    }
+
+    /// RFC 7591 §2 `grant_types` for the registration: the code and refresh grants, plus the
+    /// device grant while the Run step runs it (a client registers the grants it uses).
+    fn grant_types(&self) -> Vec<String> {
+        let mut grants = ClientMetadata::default().grant_types;
+        if self.run.grant == Grant::DeviceCode {
+            grants.push(crate::protocol::grant_type::DEVICE_CODE.to_string());
+        }
+        grants
     }
 
     /// The JSON saved to storage: secrets only with the opt-in.

@@ -95,29 +95,31 @@ fn hmac(alg: &str, key: &[u8], input: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Signs the header and claims texts: HS* with the secret `key`, `none` with nothing, a known
+/// Signs the header and claims texts: HS* with the secret `key`, `none` with nothing, an
 /// asymmetric alg with client-1's private key for it (or the attacker's), and any other alg
-/// with a dummy signature (an alg nobody implements, such as ES512, or a miscased name).
+/// with a dummy signature (an alg nobody here has a key for, such as ES512 — the JOSE layer
+/// implements it, no client or server key is on P-521 — or a miscased name).
 fn sign(alg: &str, header_text: &str, claims_text: &str, key: &[u8], attacker: bool) -> String {
     let signing_input = format!("{}.{}", base64url::encode(header_text), base64url::encode(claims_text));
+    let keys = if attacker {
+        attacker_keys()
+    } else {
+        client_private_keys()
+    };
+    let private = |asymmetric| {
+        keys.select(&KeyQuery {
+            alg: Some(asymmetric),
+            ..KeyQuery::default()
+        })
+        .ok()
+    };
     let signature = match Algorithm::from_name(alg) {
         Ok(a) if a.kty() == "oct" => hmac(alg, key, signing_input.as_bytes()),
-        Ok(asymmetric) => {
-            let keys = if attacker {
-                attacker_keys()
-            } else {
-                client_private_keys()
-            };
-            let private = keys
-                .select(&KeyQuery {
-                    alg: Some(asymmetric),
-                    ..KeyQuery::default()
-                })
-                .unwrap();
+        Ok(asymmetric) if private(asymmetric).is_some() => {
             let jwt = jws::sign_compact_with_rng(
                 header_text,
                 claims_text.as_bytes(),
-                private,
+                private(asymmetric).unwrap(),
                 ShortHmacKeys::Allow,
                 &mut ChaCha20Rng::seed_from_u64(9),
             )
@@ -125,7 +127,7 @@ fn sign(alg: &str, header_text: &str, claims_text: &str, key: &[u8], attacker: b
             return jwt;
         }
         Err(_) if alg == "none" => Vec::new(),
-        Err(_) => b"not-a-real-signature".to_vec(),
+        _ => b"not-a-real-signature".to_vec(),
     };
     format!("{signing_input}.{}", base64url::encode(signature))
 }
@@ -251,6 +253,14 @@ impl Run {
         server
             .register_client_json(&other.to_string())
             .expect("client-2 metadata");
+        // `rotate_keys`: signing-key rotations before the flow; `advance_after_rotation`:
+        // seconds that pass after them (the overlap may end).
+        for _ in 0..scenario.get("rotate_keys").and_then(Value::as_u64).unwrap_or(0) {
+            server.rotate_signing_keys().expect("key rotation");
+        }
+        if let Some(seconds) = scenario.get("advance_after_rotation").and_then(Value::as_i64) {
+            clock.advance(seconds);
+        }
         Run { server, clock, jti: 0 }
     }
 
@@ -524,6 +534,8 @@ impl Run {
         match flow {
             "discovery" => self.send(&Request::get(format!("{ISSUER}/.well-known/openid-configuration"))),
             "jwks" => self.send(&Request::get(format!("{ISSUER}/jwks"))),
+            "device" => self.device_authorization(scenario),
+            "device_token" => self.device_token(scenario),
             "token" | "refresh" | "userinfo" => {
                 let front = self.front_channel(scenario, via);
                 let code = callback_params(&front)
@@ -589,6 +601,77 @@ impl Run {
             }
             _ => self.front_channel(scenario, flow),
         }
+    }
+
+    /// RFC 8628 §3.1 as client-1: `scope=openid profile` plus the `device` mutation
+    /// (`set`/`remove`) and `device_duplicate` (parameters sent twice).
+    fn device_authorization(&mut self, scenario: &Value) -> Response {
+        let mut form = vec![("scope".to_string(), "openid profile".to_string())];
+        apply_pairs(&mut form, obj(scenario, "device"));
+        append_duplicates(&mut form, obj(scenario, "device_duplicate"));
+        let mut headers = Vec::new();
+        self.authenticate(scenario, &mut form, &mut headers, "client-1", "/device_authorization");
+        let body = form_encode(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut request = Request::form_post(format!("{ISSUER}/device_authorization"), body);
+        for (k, v) in headers {
+            request.headers.append(k, v);
+        }
+        self.send(&request)
+    }
+
+    /// A device authorization, then `device_steps` in order (default: wait 5 s, poll); the last
+    /// step's response is judged. Steps: `approve` / `deny` (the verification page, code
+    /// typed in lower case), `page` (GET `verification_uri_complete`), `poll` (the device
+    /// access token request as `token_client`, mutated by `token`), `{ "advance": s }`,
+    /// `{ "verify_code": "…" }` (approve with that code instead).
+    fn device_token(&mut self, scenario: &Value) -> Response {
+        let started = self.device_authorization(scenario);
+        assert_eq!(started.status, 200, "device authorization: {}", started.body_text());
+        let body: Value = serde_json::from_slice(&started.body).unwrap();
+        let device_code = body["device_code"].as_str().unwrap().to_string();
+        let user_code = body["user_code"].as_str().unwrap().to_string();
+        let complete = body["verification_uri_complete"].as_str().unwrap().to_string();
+        let default_steps = json!([{ "advance": 5 }, "poll"]);
+        let steps = scenario.get("device_steps").unwrap_or(&default_steps);
+        let mut last = started;
+        for step in steps.as_array().unwrap() {
+            let decide = |code: &str, decision: &str| {
+                Request::form_post(
+                    format!("{ISSUER}/device"),
+                    form_encode([("user_code", code), ("decision", decision)]),
+                )
+            };
+            last = match (step.as_str(), step.as_object()) {
+                (Some("approve"), _) => self.send(&decide(&user_code.to_lowercase(), "approve")),
+                (Some("deny"), _) => self.send(&decide(&user_code, "deny")),
+                (Some("page"), _) => self.send(&Request::get(complete.clone())),
+                (Some("poll"), _) => {
+                    let mut form = vec![
+                        (
+                            "grant_type".to_string(),
+                            "urn:ietf:params:oauth:grant-type:device_code".to_string(),
+                        ),
+                        ("device_code".into(), device_code.clone()),
+                    ];
+                    apply_pairs(&mut form, obj(scenario, "token"));
+                    let client_id = scenario
+                        .get("token_client")
+                        .and_then(Value::as_str)
+                        .unwrap_or("client-1")
+                        .to_string();
+                    self.token_request(scenario, &mut form, &client_id)
+                }
+                (_, Some(map)) if map.contains_key("advance") => {
+                    self.clock.advance(map["advance"].as_i64().unwrap());
+                    continue;
+                }
+                (_, Some(map)) if map.contains_key("verify_code") => {
+                    self.send(&decide(map["verify_code"].as_str().unwrap(), "approve"))
+                }
+                _ => panic!("unknown device step {step}"),
+            };
+        }
+        last
     }
 
     fn token_request(&mut self, scenario: &Value, form: &mut Vec<(String, String)>, client_id: &str) -> Response {
@@ -755,6 +838,16 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
             return Err(format!("the response echoes {needle:?}; {}", context()));
         }
     }
+    // `jwks_key_count`: how many keys the JWKS response lists.
+    if let Some(count) = expect.get("jwks_key_count").and_then(Value::as_u64) {
+        let listed = body.get("keys").and_then(Value::as_array).map_or(0, Vec::len);
+        if listed as u64 != count {
+            return Err(format!(
+                "expected {count} published keys, found {listed}; {}",
+                context()
+            ));
+        }
+    }
     if let Some(mode) = expect.get("delivery").and_then(Value::as_str) {
         let location = response.headers.get("Location").unwrap_or("");
         let ok = match mode {
@@ -771,7 +864,8 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
     // A JARM response must verify (with the client secret for HS*, the server's JWKS otherwise)
     // and carry iss/aud/exp/iat.
     if let Some(jwt) = callback_params(&response).get("response") {
-        let verified = verify_server_jwt(jwt).map_err(|e| format!("{family}/{name}: JARM does not verify: {e}"))?;
+        let verified = verify_server_jwt(jwt, &run.server.published_jwks())
+            .map_err(|e| format!("{family}/{name}: JARM does not verify: {e}"))?;
         let claims: Value = serde_json::from_slice(&verified.payload).unwrap();
         for c in ["iss", "aud", "exp", "iat"] {
             if claims.get(c).is_none() {
@@ -787,8 +881,20 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
         .cloned()
         .or(body.get("id_token").and_then(Value::as_str).map(str::to_string));
     if let Some(jwt) = &id_token {
-        verify_server_jwt(jwt).map_err(|e| format!("{family}/{name}: ID token does not verify: {e}"))?;
+        verify_server_jwt(jwt, &run.server.published_jwks())
+            .map_err(|e| format!("{family}/{name}: ID token does not verify: {e}"))?;
         let decoded = crypto::decode_unverified(jwt).unwrap();
+        // `id_token_kid_rotated`: the ID token names a key that is not one of the built-in
+        // ones (true) or is (false).
+        if let Some(rotated) = expect.get("id_token_kid_rotated").and_then(Value::as_bool) {
+            let builtin = crypto::server_jwks().to_string();
+            let kid = decoded.kid().unwrap_or_default();
+            if builtin.contains(&format!("\"{kid}\"")) == rotated {
+                return Err(format!(
+                    "{family}/{name}: ID token kid {kid} (rotated expected: {rotated})"
+                ));
+            }
+        }
         for c in ["iss", "sub", "aud", "exp", "iat", "auth_time"] {
             if !decoded.claims.contains_key(c) {
                 return Err(format!("{family}/{name}: ID token lacks {c}"));
@@ -800,14 +906,14 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
 
 /// Verifies a JWT the server signed: HS* with client-1's secret, anything else with the
 /// server's published JWKS.
-fn verify_server_jwt(jwt: &str) -> Result<jws::VerifiedJws, oauth_playground::jose::JoseError> {
+fn verify_server_jwt(jwt: &str, published: &Value) -> Result<jws::VerifiedJws, oauth_playground::jose::JoseError> {
     let secret = Jwk::new(KeyMaterial::Oct {
         k: SecretBytes::new(SECRET.as_bytes().to_vec()),
     });
     match jws::verify_compact(jwt, &secret, &[Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]) {
         Ok(verified) => Ok(verified),
         Err(_) => {
-            let server = Jwks::from_json(&crypto::server_jwks().to_string())?;
+            let server = Jwks::from_json(&published.to_string())?;
             let asymmetric: Vec<Algorithm> = Algorithm::ALL.into_iter().filter(|a| a.kty() != "oct").collect();
             jws::verify_compact_with_jwks(jwt, &server, &asymmetric).map(|(verified, _)| verified)
         }

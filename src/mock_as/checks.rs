@@ -117,6 +117,16 @@ table! {
     UserinfoTokenMissing => "userinfo.token_missing", e::INVALID_TOKEN, 401, "RFC 6750 §2.1 / §3.1", "no Bearer access token";
     UserinfoTokenInvalid => "userinfo.token_invalid", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token is unknown";
     UserinfoTokenExpired => "userinfo.token_expired", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token has expired";
+    DeviceGrantNotRegistered => "device.grant_not_registered", e::UNAUTHORIZED_CLIENT, 400, "RFC 8628 §3.1 / RFC 6749 §5.2 unauthorized_client / RFC 7591 §2 grant_types", "the client did not register the device_code grant type";
+    DeviceUserCodeUnknown => "device.user_code_unknown", e::INVALID_REQUEST, 400, "RFC 8628 §3.3 (the user code identifies the pending request)", "the user code on the verification page names no pending device authorization";
+    DeviceCodeMissing => "device.code_missing", e::INVALID_REQUEST, 400, "RFC 8628 §3.4 (device_code REQUIRED)", "the device access token request has no device_code";
+    DeviceCodeInvalid => "device.code_invalid", e::INVALID_GRANT, 400, "RFC 8628 §3.5 / RFC 6749 §5.2 invalid_grant", "the device_code was never issued by this server";
+    DeviceClientMismatch => "device.client_mismatch", e::INVALID_GRANT, 400, "RFC 8628 §3.4 / RFC 6749 §5.2 (issued to another client)", "the device_code was issued to another client";
+    DeviceCodeUsed => "device.code_used", e::INVALID_GRANT, 400, "implementation (a device_code is redeemed once, as RFC 6749 §4.1.2 requires of authorization codes)", "the device_code was already exchanged for tokens";
+    DeviceExpiredToken => "device.expired_token", e::EXPIRED_TOKEN, 400, "RFC 8628 §3.5 expired_token", "the device_code has expired; the device must start over";
+    DeviceAccessDenied => "device.access_denied", e::ACCESS_DENIED, 400, "RFC 8628 §3.5 access_denied", "the user denied the device authorization request";
+    DeviceSlowDown => "device.slow_down", e::SLOW_DOWN, 400, "RFC 8628 §3.5 slow_down (interval increased by 5 s for this and all later requests)", "the device polled before its interval had passed";
+    DeviceAuthorizationPending => "device.authorization_pending", e::AUTHORIZATION_PENDING, 400, "RFC 8628 §3.5 authorization_pending", "the user has not yet completed the verification page";
 }
 
 impl Check {

@@ -7,7 +7,7 @@ use super::crypto::SUPPORTED_ALGS;
 use super::server::{json_response, path, AuthorizationServer};
 use super::settings::ParMode;
 use crate::http::Response;
-use crate::protocol::{auth_method, metadata as m, response_mode, response_type};
+use crate::protocol::{auth_method, grant_type, metadata as m, response_mode, response_type};
 
 impl AuthorizationServer {
     pub fn discovery(&self) -> Value {
@@ -33,7 +33,7 @@ impl AuthorizationServer {
             m::JWKS_URI: self.endpoint(path::JWKS),
             m::RESPONSE_TYPES_SUPPORTED: response_type::ALL,
             m::RESPONSE_MODES_SUPPORTED: modes,
-            m::GRANT_TYPES_SUPPORTED: ["authorization_code", "refresh_token", "implicit"],
+            m::GRANT_TYPES_SUPPORTED: ["authorization_code", "refresh_token", "implicit", grant_type::DEVICE_CODE],
             m::SUBJECT_TYPES_SUPPORTED: ["public"],
             m::SCOPES_SUPPORTED: ["openid", "profile", "email", "offline_access"],
             m::ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
@@ -48,6 +48,7 @@ impl AuthorizationServer {
             m::TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
             m::TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
             m::CLAIMS_PARAMETER_SUPPORTED: false,
+            m::DEVICE_AUTHORIZATION_ENDPOINT: self.endpoint(path::DEVICE_AUTHORIZATION),
         });
         if let Value::Object(map) = &mut doc {
             if par_enabled {

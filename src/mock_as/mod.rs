@@ -9,15 +9,17 @@
 //!
 //! One concern per file: `checks` (the table), `request_object` (JAR), `authorize`, `par`,
 //! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
-//! `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
+//! `device` (RFC 8628), `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `keys` (signing-key rotation), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
 
 mod authorize;
 pub mod checks;
 mod client_auth;
 pub mod crypto;
 mod deferred;
+mod device;
 mod discovery;
 pub mod events;
+pub mod keys;
 mod par;
 pub mod profiles;
 pub mod replay;
@@ -31,7 +33,8 @@ mod transport;
 
 pub use checks::{checks, Check, CheckInfo, Failure};
 pub use deferred::{DeferredResponse, PendingSignature};
-pub use events::Event;
+pub use device::{normalize_user_code, USER_CODE_CHARSET};
+pub use events::{genesis_hash, verify_chain, BrokenLink, Event};
 pub use response::{form_post_page, ResponseTarget};
 pub use server::{path, AuthorizationServer, ConfigError, Params};
 pub use settings::{

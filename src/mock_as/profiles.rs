@@ -54,6 +54,9 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         event_log_capacity: 1000,
         test_user: TestUser::default(),
         consent_step: false,
+        device_code_lifetime: 600,
+        device_poll_interval: 5,
+        signing_key_overlap: 3600,
     }
 }
 

@@ -120,7 +120,7 @@ impl AuthorizationServer {
             .clone()
             .unwrap_or_else(|| "HS256".into());
         self.detail("alg", &alg);
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
             .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|problem| signing_failure(&alg, problem))
     }

@@ -56,6 +56,10 @@ pub mod path {
     pub const USERINFO: &str = "/userinfo";
     /// Where the consent page posts the user's decision.
     pub const CONSENT: &str = "/authorize/consent";
+    /// RFC 8628 §3.1 device authorization endpoint.
+    pub const DEVICE_AUTHORIZATION: &str = "/device_authorization";
+    /// RFC 8628 §3.3 `verification_uri`: the page the user enters the user code on.
+    pub const DEVICE_VERIFICATION: &str = "/device";
 }
 
 /// Why a configuration call was refused.
@@ -86,7 +90,12 @@ pub struct AuthorizationServer {
     pub(super) codes: HashMap<String, AuthorizationCode>,
     pub(super) access_tokens: HashMap<String, AccessToken>,
     pub(super) refresh_tokens: HashMap<String, RefreshToken>,
+    /// RFC 8628 device authorizations by `device_code` (bounded, see `device.rs`).
+    pub(super) device_authorizations: HashMap<String, super::tokens::DeviceAuthorization>,
+    pub(super) device_seq: u64,
     pub(super) log: EventLog,
+    /// The signing keys and those in their rotation overlap (`keys.rs`).
+    pub(super) keys: super::keys::SigningKeys,
     /// Claim values gathered while a request is checked, attached to its event.
     pub(super) details: BTreeMap<String, String>,
     /// Inside `handle_deferred`: the JWTs issued so far, signed after the answer.
@@ -114,6 +123,7 @@ impl AuthorizationServer {
         Ok(Self {
             replay: ReplayCache::new(settings.jti_cache_capacity),
             log: EventLog::new(settings.event_log_capacity),
+            keys: super::keys::SigningKeys::default(),
             settings,
             clients: BTreeMap::new(),
             clock,
@@ -124,6 +134,8 @@ impl AuthorizationServer {
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
+            device_authorizations: HashMap::new(),
+            device_seq: 0,
             details: BTreeMap::new(),
             deferred: None,
         })
@@ -262,7 +274,23 @@ impl AuthorizationServer {
 
     /// The event log as a JSON array (oldest first).
     pub fn events_json(&self) -> Value {
-        Value::Array(self.log.events().filter_map(|e| serde_json::to_value(e).ok()).collect())
+        Value::Array(self.log.events_json())
+    }
+
+    /// The event log as JSON lines, one event per line (the audit export).
+    pub fn events_json_lines(&self) -> String {
+        self.log.json_lines()
+    }
+
+    /// The `prev_hash` the oldest kept event links to: the genesis hash, or the hash of the
+    /// last event the bounded log dropped.
+    pub fn audit_anchor(&self) -> &str {
+        self.log.anchor()
+    }
+
+    /// Verifies the audit chain of the kept events (see `events::verify_chain`).
+    pub fn verify_audit_chain(&self) -> Result<(), super::events::BrokenLink> {
+        self.log.verify()
     }
 
     pub fn counters(&self) -> &BTreeMap<String, u64> {
@@ -296,12 +324,15 @@ impl AuthorizationServer {
         };
         match (route, request.method) {
             (path::DISCOVERY, Method::Get) => self.discovery_response(),
-            (path::JWKS, Method::Get) => json_response(200, &super::crypto::server_jwks()),
+            (path::JWKS, Method::Get) => json_response(200, &self.published_jwks()),
             (path::PAR, _) => self.pushed_authorization_endpoint(request),
             (path::AUTHORIZE, _) => self.authorization_endpoint(request, &url),
             (path::CONSENT, Method::Post) => self.consent_decision(request),
             (path::TOKEN, Method::Post) => self.token_endpoint(request),
             (path::USERINFO, _) => self.userinfo_endpoint(request),
+            (path::DEVICE_AUTHORIZATION, _) => self.device_authorization_endpoint(request),
+            (path::DEVICE_VERIFICATION, Method::Get) => self.device_verification_page(&url),
+            (path::DEVICE_VERIFICATION, Method::Post) => self.device_verification_decision(request),
             (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
                 plain(405, "text/plain", "method not allowed")
             }
@@ -378,6 +409,8 @@ impl AuthorizationServer {
             outcome,
             clause,
             details,
+            prev_hash: String::new(),
+            hash: String::new(),
         });
     }
 

@@ -220,6 +220,15 @@ pub struct ServerSettings {
     /// Show a consent page before answering an authorization request (for demonstrations:
     /// the user approves or denies; a denial is `access_denied`, RFC 6749 §4.1.2.1).
     pub consent_step: bool,
+    /// RFC 8628 §3.2 `expires_in` of a device code (REQUIRED in the answer; the RFC gives no
+    /// value, §3.1's example uses 1800 — this server's default is 600, ten minutes).
+    pub device_code_lifetime: i64,
+    /// RFC 8628 §3.2 `interval`: the seconds a device waits between polls ("If no value is
+    /// provided, clients MUST use 5 as the default", so 5 is the default here too).
+    pub device_poll_interval: i64,
+    /// Signing-key rotation: how long a replaced key stays in the JWKS beside the new one, so
+    /// tokens it signed still verify (seconds; 0 retires it at once).
+    pub signing_key_overlap: i64,
 }
 
 impl Default for ServerSettings {
@@ -243,6 +252,12 @@ impl ServerSettings {
         }
         if self.profile == ProfileName::PingOne && self.par_request_uri_lifetime > 600 {
             return Err("PingOne's parTimeout is 1–600 seconds".into());
+        }
+        if self.device_code_lifetime < 1 || self.device_poll_interval < 1 {
+            return Err("device_code_lifetime and device_poll_interval must be at least 1 second".into());
+        }
+        if self.signing_key_overlap < 0 {
+            return Err("signing_key_overlap cannot be negative".into());
         }
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());

@@ -8,7 +8,9 @@ use super::checks::{Check, Failure};
 use super::crypto;
 use super::events::PROTOCOL;
 use super::response::signing_failure;
-use super::server::{duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer};
+use super::server::{
+    duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer, Params,
+};
 use super::settings::ClientMetadata;
 use super::tokens::{AccessToken, AuthorizationCode, RefreshToken};
 use crate::http::{Method, Request, Response};
@@ -133,32 +135,50 @@ impl AuthorizationServer {
         if let Some(token) = access_token {
             claims.insert(claim::AT_HASH.into(), Value::from(crypto::half_hash(&alg, token)));
         }
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
             .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|p| signing_failure(&alg, p))
     }
 
-    pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+    /// The opening every client-authenticated form endpoint shares (token, device
+    /// authorization): decode the form, authenticate the client against `path`'s URL (the
+    /// assertion audience), then refuse a repeated parameter. A refusal is the JSON error
+    /// answer, recorded under `endpoint`.
+    pub(super) fn authenticated_form(
+        &mut self,
+        request: &Request,
+        endpoint: &str,
+        path: &str,
+    ) -> Result<(Params, ClientMetadata), Response> {
         let pairs = form_decode(&request.body);
         let duplicate = duplicate_parameter(&pairs);
         let form = params_from_pairs(pairs);
-        let url = self.endpoint(super::server::path::TOKEN);
+        let url = self.endpoint(path);
         let client = match self.authenticate_client(request, &form, &url) {
             Ok(client) => client,
             Err(failure) => {
                 let id = form.get(param::CLIENT_ID).cloned();
-                return self.error_json(TOKEN, id.as_deref(), &failure);
+                return Err(self.error_json(endpoint, id.as_deref(), &failure));
             }
         };
         if let Some(name) = duplicate {
-            return self.error_json(TOKEN, Some(&client.client_id), &duplicate_failure(name));
+            return Err(self.error_json(endpoint, Some(&client.client_id), &duplicate_failure(name)));
         }
+        Ok((form, client))
+    }
+
+    pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+        let (form, client) = match self.authenticated_form(request, TOKEN, super::server::path::TOKEN) {
+            Ok(authenticated) => authenticated,
+            Err(refusal) => return refusal,
+        };
         let result = match form.get(param::GRANT_TYPE).map(String::as_str) {
             Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form),
             Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form),
+            Some(grant_type::DEVICE_CODE) => self.device_code_grant(&client, &form),
             other => Err(Failure::new(
                 Check::TokenUnsupportedGrantType,
-                "authorization_code or refresh_token",
+                "authorization_code, refresh_token or urn:ietf:params:oauth:grant-type:device_code",
                 other.unwrap_or("(absent)"),
             )),
         };
@@ -276,7 +296,7 @@ impl AuthorizationServer {
     }
 
     /// RFC 6749 §5.1 (and OIDC Core §3.1.3.3 with `id_token` when `openid` was asked for).
-    fn token_response(
+    pub(super) fn token_response(
         &mut self,
         client: &ClientMetadata,
         scope: &str,

@@ -70,3 +70,42 @@ pub struct RefreshToken {
     pub auth_time: UnixTime,
     pub expires_at: UnixTime,
 }
+
+/// Where the user's decision on a device authorization stands (RFC 8628 §3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceDecision {
+    Pending,
+    Approved { at: UnixTime },
+    Denied,
+}
+
+/// RFC 8628 §3.2: a device authorization request, referenced by its `device_code` (the device
+/// polls with it) and its `user_code` (the user types it on the verification page).
+#[derive(Clone)]
+pub struct DeviceAuthorization {
+    pub client_id: String,
+    pub user_code: String,
+    pub scope: String,
+    pub expires_at: UnixTime,
+    /// The polling interval now: §3.5 adds 5 s at every `slow_down`.
+    pub interval: i64,
+    pub last_poll: Option<UnixTime>,
+    pub decision: DeviceDecision,
+    /// Exchanged for tokens already (a device code is redeemed once).
+    pub redeemed: bool,
+    /// Arrival order, so the oldest gives way when the store is full.
+    pub seq: u64,
+}
+
+impl fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The user code is a bearer credential while the request is pending (RFC 8628 §5.1).
+        f.debug_struct("DeviceAuthorization")
+            .field("client_id", &self.client_id)
+            .field("expires_at", &self.expires_at)
+            .field("interval", &self.interval)
+            .field("decision", &self.decision)
+            .field("redeemed", &self.redeemed)
+            .finish_non_exhaustive()
+    }
+}

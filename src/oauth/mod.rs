@@ -8,6 +8,7 @@
 pub mod check;
 pub mod client_auth;
 pub mod delivery;
+pub mod device;
 pub mod error;
 pub mod par;
 pub mod pkce;

@@ -26,6 +26,8 @@ pub enum Grant {
         refresh_token: SecretString,
         scope: Option<String>,
     },
+    /// RFC 8628 §3.4.
+    DeviceCode { device_code: SecretString },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +64,15 @@ impl TokenRequest {
         }
     }
 
+    /// RFC 8628 §3.4: the device access token request.
+    pub fn device_code(endpoint: impl Into<String>, device_code: SecretString) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            grant: Grant::DeviceCode { device_code },
+            extra: Vec::new(),
+        }
+    }
+
     /// The form parameters before client authentication.
     pub fn params(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -86,6 +97,10 @@ impl TokenRequest {
                 if let Some(scope) = scope {
                     out.push((param::SCOPE.into(), scope.clone()));
                 }
+            }
+            Grant::DeviceCode { device_code } => {
+                out.push((param::GRANT_TYPE.into(), grant_type::DEVICE_CODE.into()));
+                out.push((param::DEVICE_CODE.into(), device_code.expose().into()));
             }
         }
         out.extend(self.extra.iter().cloned());

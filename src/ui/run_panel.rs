@@ -21,7 +21,7 @@ use crate::oauth::{run_flow, ClientError, FlowError, FlowRun, Step, TimelineEven
 use crate::reproducible::{self, restarted_server};
 use crate::session::timeline::{CheckEntry, TimelineEntry};
 use crate::workspace::TargetKind;
-use crate::workspace::Workspace;
+use crate::workspace::{Grant, Workspace};
 
 /// Runs the flow the workspace describes against the in-page server. In reproducible mode
 /// the server is restarted first and the run reads the fixed clock and the seeded streams
@@ -97,8 +97,24 @@ pub fn RunPanel() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let error = app.run_error;
+    // Created once for the panel: a device run's progress outlives workspace edits.
+    let device = super::device_run::DeviceSignals::new();
+    let grant = Memo::new(move |_| ws.with(|w| w.run.grant));
     let start = move |_| {
         if app.running.get_untracked() || app.pending.get_untracked().is_some() {
+            return;
+        }
+        if grant.get_untracked() == Grant::DeviceCode {
+            let snapshot = ws.get_untracked();
+            app.running.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                next_task().await;
+                if let Err(e) = super::device_run::execute_device(snapshot, device).await {
+                    error.set(Some(e));
+                }
+                app.running.set(false);
+            });
             return;
         }
         if ws.with_untracked(|w| w.reproducible.enabled) {
@@ -172,6 +188,19 @@ pub fn RunPanel() -> impl IntoView {
     view! {
         <section class="panel step" id="run" aria-labelledby="run-title">
             <h2 id="run-title"><span class="step-no">"4"</span>"Run"</h2>
+            <div class="fields">
+                <label for="run-grant">"Grant"</label>
+                <select id="run-grant" on:change=move |ev| {
+                    let grant = match event_target_value(&ev).as_str() {
+                        "device_code" => Grant::DeviceCode,
+                        _ => Grant::AuthorizationCode,
+                    };
+                    ws.update(|w| w.run.grant = grant);
+                }>
+                    <option value="authorization_code" selected=move || grant.get() == Grant::AuthorizationCode>"Authorization code (the request of step 3)"</option>
+                    <option value="device_code" selected=move || grant.get() == Grant::DeviceCode>"Device authorization (RFC 8628): user code, verification page, polling"</option>
+                </select>
+            </div>
             <div class="toggles">
                 {toggle("run-fresh", "Fresh state, nonce and PKCE verifier for each run", |w| w.run.fresh_values, |w, on| w.run.fresh_values = on)}
                 {toggle("run-userinfo", "Call userinfo", |w| w.run.userinfo, |w, on| w.run.userinfo = on)}
@@ -179,7 +208,11 @@ pub fn RunPanel() -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() || app.pending.get().is_some() aria-busy=move || app.running.get().to_string()>
-                    {move || if app.running.get() { "Running…" } else { "Run the flow" }}
+                    {move || match (app.running.get(), grant.get()) {
+                        (true, _) => "Running…",
+                        (false, Grant::DeviceCode) => "Run the device flow",
+                        (false, Grant::AuthorizationCode) => "Run the flow",
+                    }}
                 </button>
                 {move || ws.with(|w| w.reproducible.fixed_instant().map(|t| (t, w.reproducible.seed.clone()))).map(|(t, seed)| view! {
                     <span class="badge" id="run-reproducible">{format!("reproducible: clock {}, seed \u{201c}{seed}\u{201d}", format_rfc3339(t))}</span>
@@ -190,7 +223,10 @@ pub fn RunPanel() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error" tabindex="-1">{e}</p> })}
             <ExternalWaiting/>
-            {move || app.run.get().map(|record| view! { <RunView record/> })}
+            <div hidden=move || grant.get() != Grant::DeviceCode>
+                <super::device_run::DeviceRunView signals=device/>
+            </div>
+            {move || (grant.get() == Grant::AuthorizationCode).then(|| app.run.get().map(|record| view! { <RunView record/> }))}
             {move || app.imported_run.get().map(|run| view! { <super::session_panel::ImportedRunView run/> })}
         </section>
     }

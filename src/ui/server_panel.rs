@@ -204,6 +204,24 @@ const FIELDS: &[Field] = &[
         kind: Kind::Bool,
         help: "for demonstrations: approve or deny",
     },
+    Field {
+        key: "device_code_lifetime",
+        label: "Device code lifetime",
+        kind: Kind::Number("s"),
+        help: "RFC 8628 §3.2 expires_in",
+    },
+    Field {
+        key: "device_poll_interval",
+        label: "Device polling interval",
+        kind: Kind::Number("s"),
+        help: "RFC 8628 §3.2 interval; slow_down adds 5 s",
+    },
+    Field {
+        key: "signing_key_overlap",
+        label: "Key rotation overlap",
+        kind: Kind::Number("s"),
+        help: "how long a replaced signing key stays in the JWKS",
+    },
 ];
 
 const PROFILES: [(ProfileName, &str, &str); 4] = [
@@ -296,6 +314,8 @@ pub fn ServerPanel() -> impl IntoView {
                 <SettingsJsonEditor/>
             </details>
             <ServerDocuments/>
+            <super::keys_audit::SigningKeys/>
+            <super::keys_audit::AuditLog/>
             </div>
         </section>
     }
