@@ -32,7 +32,7 @@ pub fn App() -> impl IntoView {
     provide_announcer();
     super::external::listen_for_callbacks();
     view! {
-        <a class="skip" href="#main">"Skip to the playground"</a>
+        <a class="skip-link" href="#main">"Skip to the playground"</a>
         <header class="masthead">
             <div>
                 <h1>"OAuth Playground"</h1>

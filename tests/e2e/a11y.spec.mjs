@@ -211,16 +211,14 @@ test.describe('with a real authorization server (oidc-provider)', () => {
     await expect(page.locator('#run-button')).toBeFocused();
   });
 
-  // FIXME (issue 22, open): fails at the second walk after the run: a closed "Why?" note
-  // (data-learn="jarm.decrypt") takes focus while off screen. Not yet investigated.
-  test.fixme('keyboard only: set up, run, sign in, read the outcome, open and close disclosures', async ({ page }) => {
+  test('keyboard only: set up, run, sign in, read the outcome, open and close disclosures', async ({ page }) => {
     test.setTimeout(90_000);
     await openApp(page);
     const walk = keyboardWalker(page);
     // The whole first screen by Tab: document order, each stop visibly focused.
     const stops = await walk.everyStop();
     expect(stops.length, 'tab stops on the first screen').toBeGreaterThan(40);
-    expect(stops[0], 'the first stop is the skip link').toMatch(/^a\.skip /);
+    expect(stops[0].name, 'the first stop is the skip link').toMatch(/^a\.skip-link /);
 
     // A key, generated from the keyboard: focus stays on the button through the wait.
     await walk.choose('#key-kind', 'rsa-2048');
@@ -276,8 +274,18 @@ test.describe('with a real authorization server (oidc-provider)', () => {
     await page.keyboard.press('Enter');
     await expect(page.locator('#timeline [data-step="token"]')).not.toHaveAttribute('open', '');
     await expect(page.locator(summary)).toBeFocused();
-    // Every control of the finished run is reached in order and shows its focus.
-    expect((await walk.everyStop()).length).toBeGreaterThan(stops.length);
+    // Every control of the finished run is reached in order and shows its focus. (The walk
+    // is not longer than the first one: the external target hides the mock server's settings.)
+    const reached = new Set((await walk.everyStop()).map((s) => s.order));
+    const controls = await page.evaluate(() => {
+      const all = document.getElementsByTagName('*');
+      const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+      return [...document.querySelectorAll(`#run :is(${focusable}), #result :is(${focusable})`)]
+        .filter((el) => el.checkVisibility() && !el.closest('[inert]'))
+        .map((el) => ({ order: Array.prototype.indexOf.call(all, el), what: el.outerHTML.slice(0, 80) }));
+    });
+    expect(controls.length, 'controls in the finished run').toBeGreaterThan(20);
+    expect(controls.filter((c) => !reached.has(c.order)), 'controls the keyboard never reached').toEqual([]);
   });
 });
 
@@ -315,21 +323,25 @@ function keyboardWalker(page) {
   const position = (selector) =>
     page.evaluate((s) => Array.prototype.indexOf.call(document.getElementsByTagName('*'), document.querySelector(s)), selector);
   const walker = {
-    // From the top of the page to its last control.
+    // From the top of the page to its last control: each stop's name and document position.
     async everyStop() {
+      // blur() alone leaves Chromium's sequential focus starting point on the element that
+      // had focus, so the next Tab would go on from there: focus the body itself, once.
       await page.evaluate(() => {
-        document.activeElement?.blur();
+        document.body.tabIndex = -1;
+        document.body.focus();
+        document.body.removeAttribute('tabindex');
         window.scrollTo(0, 0);
       });
-      const names = [];
+      const stops = [];
       let last = null;
       for (let i = 0; i < 800; i++) {
         const now = await press('Tab', last);
         if (!now || (last && now.order <= last.order)) break;
-        names.push(now.name);
+        stops.push({ name: now.name, order: now.order });
         last = now;
       }
-      return names;
+      return stops;
     },
     // Tab or Shift+Tab, whichever way `selector` lies, until it has focus.
     async to(selector) {
@@ -389,7 +401,7 @@ test.fixme('reflow at 320 CSS px: nothing wider than the screen; only the diagra
       return ['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1;
     };
     for (const el of document.body.querySelectorAll('*')) {
-      if (el.closest('.sr-only, .skip') || el.getClientRects().length === 0) continue;
+      if (el.closest('.sr-only, .skip-link') || el.getClientRects().length === 0) continue;
       if (scrolls(el)) {
         scrollers.push({
           what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${String(el.className).split(' ')[0]}`,
