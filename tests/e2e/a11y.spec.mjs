@@ -491,7 +491,7 @@ test('the live region says how a run, a key generation and an import ended; erro
 // their meaning in shape and text when every colour is the system's. Screenshots are taken
 // to be looked at; the assertions check what the screenshots are meant to show.
 for (const scheme of ['light', 'dark']) {
-  for (const width of [1280, 390]) {
+  for (const width of [1280, 390, 320]) {
     test(`forced colours and reduced motion, ${scheme}, ${width} px: meaning kept without colour`, async ({ page }) => {
       mkdirSync(SHOTS, { recursive: true });
       await page.setViewportSize({ width, height: 900 });
@@ -526,6 +526,37 @@ for (const scheme of ['light', 'dark']) {
       await expect(page.locator('#sequence-diagram')).toContainText('✗');
       await expect(page.locator('#sequence-diagram')).toContainText('failed');
       await expect(page.locator('#sequence-diagram').locator('..').locator('..')).toContainText('- - - front channel');
+      // The diagram in the user's colours: every line, box and label in CanvasText, the failed
+      // message in Highlight. Browsers do not force SVG fill and stroke, so the stylesheet's
+      // forced-colours rules must; the system colours are read from a probe element.
+      const drawn = await page.locator('#sequence-diagram').evaluate((svg) => {
+        const system = (value) => {
+          const probe = document.createElementNS(svg.namespaceURI, 'line');
+          probe.style.stroke = value;
+          svg.append(probe);
+          const computed = getComputedStyle(probe).stroke;
+          probe.remove();
+          return computed;
+        };
+        const [text, highlight] = [system('CanvasText'), system('Highlight')];
+        const wrong = [];
+        let failed = 0;
+        for (const el of svg.querySelectorAll('.lifeline :is(line, rect), .message :is(line, path)')) {
+          const want = el.closest('.failed') ? highlight : text;
+          if (el.closest('.failed')) failed += 1;
+          const got = getComputedStyle(el).stroke;
+          if (got !== want) wrong.push(`${el.closest('g').getAttribute('class')} ${el.tagName}: ${got}, not ${want}`);
+        }
+        const head = getComputedStyle(svg.querySelector('marker path')).fill;
+        if (head !== text) wrong.push(`arrowhead: ${head}, not ${text}`);
+        for (const t of svg.querySelectorAll('text')) {
+          const got = getComputedStyle(t).fill;
+          if (got !== text) wrong.push(`text "${t.textContent}": ${got}, not ${text}`);
+        }
+        return { distinct: text !== highlight, failed, wrong };
+      });
+      expect(drawn, 'the diagram in system colours').toEqual({ distinct: true, failed: drawn.failed, wrong: [] });
+      expect(drawn.failed, 'a failed message drawn').toBeGreaterThan(0);
       const dashes = await page.locator('#sequence-diagram .front line').first().evaluate((l) => getComputedStyle(l).strokeDasharray);
       expect(dashes, 'front channel still dashed').not.toBe('none');
       await expect(page.locator('#run-outcome')).toContainText('✗ Failed at step');
