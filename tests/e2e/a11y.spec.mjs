@@ -428,7 +428,8 @@ test('reflow at 320 CSS px: nothing wider than the screen; only the diagram and 
   const diagram = page.locator('.sequence-scroll');
   await diagram.focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
-  expect(await diagram.evaluate((el) => el.scrollLeft), 'the diagram scrolled in its own box').toBeGreaterThan(0);
+  // Keyboard scrolling is animated (smooth scrolling): wait for it to move.
+  await expect.poll(() => diagram.evaluate((el) => el.scrollLeft), { message: 'the diagram scrolled in its own box' }).toBeGreaterThan(0);
   expect(await page.evaluate(() => [scrollX, document.documentElement.scrollWidth - innerWidth])).toEqual([0, 0]);
   const tall = await page.evaluate(() => [...document.querySelectorAll('pre')].findIndex((el) => el.getClientRects().length > 0 && el.scrollHeight > el.clientHeight + 1));
   expect(tall, 'a code block that scrolls in its box').toBeGreaterThanOrEqual(0);
@@ -436,7 +437,7 @@ test('reflow at 320 CSS px: nothing wider than the screen; only the diagram and 
   await block.focus();
   const pageY = await page.evaluate(() => scrollY);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
-  expect(await block.evaluate((el) => el.scrollTop), 'the code block scrolled in its own box').toBeGreaterThan(0);
+  await expect.poll(() => block.evaluate((el) => el.scrollTop), { message: 'the code block scrolled in its own box' }).toBeGreaterThan(0);
   expect(await page.evaluate(() => scrollY), 'the page stayed put').toBe(pageY);
 });
 
