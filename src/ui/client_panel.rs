@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::announce::{announcer, refocus_if_lost};
 use super::context::{page_rng, register_now, state};
 use super::copy_button::CopyButton;
+use super::registration_panel::RegistrationEndpoint;
 use super::request_panel::{SelectField, TextField};
 use super::webcrypto::{Operation, WebCryptoBackend};
 use super::widgets::{chosen_file, download, file_text, Toggle};
@@ -147,6 +148,7 @@ pub fn ClientPanel() -> impl IntoView {
                     None => None,
                 }}
             </div>
+            <RegistrationEndpoint/>
             <KeyManager/>
         </section>
     }

@@ -15,6 +15,7 @@ mod learn;
 pub mod mock_api;
 mod preflight;
 pub mod preview;
+mod registration_panel;
 mod request_panel;
 mod result_panel;
 pub mod run_panel;
@@ -22,6 +23,7 @@ mod sequence;
 mod server_panel;
 mod session_panel;
 mod tamper_panel;
+mod token_calls;
 pub mod webcrypto;
 mod widgets;
 
