@@ -267,6 +267,7 @@ fn DiscoveryView() -> impl IntoView {
                 Err(e) => failure.set(Some(e)),
             }
             busy.set(false);
+            super::announce::refocus_if_lost("external-discover").await;
         });
     };
     let shown = Memo::new(move |_| {
@@ -481,7 +482,7 @@ pub fn ExternalWaiting() -> impl IntoView {
             let url = run.pending.authorize_url.clone();
             let redirect = run.pending.request.redirect_uri.clone().unwrap_or_default();
             view! {
-                <div class="waiting" id="run-waiting" role="status">
+                <div class="waiting" id="run-waiting" tabindex="-1">
                     <p>
                         <strong>"Waiting for the authorization server. "</strong>
                         {if run.window_opened {
