@@ -1,7 +1,7 @@
 //! The `mock-server` binary over real HTTP: each test starts the built binary on a free
 //! loopback port (`--port 0`, the port read from its startup line) and talks to it through a
 //! plain HTTP/1.1 client over `std::net::TcpStream` — discovery, PAR + JAR, authorize (302),
-//! JARM, token, userinfo, the consent page, CORS, refusals with their check codes in the JSON
+//! JARM, token, userinfo, client registration (RFC 7591), the consent page, CORS, refusals with their check codes in the JSON
 //! error and the event line, and bad input (oversize, malformed, slow).
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -443,6 +443,101 @@ fn cors_preflight_and_answers_for_loopback_origins_only() {
     assert_eq!(reply.header("Access-Control-Allow-Origin"), Some("https://app.example"));
     let reply = listed.get("/jwks", &[("Origin", "http://127.0.0.1:8080")]);
     assert_eq!(reply.header("Access-Control-Allow-Origin"), None);
+}
+
+#[test]
+fn the_registration_endpoint_registers_a_client_that_then_runs_a_flow() {
+    let server = MockServer::start(&[]);
+    let metadata = discovery(&server);
+    let register = server.path(metadata["registration_endpoint"].as_str().unwrap());
+    let origin = ("Origin", "http://127.0.0.1:8080");
+    // RFC 7591 §2: a member the server does not understand is ignored (and listed back).
+    let body = json!({
+        "redirect_uris": [REDIRECT],
+        "token_endpoint_auth_method": "client_secret_post",
+        "authorization_signed_response_alg": "HS256",
+        "x_vendor_setting": true,
+    });
+    let registered = server.send(
+        "POST",
+        &register,
+        &[("Content-Type", "application/json"), origin],
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(registered.status, 201, "{}", registered.text());
+    assert_eq!(registered.header("Access-Control-Allow-Origin"), Some(origin.1));
+    let answer = registered.json();
+    assert_eq!(answer["ignored_metadata"], json!(["x_vendor_setting"]));
+    // RFC 7591 §2 / OIDC Registration §2 defaults, as the answer states them.
+    assert_eq!(answer["grant_types"], json!(["authorization_code"]));
+    assert_eq!(answer["response_types"], json!(["code"]));
+    assert_eq!(answer["id_token_signed_response_alg"], "RS256");
+    let client_id = answer["client_id"].as_str().unwrap().to_string();
+    let secret = answer["client_secret"].as_str().unwrap().to_string();
+    assert_eq!(server.event("client.registered", None)["client_id"], client_id.as_str());
+
+    // The new client pushes a request object signed with its issued secret and gets a JARM
+    // response keyed with the same secret.
+    let issued_key = Jwk::new(KeyMaterial::Oct {
+        k: SecretBytes::new(secret.as_bytes().to_vec()),
+    });
+    let claims = json!({
+        "iss": client_id, "aud": server.issuer, "iat": NOW, "nbf": NOW, "exp": NOW + 120,
+        "jti": "registered-1", "client_id": client_id, "response_type": "code",
+        "response_mode": "jwt", "redirect_uri": REDIRECT, "scope": "openid", "state": "s-r",
+        "nonce": "n-r", "code_challenge": crypto::pkce_s256(VERIFIER), "code_challenge_method": "S256",
+    });
+    let header = json!({"alg": "HS256", "typ": "oauth-authz-req+jwt"}).to_string();
+    let request = jws::sign_compact(
+        &header,
+        claims.to_string().as_bytes(),
+        &issued_key,
+        ShortHmacKeys::Refuse,
+    )
+    .unwrap();
+    let par = server.path(metadata["pushed_authorization_request_endpoint"].as_str().unwrap());
+    let pushed = server.post_form(
+        &par,
+        &form_encode([
+            ("client_id", client_id.as_str()),
+            ("client_secret", secret.as_str()),
+            ("request", request.as_str()),
+        ]),
+        &[],
+    );
+    assert_eq!(pushed.status, 201, "{}", pushed.text());
+    let request_uri = pushed.json()["request_uri"].as_str().unwrap().to_string();
+    let query = form_encode([("client_id", client_id.as_str()), ("request_uri", request_uri.as_str())]);
+    let authorized = server.get(&format!("/authorize?{query}"), &[]);
+    assert_eq!(authorized.status, 302, "{}", authorized.text());
+    let pairs = location_pairs(&authorized);
+    let verified = jws::verify_compact(pair(&pairs, "response"), &issued_key, &Algorithm::ALL).unwrap();
+    let jarm: Value = serde_json::from_slice(&verified.payload).unwrap();
+    assert_eq!(jarm["aud"], client_id.as_str());
+
+    // RFC 7591 §3.2.2: metadata the server cannot honour is refused at registration, naming
+    // the member; the check code is in the JSON error and in the event line.
+    let refused = server.send(
+        "POST",
+        &register,
+        &[("Content-Type", "application/json")],
+        json!({"redirect_uris": ["https://client.example/cb#fragment"]})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    let error = refused.json();
+    assert_eq!(error["error"], "invalid_redirect_uri");
+    assert!(
+        error["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("registration.redirect_uri_invalid"),
+        "{error}"
+    );
+    server.event("client.registration_refused", Some("registration.redirect_uri_invalid"));
+    let wrong_method = server.get(&register, &[]);
+    assert_eq!(wrong_method.status, 405);
 }
 
 #[test]

@@ -42,7 +42,7 @@ const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 /// their own so that serving the JWKS (the page does while loading) skips the private-key
 /// checks of `Jwk::from_json` — d × G on P-256, P-384 and Ed25519, the RSA key's CRT — about
 /// 20 ms of the page's start in the browser (BENCHMARKS.md).
-fn server_public_keys() -> &'static Jwks {
+pub(super) fn server_public_keys() -> &'static Jwks {
     static KEYS: OnceLock<Jwks> = OnceLock::new();
     KEYS.get_or_init(|| {
         let mut document: Value = serde_json::from_str(include_str!("server_keys.json")).unwrap_or(Value::Null);
@@ -320,6 +320,53 @@ pub fn prepare_jwt(
     client: &ClientMetadata,
     server_keys: &Jwks,
 ) -> Result<UnsignedJwt, KeyProblem> {
+    prepare_typed(alg, claims, client, server_keys, "JWT")
+}
+
+/// An RFC 9068 access token: header `typ: at+jwt` (§2.1), signed with the server's current key
+/// for `alg` — never with a client secret, since resource servers verify it with the published
+/// keys (§4).
+pub fn prepare_access_token_jwt(alg: &str, claims: &Value, server_keys: &Jwks) -> Result<UnsignedJwt, KeyProblem> {
+    if alg.starts_with("HS") {
+        return Err(KeyProblem::Unsupported {
+            alg: alg.to_string(),
+            capability: "JWT access tokens are signed with the server's published keys (RFC 9068 §4)".into(),
+        });
+    }
+    prepare_typed(
+        alg,
+        claims,
+        &ClientMetadata::default(),
+        server_keys,
+        crate::protocol::ACCESS_TOKEN_JWT_TYP,
+    )
+}
+
+/// The claims of a JWT access token this server issued: `typ: at+jwt` and a signature by one
+/// of `public_keys` (the published JWKS: current keys and those in their rotation overlap);
+/// `None` for anything else (an opaque token, a forgery, an ID token).
+pub fn verify_access_token_jwt(jwt: &str, public_keys: &Jwks) -> Option<Map<String, Value>> {
+    let decoded = decode_unverified(jwt).ok()?;
+    let typ = decoded.header.get("typ").and_then(Value::as_str)?;
+    // RFC 9068 §4: "Resource servers MUST verify that the typ header value is at+jwt or
+    // application/at+jwt".
+    if !typ.eq_ignore_ascii_case(crate::protocol::ACCESS_TOKEN_JWT_TYP)
+        && !typ.eq_ignore_ascii_case("application/at+jwt")
+    {
+        return None;
+    }
+    let asymmetric: Vec<Algorithm> = Algorithm::ALL.into_iter().filter(|a| a.kty() != "oct").collect();
+    jws::verify_compact_with_jwks(jwt, public_keys, &asymmetric).ok()?;
+    Some(decoded.claims)
+}
+
+fn prepare_typed(
+    alg: &str,
+    claims: &Value,
+    client: &ClientMetadata,
+    server_keys: &Jwks,
+    typ: &str,
+) -> Result<UnsignedJwt, KeyProblem> {
     // The JOSE layer knows ES512 too; this server has no P-521 key yet, so it keeps to its
     // own list rather than answer "no key" for an alg it never advertised.
     let Some(algorithm) = SUPPORTED_ALGS
@@ -338,7 +385,7 @@ pub fn prepare_jwt(
         };
         server_keys.select(&query).map_err(|e| no_key(alg, e))?.clone()
     };
-    let mut header = JwsHeader::new(algorithm).typ("JWT");
+    let mut header = JwsHeader::new(algorithm).typ(typ);
     if let Some(kid) = &key.kid {
         header = header.kid(kid.clone());
     }
@@ -385,6 +432,47 @@ pub fn half_hash(alg: &str, value: &str) -> String {
 /// RFC 7636 §4.2: `BASE64URL(SHA256(ASCII(code_verifier)))`.
 pub fn pkce_s256(verifier: &str) -> String {
     base64url::encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// RFC 9449 §4.2 `ath`: `BASE64URL(SHA256(ASCII(access token)))`.
+pub fn access_token_hash(access_token: &str) -> String {
+    base64url::encode(Sha256::digest(access_token.as_bytes()))
+}
+
+/// Why a JWS could not be verified with the key in its own header (a DPoP proof).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmbeddedKeyProblem {
+    /// The member is not an asymmetric public JWK that fits the alg.
+    Key(String),
+    Signature(String),
+}
+
+/// Verifies `jws` (alg `alg`, already allowed by the caller) with the public JWK `members`
+/// taken from its own header (RFC 9449 §4.3 point 6); returns the key's RFC 7638 thumbprint.
+pub fn verify_with_embedded_key(
+    jws: &str,
+    members: &Map<String, Value>,
+    alg: &str,
+) -> Result<String, EmbeddedKeyProblem> {
+    let alg = Algorithm::from_name(alg).map_err(|e| EmbeddedKeyProblem::Key(e.to_string()))?;
+    let key = Jwk::from_members(members).map_err(|e| EmbeddedKeyProblem::Key(e.to_string()))?;
+    if matches!(key.material, KeyMaterial::Oct { .. }) || key.is_private() {
+        return Err(EmbeddedKeyProblem::Key("not an asymmetric public key".into()));
+    }
+    if !key.fits(alg) {
+        return Err(EmbeddedKeyProblem::Key(format!(
+            "a {} key does not fit {}",
+            key.material.kty(),
+            alg.name()
+        )));
+    }
+    match jws::verify_compact(jws, &key, &[alg]) {
+        Ok(_) => Ok(key.thumbprint()),
+        Err(JoseError::InvalidSignature) => Err(EmbeddedKeyProblem::Signature(
+            "the signature does not verify with the jwk header".into(),
+        )),
+        Err(other) => Err(EmbeddedKeyProblem::Signature(other.to_string())),
+    }
 }
 
 /// Constant-time equality for secrets and PKCE values (RFC 7636 §4.6 compares them).

@@ -263,7 +263,12 @@ impl AuthorizationServer {
     /// RFC 8628 §3.4–3.5: the device access token request, in this order: the grant is the
     /// client's, the code is known and its client's, not redeemed, not expired; then the
     /// user's decision, and while it is pending the polling rate.
-    pub(super) fn device_code_grant(&mut self, client: &ClientMetadata, form: &Params) -> Result<Value, Failure> {
+    pub(super) fn device_code_grant(
+        &mut self,
+        client: &ClientMetadata,
+        form: &Params,
+        jkt: Option<&str>,
+    ) -> Result<Value, Failure> {
         if !grant_registered(client) {
             return Err(not_registered(client));
         }
@@ -308,7 +313,17 @@ impl AuthorizationServer {
             DeviceDecision::Approved { at } => {
                 authorization.redeemed = true;
                 let scope = authorization.scope.clone();
-                self.token_response(client, &scope, None, at)
+                // Minted like every other grant's tokens (issue_access_token: opaque or RFC
+                // 9068 JWT, the default audience); a grant of its own for revocation.
+                let issued = super::token::Issued {
+                    scope,
+                    nonce: None,
+                    auth_time: at,
+                    grant: self.next_grant(),
+                    granted: Vec::new(),
+                    jkt: jkt.map(str::to_string),
+                };
+                self.token_response(client, &issued, &[])
             }
             DeviceDecision::Pending => {
                 let since = authorization.last_poll.map(|last| now.saturating_sub(last));

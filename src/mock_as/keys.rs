@@ -95,6 +95,24 @@ impl AuthorizationServer {
         replacement_specs(self.signing_keys())
     }
 
+    /// The public keys that verify what this server signed and still vouches for: the current
+    /// keys, then those in their overlap period (the same set as [`Self::published_jwks`]).
+    pub(super) fn verification_keys(&self) -> Jwks {
+        let now = self.clock.now();
+        let mut keys: Vec<Jwk> = match &self.keys.current {
+            Some(current) => current.to_public().keys,
+            None => crypto::server_public_keys().keys.clone(),
+        };
+        keys.extend(
+            self.keys
+                .retiring
+                .iter()
+                .filter(|r| r.retire_at > now)
+                .map(|r| r.key.clone()),
+        );
+        Jwks::new(keys)
+    }
+
     /// The public JWKS as the JWKS endpoint serves it now: the current keys, then the keys
     /// still in their overlap period (newest rotation first).
     pub fn published_jwks(&self) -> Value {

@@ -9,7 +9,9 @@
 //!
 //! One concern per file: `checks` (the table), `request_object` (JAR), `authorize`, `par`,
 //! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
-//! `device` (RFC 8628), `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `keys` (signing-key rotation), `replay` (bounded jti cache), `events`, `profiles`, `settings`.
+//! `device` (RFC 8628), `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `keys` (signing-key rotation), `replay` (bounded jti cache), `events`, `profiles`, `settings`,
+//! `registration` (RFC 7591: `registerClient` and the registration endpoint, one validation),
+//! `dpop` (RFC 9449 proofs and nonces), `introspection` (RFC 7662), `revocation` (RFC 7009), `resource` (RFC 8707), `token_store` (bounded issued tokens).
 
 mod authorize;
 pub mod checks;
@@ -18,16 +20,22 @@ pub mod crypto;
 mod deferred;
 mod device;
 mod discovery;
+mod dpop;
 pub mod events;
+mod introspection;
 pub mod keys;
 mod par;
 pub mod profiles;
+pub mod registration;
 pub mod replay;
 mod request_object;
+mod resource;
 mod response;
+mod revocation;
 mod server;
 pub mod settings;
 mod token;
+pub mod token_store;
 pub mod tokens;
 mod transport;
 
@@ -38,6 +46,7 @@ pub use events::{genesis_hash, verify_chain, BrokenLink, Event};
 pub use response::{form_post_page, ResponseTarget};
 pub use server::{path, AuthorizationServer, ConfigError, Params};
 pub use settings::{
-    ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode, ProfileName, Secret, ServerSettings, TestUser,
+    AccessTokenFormat, ClientMetadata, ErrorFormat, JarMode, JarmMode, ParMode, ProfileName, Secret, ServerSettings,
+    TestUser,
 };
 pub use transport::{InProcessTransport, SigningTransport};

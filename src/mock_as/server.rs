@@ -10,6 +10,7 @@ use super::checks::{Check, Failure};
 use super::events::{Event, EventLog, PROTOCOL, SECURITY};
 use super::replay::ReplayCache;
 use super::settings::{ClientMetadata, ErrorFormat, ServerSettings};
+use super::token_store::TokenStore;
 use super::tokens::{AccessToken, AuthorizationCode, PushedRequest, RefreshToken};
 use crate::clock::{Clock, UnixTime};
 use crate::http::{Method, Request, Response};
@@ -23,17 +24,29 @@ pub type Params = BTreeMap<String, String>;
 pub(super) fn params_from_pairs(pairs: Vec<(String, String)>) -> Params {
     let mut params = Params::new();
     for (k, v) in pairs {
-        params.entry(k).or_insert(v);
+        match params.get_mut(&k) {
+            // RFC 8707 §2: "multiple resource parameters MAY be used"; kept space-separated
+            // (an absolute URI has no space, so the join is unambiguous).
+            Some(values) if k == crate::protocol::param::RESOURCE => {
+                values.push(' ');
+                values.push_str(&v);
+            }
+            Some(_) => {}
+            None => {
+                params.insert(k, v);
+            }
+        }
     }
     params
 }
 
 /// The first parameter name sent more than once (RFC 6749 §3.1: "MUST NOT be included more
-/// than once"), if any.
+/// than once"), if any; `resource` may repeat (RFC 8707 §2).
 pub(super) fn duplicate_parameter(pairs: &[(String, String)]) -> Option<String> {
     let mut seen = std::collections::HashSet::new();
     pairs
         .iter()
+        .filter(|(k, _)| k != crate::protocol::param::RESOURCE)
         .find(|(k, _)| !seen.insert(k.as_str()))
         .map(|(k, _)| k.clone())
 }
@@ -56,6 +69,12 @@ pub mod path {
     pub const USERINFO: &str = "/userinfo";
     /// Where the consent page posts the user's decision.
     pub const CONSENT: &str = "/authorize/consent";
+    /// RFC 7662 §2.
+    pub const INTROSPECTION: &str = "/introspect";
+    /// RFC 7009 §2.
+    pub const REVOCATION: &str = "/revoke";
+    /// RFC 7591 §3 client registration.
+    pub const REGISTRATION: &str = "/register";
     /// RFC 8628 §3.1 device authorization endpoint.
     pub const DEVICE_AUTHORIZATION: &str = "/device_authorization";
     /// RFC 8628 §3.3 `verification_uri`: the page the user enters the user code on.
@@ -88,8 +107,10 @@ pub struct AuthorizationServer {
     /// When expired codes, tokens and pushed requests were last swept out.
     pub(super) last_prune: UnixTime,
     pub(super) codes: HashMap<String, AuthorizationCode>,
-    pub(super) access_tokens: HashMap<String, AccessToken>,
-    pub(super) refresh_tokens: HashMap<String, RefreshToken>,
+    /// Issued access tokens by handle (the token, or a JWT's jti) and refresh tokens by value,
+    /// both bounded by `token_store_capacity`.
+    pub(super) access_tokens: TokenStore<AccessToken>,
+    pub(super) refresh_tokens: TokenStore<RefreshToken>,
     /// RFC 8628 device authorizations by `device_code` (bounded, see `device.rs`).
     pub(super) device_authorizations: HashMap<String, super::tokens::DeviceAuthorization>,
     pub(super) device_seq: u64,
@@ -100,6 +121,10 @@ pub struct AuthorizationServer {
     pub(super) details: BTreeMap<String, String>,
     /// Inside `handle_deferred`: the JWTs issued so far, signed after the answer.
     pub(super) deferred: Option<Vec<super::deferred::PendingSignature>>,
+    /// Authorization grants issued so far: each grant's tokens share the id `g<n>`.
+    pub(super) grants_issued: u64,
+    /// RFC 9449 §8: the current DPoP nonce and the one before it (`dpop.rs`).
+    pub(super) dpop_nonces: Vec<super::dpop::ServerNonce>,
 }
 
 impl std::fmt::Debug for AuthorizationServer {
@@ -120,6 +145,7 @@ impl AuthorizationServer {
         rng: Box<dyn CryptoRngCore>,
     ) -> Result<Self, ConfigError> {
         settings.validate().map_err(ConfigError)?;
+        let token_capacity = settings.token_store_capacity;
         Ok(Self {
             replay: ReplayCache::new(settings.jti_cache_capacity),
             log: EventLog::new(settings.event_log_capacity),
@@ -132,12 +158,14 @@ impl AuthorizationServer {
             consents: HashMap::new(),
             last_prune: UnixTime::MIN,
             codes: HashMap::new(),
-            access_tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
+            access_tokens: TokenStore::new(token_capacity),
+            refresh_tokens: TokenStore::new(token_capacity),
             device_authorizations: HashMap::new(),
             device_seq: 0,
             details: BTreeMap::new(),
             deferred: None,
+            grants_issued: 0,
+            dpop_nonces: Vec::new(),
         })
     }
 
@@ -154,6 +182,8 @@ impl AuthorizationServer {
         settings.validate().map_err(ConfigError)?;
         self.replay.set_capacity(settings.jti_cache_capacity);
         self.log.set_capacity(settings.event_log_capacity);
+        self.access_tokens.set_capacity(settings.token_store_capacity);
+        self.refresh_tokens.set_capacity(settings.token_store_capacity);
         self.settings = settings;
         Ok(())
     }
@@ -188,52 +218,11 @@ impl AuthorizationServer {
         serde_json::to_value(&self.settings).unwrap_or(Value::Null)
     }
 
-    /// Registers (or replaces) a client.
+    /// Registers (or replaces) a client, through the same validation as `registerClient` and
+    /// the registration endpoint (`registration.rs`).
     pub fn register_client(&mut self, client: ClientMetadata) -> Result<&ClientMetadata, ConfigError> {
-        if client.client_id.is_empty() {
-            return Err(ConfigError("client_id is required".into()));
-        }
-        if !crate::protocol::auth_method::ALL.contains(&client.token_endpoint_auth_method.as_str()) {
-            return Err(ConfigError(format!(
-                "token_endpoint_auth_method \"{}\" is not one of {:?}",
-                client.token_endpoint_auth_method,
-                crate::protocol::auth_method::ALL
-            )));
-        }
-        for uri in &client.redirect_uris {
-            // RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI … The
-            // endpoint URI MUST NOT include a fragment component."
-            // An absolute URI starts with a scheme (RFC 3986 §3.1), which private-use schemes of
-            // native apps (RFC 8252 §7.1) have too.
-            let absolute = uri.split_once(':').is_some_and(|(scheme, _)| {
-                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            });
-            if !absolute {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" is not an absolute URI (RFC 6749 §3.1.2)"
-                )));
-            }
-            if uri.contains('#') {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" has a fragment, which RFC 6749 §3.1.2 forbids: the response \
-                     itself may travel in the fragment"
-                )));
-            }
-        }
-        let id = client.client_id.clone();
-        self.clients.insert(id.clone(), client);
-        self.clients
-            .get(&id)
-            .ok_or_else(|| ConfigError("the client vanished while registering".into()))
-    }
-
-    /// Registers a client from RFC 7591 JSON metadata; returns the registered metadata as JSON.
-    pub fn register_client_json(&mut self, json_text: &str) -> Result<Value, ConfigError> {
-        let client: ClientMetadata =
-            serde_json::from_str(json_text).map_err(|e| ConfigError(format!("client metadata: {e}")))?;
-        let registered = self.register_client(client)?;
-        serde_json::to_value(registered).map_err(|e| ConfigError(e.to_string()))
+        self.store_client(client)
+            .map_err(|failure| ConfigError(format!("{}: {}", failure.info().error, failure.description())))
     }
 
     /// Every registered client's metadata as a JSON array (secrets included: the UI edits them).
@@ -330,12 +319,18 @@ impl AuthorizationServer {
             (path::CONSENT, Method::Post) => self.consent_decision(request),
             (path::TOKEN, Method::Post) => self.token_endpoint(request),
             (path::USERINFO, _) => self.userinfo_endpoint(request),
+            (path::REGISTRATION, Method::Post) => self.registration_endpoint(request),
+            (path::REGISTRATION, _) => plain(405, "text/plain", "method not allowed"),
             (path::DEVICE_AUTHORIZATION, _) => self.device_authorization_endpoint(request),
             (path::DEVICE_VERIFICATION, Method::Get) => self.device_verification_page(&url),
             (path::DEVICE_VERIFICATION, Method::Post) => self.device_verification_decision(request),
             (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
                 plain(405, "text/plain", "method not allowed")
             }
+            (path::INTROSPECTION, Method::Post) => self.introspection_endpoint(request),
+            (path::REVOCATION, Method::Post) => self.revocation_endpoint(request),
+            // RFC 7662 §2.1 and RFC 7009 §2.1: both take POST only.
+            (path::INTROSPECTION | path::REVOCATION, _) => plain(405, "text/plain", "method not allowed"),
             _ => plain(404, "text/plain", "not found"),
         }
     }
@@ -358,6 +353,13 @@ impl AuthorizationServer {
             ("jar.validation_failed", SECURITY)
         } else if info.code.starts_with("client.") {
             ("client.authentication_failed", SECURITY)
+        } else if info.code.starts_with("dpop.") {
+            // RFC 9449 §11: a refused proof may be a replayed or stolen one.
+            ("dpop.proof_rejected", SECURITY)
+        } else if info.code.starts_with("registration.initial_access_token") {
+            ("client.registration_refused", SECURITY)
+        } else if info.code.starts_with("registration.") {
+            ("client.registration_refused", PROTOCOL)
         } else {
             ("request.rejected", PROTOCOL)
         };
@@ -474,6 +476,21 @@ pub(super) fn pingone_envelope(id: &str, failure: &Failure) -> Value {
         "message": "The request could not be completed. One or more validation errors were in the request.",
         "details": [{ "code": "INVALID_VALUE", "target": target, "message": message }],
     })
+}
+
+/// The token of an `Authorization: Bearer` header (RFC 6750 §2.1).
+pub(super) fn bearer_token(request: &Request) -> Option<String> {
+    authorization_token(request, "Bearer")
+}
+
+/// The token of an `Authorization` header with `scheme` (`Bearer`, or `DPoP`: RFC 9449 §7.1).
+pub(super) fn authorization_token(request: &Request, scheme: &str) -> Option<String> {
+    request
+        .headers
+        .get("Authorization")
+        .and_then(|h| h.split_once(' '))
+        .filter(|(used, _)| used.eq_ignore_ascii_case(scheme))
+        .map(|(_, token)| token.trim().to_string())
 }
 
 pub(super) fn json_response(status: u16, body: &Value) -> Response {

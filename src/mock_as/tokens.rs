@@ -40,8 +40,15 @@ pub struct AuthorizationCode {
     pub auth_time: UnixTime,
     pub expires_at: UnixTime,
     pub used: bool,
-    /// Tokens issued for it, revoked when the code is replayed (RFC 6749 §4.1.2).
-    pub issued: Vec<String>,
+    /// The authorization grant this code stands for: the tokens issued for it carry the same
+    /// id, so a replayed code (RFC 6749 §4.1.2) or a revoked refresh token (RFC 7009 §2.1)
+    /// takes them all down.
+    pub grant: String,
+    /// RFC 8707 §2.1: the resources the authorization request indicated.
+    pub resources: Vec<String>,
+    /// RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (`dpop_jkt`, or the
+    /// key of the proof sent to PAR).
+    pub dpop_jkt: Option<String>,
 }
 
 impl fmt::Debug for AuthorizationCode {
@@ -55,11 +62,26 @@ impl fmt::Debug for AuthorizationCode {
     }
 }
 
+/// An issued access token, stored under its handle: the token itself when opaque, its `jti`
+/// when a JWT (the JWT's signature may be computed after the answer, see `deferred.rs`).
+/// Holds what introspection answers (RFC 7662 §2.2).
 #[derive(Clone, Debug)]
 pub struct AccessToken {
     pub client_id: String,
     pub scope: String,
     pub expires_at: UnixTime,
+    pub issued_at: UnixTime,
+    /// The resource owner, or the client itself when no user is involved (client
+    /// credentials; RFC 9068 §2.2).
+    pub sub: String,
+    pub aud: Vec<String>,
+    /// A JWT's `jti` (its handle); opaque tokens have none.
+    pub jti: Option<String>,
+    /// The authorization grant it came from (see [`AuthorizationCode::grant`]).
+    pub grant: String,
+    pub jwt: bool,
+    /// RFC 9449 §6: the thumbprint of the DPoP key it is bound to (`cnf.jkt`).
+    pub jkt: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -69,6 +91,12 @@ pub struct RefreshToken {
     pub nonce: Option<String>,
     pub auth_time: UnixTime,
     pub expires_at: UnixTime,
+    pub issued_at: UnixTime,
+    pub grant: String,
+    /// RFC 8707 §2.2: what the grant covers; a refresh request may narrow it, never widen it.
+    pub resources: Vec<String>,
+    /// RFC 9449 §5: a public client's refresh token is bound to its DPoP key.
+    pub jkt: Option<String>,
 }
 
 /// Where the user's decision on a device authorization stands (RFC 8628 §3.3).

@@ -9,6 +9,7 @@ pub mod check;
 pub mod client_auth;
 pub mod delivery;
 pub mod device;
+pub mod dpop;
 pub mod error;
 pub mod par;
 pub mod pkce;
@@ -19,6 +20,7 @@ pub mod request_object;
 pub use check::{CheckFailure, Outcome, Report, Step};
 pub use client_auth::ClientAuth;
 pub use delivery::Delivery;
+pub use dpop::{DpopKey, DpopProof};
 pub use error::{ClientError, ServerErrorBody};
 pub use par::{process_pushed_authorization_response, PushedAuthorizationResponse, PushedRequest};
 pub use pkce::{CodeVerifier, Pkce, PkceMethod};
@@ -60,3 +62,12 @@ pub use flow::{
 pub mod authorize;
 
 pub use authorize::{prepare_authorization, Endpoints, FirstMessage, PreparedAuthorization};
+pub mod client_credentials;
+pub mod introspection;
+pub mod revocation;
+pub mod token_reference;
+
+pub use client_credentials::run_client_credentials;
+pub use introspection::{introspect, process_introspection_response, IntrospectionRequest, IntrospectionResponse};
+pub use revocation::{process_revocation_response, revoke, RevocationRequest};
+pub use token_reference::TokenReference;

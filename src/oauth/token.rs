@@ -26,6 +26,8 @@ pub enum Grant {
         refresh_token: SecretString,
         scope: Option<String>,
     },
+    /// RFC 6749 §4.4.2: the client on its own behalf.
+    ClientCredentials { scope: Option<String> },
     /// RFC 8628 §3.4.
     DeviceCode { device_code: SecretString },
 }
@@ -64,6 +66,18 @@ impl TokenRequest {
         }
     }
 
+    /// RFC 6749 §4.4.2, with RFC 8707 §2 `resource` values (repeated, one per resource).
+    pub fn client_credentials(endpoint: impl Into<String>, scope: Option<String>, resources: &[String]) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            grant: Grant::ClientCredentials { scope },
+            extra: resources
+                .iter()
+                .map(|r| (param::RESOURCE.to_string(), r.clone()))
+                .collect(),
+        }
+    }
+
     /// RFC 8628 §3.4: the device access token request.
     pub fn device_code(endpoint: impl Into<String>, device_code: SecretString) -> Self {
         Self {
@@ -94,6 +108,12 @@ impl TokenRequest {
             Grant::RefreshToken { refresh_token, scope } => {
                 out.push((param::GRANT_TYPE.into(), grant_type::REFRESH_TOKEN.into()));
                 out.push((param::REFRESH_TOKEN.into(), refresh_token.expose().into()));
+                if let Some(scope) = scope {
+                    out.push((param::SCOPE.into(), scope.clone()));
+                }
+            }
+            Grant::ClientCredentials { scope } => {
+                out.push((param::GRANT_TYPE.into(), grant_type::CLIENT_CREDENTIALS.into()));
                 if let Some(scope) = scope {
                     out.push((param::SCOPE.into(), scope.clone()));
                 }
@@ -186,6 +206,17 @@ pub fn process_token_response(response: &Response) -> Result<TokenResponse, Clie
 }
 
 /// OIDC Core §5.3.1 with RFC 6750 §2.1: `GET` with `Authorization: Bearer`.
+/// RFC 9449 §7.1: `Authorization: DPoP <token>`; the caller adds the proof (with `ath`).
+pub fn dpop_userinfo_request(endpoint: &str, access_token: &SecretString) -> Request {
+    let mut request = Request::get(endpoint);
+    request.headers.append(
+        "Authorization",
+        format!("{} {}", crate::protocol::dpop::SCHEME, access_token.expose()),
+    );
+    request.headers.append("Accept", "application/json");
+    request
+}
+
 pub fn userinfo_request(endpoint: &str, access_token: &SecretString) -> Request {
     let mut request = Request::get(endpoint);
     request

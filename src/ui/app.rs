@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::announce::{provide_announcer, LiveRegion};
 use super::client_panel::ClientPanel;
 use super::context::{local_storage, AppState};
 use super::jws_signer::JwsSigner;
@@ -28,9 +29,10 @@ const STEPS: [(&str, &str); 5] = [
 #[component]
 pub fn App() -> impl IntoView {
     let app = AppState::load_and_provide();
+    provide_announcer();
     super::external::listen_for_callbacks();
     view! {
-        <a class="skip" href="#main">"Skip to the playground"</a>
+        <a class="skip-link" href="#main">"Skip to the playground"</a>
         <header class="masthead">
             <div>
                 <h1>"OAuth Playground"</h1>
@@ -73,6 +75,7 @@ pub fn App() -> impl IntoView {
             <JwsSigner/>
             <LearnPages/>
         </main>
+        <LiveRegion/>
     }
 }
 

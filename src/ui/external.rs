@@ -31,6 +31,8 @@ pub const CALLBACK_CHANNEL: &str = "oauth-playground.callback";
 const RECEIVED: &str = "received";
 /// The name of the window the authorization server opens in (reused by "open again").
 const WINDOW_NAME: &str = "oauth-playground-authorize";
+/// Where `make mock-server` listens: the native binary's default issuer.
+pub const LOCAL_MOCK_SERVER: &str = "http://127.0.0.1:9000";
 /// The path of this app's callback route.
 pub const CALLBACK_PATH: &str = "/callback";
 
@@ -128,6 +130,18 @@ fn ExternalFields() -> impl IntoView {
         <div class="fields">
             <TextField id="external-issuer" label="Issuer" get=|w| w.target.issuer.clone() set=|w, v| w.target.issuer = v.trim().to_string()
                 help="The issuer identifier; its discovery document is at /.well-known/openid-configuration (RFC 8414 §3, OIDC Discovery §4)."/>
+            <span class="label-like">"Presets"</span>
+            <span>
+                <button type="button" id="external-preset-mock-server" aria-describedby="external-preset-mock-server-help"
+                    on:click=move |_| ws.update(|w| {
+                        w.target.issuer = LOCAL_MOCK_SERVER.into();
+                        w.target.manual = false;
+                    })>"Local mock-server"</button>
+                <span class="help" id="external-preset-mock-server-help">
+                    "The in-page server's code as a native program on "<code>{LOCAL_MOCK_SERVER}</code>": start it with "
+                    <code>"make mock-server"</code>" (README, \"Testing your own client\"); it allows loopback origins such as this page's."
+                </span>
+            </span>
             <label for="external-manual">"Endpoints"</label>
             <span class="toggle">
                 <input type="checkbox" id="external-manual" prop:checked=move || manual.get()
@@ -253,6 +267,7 @@ fn DiscoveryView() -> impl IntoView {
                 Err(e) => failure.set(Some(e)),
             }
             busy.set(false);
+            super::announce::refocus_if_lost("external-discover").await;
         });
     };
     let shown = Memo::new(move |_| {
@@ -467,7 +482,7 @@ pub fn ExternalWaiting() -> impl IntoView {
             let url = run.pending.authorize_url.clone();
             let redirect = run.pending.request.redirect_uri.clone().unwrap_or_default();
             view! {
-                <div class="waiting" id="run-waiting" role="status">
+                <div class="waiting" id="run-waiting" tabindex="-1">
                     <p>
                         <strong>"Waiting for the authorization server. "</strong>
                         {if run.window_opened {

@@ -1,5 +1,6 @@
 //! The browser application: Leptos components and everything that needs the browser.
 
+mod announce;
 mod app;
 mod client_panel;
 pub mod context;
@@ -14,6 +15,7 @@ mod learn;
 pub mod mock_api;
 mod preflight;
 pub mod preview;
+mod registration_panel;
 mod request_panel;
 mod result_panel;
 pub mod run_panel;
@@ -21,6 +23,7 @@ mod sequence;
 mod server_panel;
 mod session_panel;
 mod tamper_panel;
+mod token_calls;
 pub mod webcrypto;
 mod widgets;
 
@@ -93,6 +96,10 @@ pub fn show_panic_screen(message: &str) -> Option<()> {
     ));
     let pre = document.create_element("pre").ok()?;
     pre.set_text_content(Some(message));
+    // Scrolls when the message is long: reachable and named for the keyboard (WCAG 2.1.1).
+    pre.set_attribute("tabindex", "0").ok()?;
+    pre.set_attribute("role", "region").ok()?;
+    pre.set_attribute("aria-label", "The bug's message").ok()?;
     let reset = document.create_element("button").ok()?;
     reset.set_id("panic-reset");
     reset.set_text_content(Some("Reset saved state and reload"));
@@ -115,5 +122,9 @@ pub fn show_panic_screen(message: &str) -> Option<()> {
         overlay.append_child(child).ok()?;
     }
     body.append_child(&overlay).ok()?;
+    // An alertdialog takes focus (WAI-ARIA 1.2, alertdialog): the one thing left to do.
+    if let Some(button) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&reset) {
+        let _ = button.focus();
+    }
     Some(())
 }

@@ -9,6 +9,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
+use super::announce::focus_when_shown;
 use super::context::state;
 use super::external::target_metadata;
 use super::mock_api::BrowserClock;
@@ -242,6 +243,7 @@ fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
                 error.set(None);
                 editing.set(false);
                 ws.update(|w| w.edit = Some(RequestObjectEdit { header: h, payload: p }));
+                leptos::task::spawn_local(focus_when_shown("edit-start"));
             }
             Err(e) => error.set(Some(e)),
         }
@@ -253,7 +255,10 @@ fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
             <p class="notice" id="edit-notice">
                 <strong>"Edited by hand: "</strong>
                 "this object is signed exactly as typed; the form above no longer changes it. "
-                <button type="button" id="edit-discard" on:click=move |_| ws.update(|w| w.edit = None)>"Discard edits"</button>
+                <button type="button" id="edit-discard" on:click=move |_| {
+                    ws.update(|w| w.edit = None);
+                    leptos::task::spawn_local(focus_when_shown("edit-start"));
+                }>"Discard edits"</button>
             </p>
         </Show>
         <Show
@@ -270,6 +275,7 @@ fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
                         header_draft.set(hd.clone());
                         payload_draft.set(pd.clone());
                         editing.set(true);
+                        leptos::task::spawn_local(focus_when_shown("edit-header"));
                     }>"Edit before signing"</button>
                 }
             }
@@ -287,7 +293,12 @@ fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="edit-error">{e}</p> })}
             <div class="actions">
                 <button type="button" id="edit-sign" on:click=sign>"Sign these edits"</button>
-                <button type="button" on:click=move |_| { editing.set(false); error.set(None); }>"Cancel"</button>
+                <button type="button" id="edit-cancel" on:click=move |_| {
+                    editing.set(false);
+                    error.set(None);
+                    // Closing the editor gives focus back to the button that opened it.
+                    leptos::task::spawn_local(focus_when_shown("edit-start"));
+                }>"Cancel"</button>
             </div>
         </Show>
     }
@@ -354,7 +365,9 @@ pub fn CompareView() -> impl IntoView {
                             view! {
                                 <dl>
                                     <dt>"Address bar"</dt>
-                                    <dd><code class="url">{url.clone()}</code></dd>
+                                    // Scrolls when long (JAR by value): focusable and named, so the keyboard
+                                    // reaches and scrolls it (WCAG 2.1.1).
+                                    <dd><code class="url" tabindex="0" role="region" aria-label=format!("Address bar, {}", delivery_label(delivery))>{url.clone()}</code></dd>
                                     <dt>"URL length"</dt>
                                     <dd class="url-length">{format!("{} characters", url.len())}</dd>
                                     <dt>"Query parameters"</dt>

@@ -2,8 +2,12 @@
 //! (the check code, the server's error and the clause), a timeline of every exchange, and a
 //! sequence diagram of what actually happened.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
+use super::announce::{announcer, focus_when_shown};
 use super::context::{page_rng, server, state, sync_server, RunRecord};
 use super::external::{flow_options, start_external, transport_failure, ExternalWaiting};
 use super::learn::LearnNote;
@@ -14,36 +18,20 @@ use super::webcrypto::WebCryptoBackend;
 use super::widgets::{next_task, CodeBlock, DecodedJwt, Toggle};
 use crate::clock::format_rfc3339;
 use crate::http::{Request, Response};
-use crate::mock_as::{checks, InProcessTransport, SigningTransport};
+use crate::mock_as::{checks, AuthorizationServer, InProcessTransport, SigningTransport};
 use crate::oauth::error::ServerErrorBody;
 use crate::oauth::{run_flow, ClientError, FlowError, FlowRun, Step, TimelineEvent};
 use crate::reproducible::{self, restarted_server};
 use crate::session::timeline::{CheckEntry, TimelineEntry};
-use crate::workspace::TargetKind;
-use crate::workspace::{Grant, Workspace};
+use crate::workspace::{Grant, TargetKind, Workspace};
 
 /// Runs the flow the workspace describes against the in-page server. In reproducible mode
 /// the server is restarted first and the run reads the fixed clock and the seeded streams
 /// (see [`crate::reproducible`]).
 pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
-    let server = server().ok_or("the in-page server is not running")?;
-    if ws.reproducible.enabled {
-        super::mock_api::set_fixed_instant(ws.reproducible.fixed_instant());
-        let fresh = {
-            let current = server
-                .try_borrow()
-                .map_err(|_| "the in-page server is busy; try again")?;
-            restarted_server(&current, &ws.reproducible, Box::new(BrowserClock)).map_err(|e| e.to_string())?
-        };
-        *server
-            .try_borrow_mut()
-            .map_err(|_| "the in-page server is busy; try again")? = fresh;
-    }
-    sync_server(&ws)?;
-    let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
+    let (server, last_seq) = prepare_in_page(&ws)?;
     let options = flow_options(&ws);
-    let performance = web_sys::window().and_then(|w| w.performance());
-    let started = performance.as_ref().map_or(0.0, |p| p.now());
+    let started = now_ms();
     let flow = if ws.reproducible.enabled {
         // The server signs in RustCrypto with its seeded RNG, so every run replays byte for byte.
         reproducible::run(&ws, &InProcessTransport::new(server.clone()), &options).await
@@ -63,7 +51,45 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
         )
         .await
     };
-    let elapsed_ms = performance.as_ref().map_or(0.0, |p| p.now()) - started;
+    Ok(in_page_record(&server, last_seq, flow, started, ws.delivery))
+}
+
+/// Before a run against the in-page server: in reproducible mode a fresh server on the fixed
+/// clock and seed, then the workspace's settings and client. Returns the server and the last
+/// event before the run.
+pub fn prepare_in_page(ws: &Workspace) -> Result<(Rc<RefCell<AuthorizationServer>>, Option<u64>), String> {
+    let server = server().ok_or("the in-page server is not running")?;
+    if ws.reproducible.enabled {
+        super::mock_api::set_fixed_instant(ws.reproducible.fixed_instant());
+        let fresh = {
+            let current = server
+                .try_borrow()
+                .map_err(|_| "the in-page server is busy; try again")?;
+            restarted_server(&current, &ws.reproducible, Box::new(BrowserClock)).map_err(|e| e.to_string())?
+        };
+        *server
+            .try_borrow_mut()
+            .map_err(|_| "the in-page server is busy; try again")? = fresh;
+    }
+    sync_server(ws)?;
+    let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
+    Ok((server, last_seq))
+}
+
+/// Milliseconds on the page's performance clock.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// A finished in-page run with the server's events since `last_seq`.
+pub fn in_page_record(
+    server: &Rc<RefCell<AuthorizationServer>>,
+    last_seq: Option<u64>,
+    flow: FlowRun,
+    started: f64,
+    delivery: crate::oauth::Delivery,
+) -> RunRecord {
+    let elapsed_ms = now_ms() - started;
     let events = server
         .try_borrow()
         .map(|s| {
@@ -73,12 +99,12 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
                 .collect()
         })
         .unwrap_or_default();
-    Ok(RunRecord {
+    RunRecord {
         flow,
         events,
         elapsed_ms,
-        delivery: ws.delivery,
-    })
+        delivery,
+    }
 }
 
 /// The timeline step a run stopped at: the last exchange or check recorded.
@@ -131,17 +157,60 @@ pub fn RunPanel() -> impl IntoView {
             // The click already redrew every preview for the fresh values; the run starts in
             // a task of its own, after "Running…" is painted (issue 10: no task over 50 ms).
             next_task().await;
-            if snapshot.target.kind == TargetKind::InPage {
-                match execute(snapshot).await {
+            let in_page = snapshot.target.kind == TargetKind::InPage;
+            match snapshot.run.grant {
+                Grant::ClientCredentials => match super::token_calls::execute_client_credentials(snapshot).await {
                     Ok(record) => app.run.set(Some(record)),
                     Err(e) => error.set(Some(e)),
-                }
-            } else {
-                start_external(app, snapshot).await;
+                },
+                Grant::AuthorizationCode if in_page => match execute(snapshot).await {
+                    Ok(record) => app.run.set(Some(record)),
+                    Err(e) => error.set(Some(e)),
+                },
+                Grant::AuthorizationCode => start_external(app, snapshot).await,
+                // Started above, with its own progress view.
+                Grant::DeviceCode => {}
             }
             app.running.set(false);
         });
     };
+    // A run started here ends out of sight of a keyboard or screen-reader user (the outcome
+    // appears below the button, or while they were in the server's window): say how it ended
+    // and move focus to it (WCAG 2.4.3 focus order, 4.1.3 status messages). Only the Run
+    // button and the external callback toggle `running`; tamper presets do not, so their
+    // runs leave focus in the preset list.
+    let voice = announcer();
+    Effect::watch(
+        move || (app.running.get(), app.pending.with(Option::is_some)),
+        move |&(running, waiting), previous, _| {
+            let Some(&(was_running, was_waiting)) = previous else {
+                return;
+            };
+            if was_running && !running && !waiting {
+                let (words, target) = match (
+                    app.run.with_untracked(|r| r.as_ref().map(outcome_words)),
+                    error.get_untracked(),
+                ) {
+                    (_, Some(e)) => (format!("Run could not start: {e}"), "run-error"),
+                    (Some(words), None) => (words, "run-outcome"),
+                    (None, None) => return,
+                };
+                if let Some(voice) = voice {
+                    voice.say(words);
+                }
+                leptos::task::spawn_local(focus_when_shown(target));
+            } else if waiting && !was_waiting {
+                if let Some(voice) = voice {
+                    voice.say("Waiting for the authorization server: sign in in the window it opened.");
+                }
+                leptos::task::spawn_local(focus_when_shown("run-waiting"));
+            } else if was_waiting && !waiting && !running {
+                // Cancelled: back to the control that started it.
+                leptos::task::spawn_local(focus_when_shown("run-button"));
+            }
+        },
+        false,
+    );
     let toggle = |id: &'static str, label: &'static str, get: fn(&Workspace) -> bool, set: fn(&mut Workspace, bool)| {
         view! {
             <Toggle id=id label=label checked=Signal::derive(move || ws.with(get)) on_change=Callback::new(move |on| ws.update(|w| set(w, on)))/>
@@ -150,19 +219,7 @@ pub fn RunPanel() -> impl IntoView {
     view! {
         <section class="panel step" id="run" aria-labelledby="run-title">
             <h2 id="run-title"><span class="step-no">"4"</span>"Run"</h2>
-            <div class="fields">
-                <label for="run-grant">"Grant"</label>
-                <select id="run-grant" on:change=move |ev| {
-                    let grant = match event_target_value(&ev).as_str() {
-                        "device_code" => Grant::DeviceCode,
-                        _ => Grant::AuthorizationCode,
-                    };
-                    ws.update(|w| w.run.grant = grant);
-                }>
-                    <option value="authorization_code" selected=move || grant.get() == Grant::AuthorizationCode>"Authorization code (the request of step 3)"</option>
-                    <option value="device_code" selected=move || grant.get() == Grant::DeviceCode>"Device authorization (RFC 8628): user code, verification page, polling"</option>
-                </select>
-            </div>
+            <super::token_calls::GrantChoice/>
             <div class="toggles">
                 {toggle("run-fresh", "Fresh state, nonce and PKCE verifier for each run", |w| w.run.fresh_values, |w, on| w.run.fresh_values = on)}
                 {toggle("run-userinfo", "Call userinfo", |w| w.run.userinfo, |w, on| w.run.userinfo = on)}
@@ -173,7 +230,7 @@ pub fn RunPanel() -> impl IntoView {
                     {move || match (app.running.get(), grant.get()) {
                         (true, _) => "Running…",
                         (false, Grant::DeviceCode) => "Run the device flow",
-                        (false, Grant::AuthorizationCode) => "Run the flow",
+                        (false, Grant::AuthorizationCode | Grant::ClientCredentials) => "Run the flow",
                     }}
                 </button>
                 {move || ws.with(|w| w.reproducible.fixed_instant().map(|t| (t, w.reproducible.seed.clone()))).map(|(t, seed)| view! {
@@ -183,12 +240,12 @@ pub fn RunPanel() -> impl IntoView {
                     <span class="measure" id="run-time">{format!("last run: {:.1} ms, {} exchanges", r.elapsed_ms, r.flow.timeline.iter().filter(|e| matches!(e, TimelineEvent::Exchange { .. })).count())}</span>
                 })}
             </div>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error" tabindex="-1">{e}</p> })}
             <ExternalWaiting/>
             <div hidden=move || grant.get() != Grant::DeviceCode>
                 <super::device_run::DeviceRunView signals=device/>
             </div>
-            {move || (grant.get() == Grant::AuthorizationCode).then(|| app.run.get().map(|record| view! { <RunView record/> }))}
+            {move || (grant.get() != Grant::DeviceCode).then(|| app.run.get().map(|record| view! { <RunView record/> }))}
             {move || app.imported_run.get().map(|run| view! { <super::session_panel::ImportedRunView run/> })}
         </section>
     }
@@ -198,10 +255,14 @@ pub fn RunPanel() -> impl IntoView {
 fn RunView(record: RunRecord) -> impl IntoView {
     let summary = match &record.flow.error {
         None => view! {
-            <p class="outcome success" id="run-outcome" role="status">
+            <p class="outcome success" id="run-outcome" tabindex="-1">
                 <span aria-hidden="true">"✓ "</span>
                 <strong>"Succeeded: "</strong>
-                {format!("{} flow completed, every check passed.", record.delivery.name())}
+                {if record.flow.timeline.iter().any(|e| matches!(e, TimelineEvent::Exchange { step: "client_credentials", .. })) {
+                    "Client credentials grant completed, every check passed.".to_string()
+                } else {
+                    format!("{} flow completed, every check passed.", record.delivery.name())
+                }}
             </p>
         }
         .into_any(),
@@ -236,6 +297,21 @@ fn RunView(record: RunRecord) -> impl IntoView {
         </ol>
         // A real server's log is its own; only the in-page server's is shown.
         {move || (shown.get() == total && !events.is_empty()).then(|| view! { <ServerEvents events=events.clone()/> })}
+    }
+}
+
+/// What the live region says when a run ends: the outcome's first line.
+fn outcome_words(record: &RunRecord) -> String {
+    match &record.flow.error {
+        None => format!(
+            "Run succeeded: {} flow completed, every check passed.",
+            record.delivery.name()
+        ),
+        Some(e) => format!(
+            "Run failed at step {}: {}.",
+            failing_step(&record.flow).unwrap_or("configuration"),
+            e.code()
+        ),
     }
 }
 
@@ -287,7 +363,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
     });
     let unreadable = transport_failure(&flow);
     view! {
-        <div class="outcome failure" id="run-outcome" role="alert">
+        <div class="outcome failure" id="run-outcome" tabindex="-1">
             <p>
                 <span aria-hidden="true">"✗ "</span>
                 <strong>"Failed at step "</strong>

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::announce::announcer;
 use super::context::{fill_in, first_visit_workspace, local_storage, state, AppState};
 use super::copy_button::CopyButton;
 use super::run_panel::TimelineItem;
@@ -213,6 +214,18 @@ pub fn SessionBar() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let message = RwSignal::new(None::<Message>);
+    // An export or import done is said through the page's live region; a refusal is a
+    // `role="alert"` in place.
+    let voice = announcer();
+    Effect::watch(
+        move || message.with(|m| m.as_ref().filter(|m| m.ok).map(|m| m.text.clone())),
+        move |text, _, _| {
+            if let (Some(voice), Some(text)) = (voice, text) {
+                voice.say(text.clone());
+            }
+        },
+        false,
+    );
     let status = move || {
         ws.with(|w| match w.reproducible.fixed_instant() {
             Some(instant) => format!(
@@ -235,7 +248,7 @@ pub fn SessionBar() -> impl IntoView {
                 <ShareLink/>
             </div>
             {move || message.get().map(|m| {
-                let (class, role) = if m.ok { ("ok", "status") } else { ("error", "alert") };
+                let (class, role) = if m.ok { ("ok", None) } else { ("error", Some("alert")) };
                 view! {
                     <div class=format!("session-message {class}") role=role id="session-message">
                         <p>{if m.ok { "✓ " } else { "✗ " }}{m.text}</p>

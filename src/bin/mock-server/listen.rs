@@ -37,6 +37,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         .map(|parts| format!("{}://{}", parts.scheme, parts.authority))
         .ok_or_else(|| format!("--issuer: \"{issuer}\" is not an absolute URL"))?;
     let started = server_thread::start(&options, issuer.clone(), std::io::stdout())?;
+    let stop = shutdown_signal();
     let listening = json!({
         "name": "server.listening",
         "issuer": issuer,
@@ -67,7 +68,6 @@ pub async fn run(options: Options) -> Result<(), String> {
         .header_read_timeout(Duration::from_secs(options.read_timeout_secs));
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
-    let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
         let slot = tokio::select! {
@@ -109,25 +109,36 @@ pub async fn run(options: Options) -> Result<(), String> {
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM (what `kill` and process managers send).
-async fn shutdown_signal() {
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate() => {}
-    }
-}
-
+/// Ctrl-C (SIGINT) or SIGTERM (what `kill` and process managers send). The handlers are
+/// installed when this is called, not when the future is first polled: it is called before the
+/// listening line is printed, so a supervisor that signals the moment it reads that line does
+/// not kill the process by the signal's default action.
 #[cfg(unix)]
-async fn terminate() {
-    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(mut signal) => {
-            signal.recv().await;
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    async fn received(signal: Option<Signal>) {
+        match signal {
+            Some(mut signal) => {
+                signal.recv().await;
+            }
+            // No handler could be installed: the signal keeps its default action.
+            None => std::future::pending::<()>().await,
         }
-        Err(_) => std::future::pending::<()>().await,
+    }
+    let terminate = signal(SignalKind::terminate()).ok();
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    async move {
+        tokio::select! {
+            () = received(terminate) => {}
+            () = received(interrupt) => {}
+        }
     }
 }
 
+/// Ctrl-C elsewhere (registered on first poll there).
 #[cfg(not(unix))]
-async fn terminate() {
-    std::future::pending::<()>().await
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
