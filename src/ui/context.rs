@@ -156,8 +156,10 @@ impl AppState {
         // Keep the in-page server configured as the Server and Client panels say.
         Effect::new(move |_| {
             let outcome = self.workspace.with(sync_server);
+            if outcome != Ok(false) {
+                self.server_revision.update(|r| *r += 1);
+            }
             self.server_error.set(outcome.err());
-            self.server_revision.update(|r| *r += 1);
         });
     }
 }
@@ -189,13 +191,16 @@ pub fn fill_in(ws: &mut Workspace) {
     }
 }
 
-/// Applies the workspace's server settings and (when asked) the client registration.
-pub fn sync_server(ws: &Workspace) -> Result<(), String> {
+/// Applies the workspace's server settings and (when asked) the client registration; says
+/// whether either changed the server.
+pub fn sync_server(ws: &Workspace) -> Result<bool, String> {
     let server = server().ok_or("the in-page server is not running (WebCrypto unavailable?)")?;
     let mut server = server
         .try_borrow_mut()
         .map_err(|_| "the in-page server is busy; try again".to_string())?;
+    let mut changed = false;
     if server.settings() != &ws.server {
+        changed = true;
         server
             .configure(ws.server.clone())
             .map_err(|e| format!("Server settings refused: {e}"))?;
@@ -203,12 +208,13 @@ pub fn sync_server(ws: &Workspace) -> Result<(), String> {
     if ws.client.sync_registration {
         let metadata = ws.client_metadata();
         if server.client(&metadata.client_id) != Some(&metadata) {
+            changed = true;
             server
                 .register_client(metadata)
                 .map_err(|e| format!("Client registration refused: {e}"))?;
         }
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Registers the client now, whatever the sync switch says.
