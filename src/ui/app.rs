@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::client_panel::ClientPanel;
-use super::context::{local_storage, AppState};
+use super::context::AppState;
 use super::jws_signer::JwsSigner;
 use super::jwt_tool::JwtTool;
 use super::learn::LearnPages;
@@ -82,9 +82,7 @@ fn WorkspaceBar() -> impl IntoView {
     let app = super::context::state();
     let ws = app.workspace;
     let reset = move |_| {
-        if let Some(storage) = local_storage() {
-            let _ = storage.remove_item(STORAGE_KEY);
-        }
+        super::storage::forget(STORAGE_KEY);
         let keep_origin = ws.with_untracked(|w| (w.client.redirect_uris.clone(), w.request.redirect_uri.clone()));
         let mut fresh = Workspace::default();
         fresh.client.redirect_uris = keep_origin.0;

@@ -13,7 +13,8 @@ use crate::mock_as::{path, Event, InProcessTransport};
 use crate::oauth::discovery::process_discovery_response;
 use crate::oauth::{FlowRun, ServerMetadata};
 use crate::session::RunExport;
-use crate::workspace::{self, LoadReport, UiSecret, Workspace, SET_ASIDE_KEY, STORAGE_KEY};
+use super::storage::{self, Saved};
+use crate::workspace::{LoadReport, UiSecret, Workspace, STORAGE_KEY};
 
 thread_local! {
     /// The page's one authorization server (also offered to scripts as
@@ -111,17 +112,16 @@ impl AppState {
     /// secret, state, nonce, PKCE verifier), and starts the effects that save it and keep
     /// the server configured.
     pub fn load_and_provide() -> Self {
-        let storage = local_storage();
-        let saved = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let saved = Saved::read(STORAGE_KEY);
         // A share link in the address replaces the saved state (which is set aside for undo).
-        let (shared, notice) = super::session_panel::open_shared_link(saved.as_deref());
+        let (shared, notice) = super::session_panel::open_shared_link(saved.as_ref());
         let (mut ws, report) = match (shared, saved) {
             (Some(ws), _) => (ws, None),
-            (None, Some(text)) => {
-                let (ws, report) = workspace::load(&text);
-                if let (Some(storage), Some(set_aside)) = (&storage, &report.set_aside) {
+            (None, Some(saved)) => {
+                let (ws, report) = saved.load();
+                if let Some(text) = &report.set_aside {
                     // Kept for the user to copy back; a failure here only loses the copy.
-                    let _ = storage.set_item(SET_ASIDE_KEY, set_aside);
+                    let _ = storage::set_aside(text);
                 }
                 (ws, (!report.problems.is_empty()).then_some(report))
             }
@@ -139,10 +139,7 @@ impl AppState {
     fn start_effects(self) {
         // Save on every change.
         Effect::new(move |_| {
-            let text = self.workspace.with(Workspace::to_saved_json);
-            let outcome = local_storage()
-                .ok_or_else(|| "this browser offers no localStorage".to_string())
-                .and_then(|s| s.set_item(STORAGE_KEY, &text).map_err(|e| format!("{e:?}")));
+            let outcome = self.workspace.with(|w| storage::save(STORAGE_KEY, w));
             self.storage_error.set(
                 outcome
                     .err()
@@ -250,10 +247,6 @@ pub fn mock_metadata() -> Option<ServerMetadata> {
         .send_now(&Request::get(format!("{issuer}{}", path::DISCOVERY).as_str()))
         .ok()?;
     process_discovery_response(&issuer, &response).ok()
-}
-
-pub fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// A CSPRNG seeded from `crypto.getRandomValues` (all zeros only if the browser has no

@@ -16,6 +16,7 @@ mod request_panel;
 mod result_panel;
 pub mod run_panel;
 mod sequence;
+mod storage;
 mod server_panel;
 mod session_panel;
 mod tamper_panel;
@@ -96,12 +97,7 @@ pub fn show_panic_screen(message: &str) -> Option<()> {
     reset.set_text_content(Some("Reset saved state and reload"));
     let on_click = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
         if let Some(window) = web_sys::window() {
-            if let Ok(Some(storage)) = window.local_storage() {
-                if let Ok(Some(text)) = storage.get_item(crate::workspace::STORAGE_KEY) {
-                    let _ = storage.set_item(crate::workspace::SET_ASIDE_KEY, &text);
-                }
-                let _ = storage.remove_item(crate::workspace::STORAGE_KEY);
-            }
+            storage::reset_saved_state();
             let _ = window.location().reload();
         }
     });
