@@ -29,6 +29,9 @@ done
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --locked --target wasm32-unknown-unknown "${browser_tests[@]}" -- --nocapture
 step "release build (trunk build --release --offline)" trunk build --release --offline --quiet
+# The same build for a sub-path, served under /some/path/ by tests/e2e/subpath.spec.mjs.
+step "release build for a sub-path (make dist PUBLIC_URL=/some/path/)" \
+  scripts/dist.sh /some/path/ target/subpath-dist
 step "end-to-end tests (Playwright, Chromium, dist/ on loopback)" playwright test
 step "size report" scripts/size-report.sh --no-build
 say "all checks passed in $((SECONDS - started))s"

@@ -161,12 +161,11 @@ impl AppState {
     }
 }
 
-/// The workspace of a first visit: the defaults, with this page's `/callback` as the
-/// redirect URI.
+/// The workspace of a first visit: the defaults, with this page's callback (under the public
+/// URL the app was built for) as the redirect URI.
 pub fn first_visit_workspace() -> Workspace {
     let mut ws = Workspace::default();
-    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
-        let callback = format!("{origin}/callback");
+    if let Some(callback) = super::site::callback_url() {
         ws.client.redirect_uris = vec![callback.clone()];
         ws.request.redirect_uri = Some(callback);
     }

@@ -19,6 +19,7 @@ mod sequence;
 mod storage;
 mod server_panel;
 mod session_panel;
+pub mod site;
 mod tamper_panel;
 pub mod webcrypto;
 mod widgets;
@@ -30,7 +31,7 @@ pub use app::App;
 pub fn mount() {
     mark("app-start");
     install_panic_screen();
-    if external::on_callback_route() {
+    if site::on_callback_route() {
         // A window coming back from a real server: hand the URL over, touch nothing else.
         leptos::mount::mount_to_body(external::CallbackPage);
         return;

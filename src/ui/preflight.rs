@@ -125,7 +125,7 @@ fn real_server_findings(ws: &Workspace, config: &crate::oauth::Config, items: &m
             remedy: Remedy::None,
         });
     }
-    let own = super::external::callback_url();
+    let own = super::site::callback_url();
     if let (Some(own), Some(uri)) = (own, &config.request.redirect_uri) {
         if *uri != own {
             items.push(Item {
