@@ -3,3 +3,4 @@
 // hook. Each step exits non-zero on failure, which fails the build.
 await import('./externalize-loader.mjs');
 await import('./site-files.mjs');
+await import('./service-worker.mjs');

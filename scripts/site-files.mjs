@@ -3,7 +3,8 @@
 //
 // - index.html says where it is served: <meta name="oauth-playground-base" content="/path/">,
 //   which the app reads (src/ui/site.rs) to make its own addresses (the callback it proposes
-//   as redirect URI, the link back to the playground).
+//   as redirect URI, the link back to the playground, its service worker), and links the web
+//   app manifest there.
 // - callback/index.html: the same page as a real file, so `/path/callback` (and
 //   `/path/callback/`) is answered by the server itself; the app sees that route and shows
 //   the callback page. Every asset URL in it is absolute (under the public URL), so it loads
@@ -24,7 +25,7 @@ if (!publicUrl.startsWith('/') || !publicUrl.endsWith('/')) {
 const indexPath = join(dir, 'index.html');
 let html = readFileSync(indexPath, 'utf8');
 const escaped = publicUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-const meta = `<meta name="oauth-playground-base" content="${escaped}" />`;
+const meta = `<meta name="oauth-playground-base" content="${escaped}" />\n    <link rel="manifest" href="${escaped}manifest.webmanifest" />`;
 if (!html.includes('<meta charset="utf-8" />')) {
   console.error('site-files: index.html has no <meta charset="utf-8" /> to put the base after');
   process.exit(1);

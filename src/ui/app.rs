@@ -5,6 +5,7 @@ use super::context::AppState;
 use super::jws_signer::JwsSigner;
 use super::jwt_tool::JwtTool;
 use super::learn::LearnPages;
+use super::offline::UpdatePrompt;
 use super::preflight::PreflightPanel;
 use super::preview::{CompareView, PreviewPanel};
 use super::request_panel::RequestPanel;
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <a href="#learn-par">"Why PAR?"</a>
             </nav>
         </header>
+        <UpdatePrompt/>
         <LoadNotice/>
         <SharedBanner/>
         {move || app.storage_error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}

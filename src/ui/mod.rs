@@ -10,6 +10,7 @@ pub mod jws_signer;
 mod jwt_tool;
 mod learn;
 pub mod mock_api;
+mod offline;
 mod preflight;
 pub mod preview;
 mod request_panel;
