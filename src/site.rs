@@ -36,7 +36,11 @@ mod tests {
         for path in ["/callback", "/callback/", "/callback/index.html"] {
             assert!(is_callback_path(path, "/"), "{path}");
         }
-        for path in ["/some/path/callback", "/some/path/callback/", "/some/path/callback/index.html"] {
+        for path in [
+            "/some/path/callback",
+            "/some/path/callback/",
+            "/some/path/callback/index.html",
+        ] {
             assert!(is_callback_path(path, "/some/path/"), "{path}");
             assert!(!is_callback_path(path, "/"), "{path}");
         }

@@ -546,7 +546,8 @@ mod tests {
 
     #[test]
     fn a_parsed_document_keeps_its_readable_sections_and_sets_the_rest_aside() {
-        let document = serde_json::json!({"version": 1, "workspace": {"client": {"client_id": "kept"}, "keys": "nope"}});
+        let document =
+            serde_json::json!({"version": 1, "workspace": {"client": {"client_id": "kept"}, "keys": "nope"}});
         let (w, report) = load_document(&document);
         assert_eq!(w.client.client_id, "kept");
         assert_eq!(report.problems.len(), 1, "{report:?}");

@@ -8,12 +8,12 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use super::mock_api::SharedServer;
+use super::storage::{self, Saved};
 use crate::http::Request;
 use crate::mock_as::{path, Event, InProcessTransport};
 use crate::oauth::discovery::process_discovery_response;
 use crate::oauth::{FlowRun, ServerMetadata};
 use crate::session::RunExport;
-use super::storage::{self, Saved};
 use crate::workspace::{LoadReport, UiSecret, Workspace, STORAGE_KEY};
 
 thread_local! {

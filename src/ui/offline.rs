@@ -62,7 +62,9 @@ fn register(ready: RwSignal<bool>) -> Option<()> {
     let promise = container.register_with_options(&format!("{base}sw.js"), &options);
     leptos::task::spawn_local(async move {
         // No sw.js (a build without the post-build step, a test page): the app works online.
-        let Ok(registration) = JsFuture::from(promise).await else { return };
+        let Ok(registration) = JsFuture::from(promise).await else {
+            return;
+        };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         if registration.waiting().is_some() && is_update(&container) {
             ready.set(true);
@@ -113,7 +115,9 @@ fn update_now() {
     RELOAD_ON_CONTROLLER_CHANGE.with(|r| r.set(true));
     let promise = container.get_registration();
     leptos::task::spawn_local(async move {
-        let Ok(registration) = JsFuture::from(promise).await else { return };
+        let Ok(registration) = JsFuture::from(promise).await else {
+            return;
+        };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         match registration.waiting() {
             Some(waiting) => {

@@ -137,10 +137,12 @@ pub fn PreviewPanel() -> impl IntoView {
     // The request object's header and payload as the form makes them, when the delivery has one.
     let object = Memo::new(move |_| {
         prepared.with(|p| match p {
-            Some(Ok((_, prepared))) => prepared
-                .request_object
-                .as_ref()
-                .map(|o| (pretty(&Value::Object(o.header.clone())), pretty(&Value::Object(o.claims.clone())))),
+            Some(Ok((_, prepared))) => prepared.request_object.as_ref().map(|o| {
+                (
+                    pretty(&Value::Object(o.header.clone())),
+                    pretty(&Value::Object(o.claims.clone())),
+                )
+            }),
             _ => None,
         })
     });

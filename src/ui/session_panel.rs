@@ -10,9 +10,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::context::{fill_in, first_visit_workspace, state, AppState};
-use super::storage::{self, Saved};
 use super::copy_button::CopyButton;
 use super::run_panel::TimelineItem;
+use super::storage::{self, Saved};
 use super::widgets::{chosen_file, download, file_text, JsonBlock, Toggle};
 use crate::clock::{format_rfc3339, parse_rfc3339, UnixTime};
 use crate::reproducible::{Reproducible, MAX_SEED_CHARS};

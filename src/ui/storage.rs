@@ -35,11 +35,7 @@ impl Saved {
         }
         match LocalStorage::get::<Value>(key) {
             Ok(document) => Some(Saved::Document(document)),
-            Err(StorageError::SerdeError(_)) => LocalStorage::raw()
-                .get_item(key)
-                .ok()
-                .flatten()
-                .map(Saved::Unreadable),
+            Err(StorageError::SerdeError(_)) => LocalStorage::raw().get_item(key).ok().flatten().map(Saved::Unreadable),
             Err(_) => None,
         }
     }
