@@ -1,6 +1,6 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test dist size size-breakdown bench bench-crypto bench-browser coverage fuzz fuzz-all screenshot
+.PHONY: serve test dist size size-breakdown bench bench-crypto bench-browser bench-server mock-server coverage fuzz fuzz-all screenshot
 
 serve:
 	@scripts/serve.sh
@@ -14,6 +14,11 @@ PUBLIC_URL ?= /
 DIST ?= dist
 dist:
 	@scripts/dist.sh "$(PUBLIC_URL)" "$(DIST)"
+
+# The mock authorization server as a native HTTP server on http://127.0.0.1:9000, with the
+# example clients (README "Testing your own client"); `make mock-server ARGS="--profile strict"`.
+mock-server:
+	@cargo run --release --locked --bin mock-server -- --clients examples/clients.json $(ARGS)
 
 size:
 	@scripts/size-report.sh
@@ -34,6 +39,12 @@ bench-crypto:
 # from JS, longest main-thread tasks (release build; `make bench-browser RUNS=50` for more runs).
 bench-browser:
 	@scripts/bench-browser.sh $(RUNS)
+
+# Load test of the native mock-server: 10,000 PAR + JAR requests from 50 concurrent clients per
+# variant on loopback (release build; not part of `make test`). See BENCHMARKS.md.
+bench-server:
+	@cargo build --release --locked --bin mock-server
+	@node scripts/load-mock-server.mjs target/release/mock-server $(REQUESTS) $(CONCURRENCY)
 
 # Native benchmarks: JWS per algorithm, mock PAR + JAR throughput, cost against request-object
 # size and replay-cache size (release build; `make bench FILTER=replay` runs one group).

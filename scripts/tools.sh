@@ -7,10 +7,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
+# Firefox's WebDriver server, from crates.io (Debian has none); 0.37 drives Firefox ESR 153.
+GECKODRIVER_VERSION=0.37.1
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# The Firefox and WebKit drivers; scripts/test.sh hands one at a time to wasm-bindgen's runner,
+# which takes the first of GECKODRIVER, SAFARIDRIVER, CHROMEDRIVER it finds set.
+FIREFOX_GECKODRIVER="${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver"
+WEBKIT_WEBDRIVER=/usr/bin/WebKitWebDriver
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -76,6 +82,23 @@ ensure_chromium() {
   apt_install chromium chromium-driver
 }
 
+# The three engines `make test` runs in, from Debian, in one apt-get: Chromium, Firefox ESR,
+# and WebKitGTK (WebKitWebDriver with its MiniBrowser, which needs an X display: Xvfb).
+ensure_browsers() {
+  local missing=()
+  command -v chromium >/dev/null && [ -x "$CHROMEDRIVER" ] || missing+=(chromium chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  [ -x "$WEBKIT_WEBDRIVER" ] || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+}
+
+ensure_geckodriver() {
+  [ "$("$FIREFOX_GECKODRIVER" --version 2>/dev/null | head -n 1)" = "geckodriver $GECKODRIVER_VERSION" ] && return
+  say "installing geckodriver $GECKODRIVER_VERSION from crates.io (about 6 minutes on 2 cores)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --force --quiet
+}
+
 # Everything `make serve` needs.
 ensure_build_tools() {
   ensure_wasm_target
@@ -89,6 +112,7 @@ ensure_build_tools() {
 # Everything `make test` needs on top.
 ensure_test_tools() {
   ensure_build_tools
-  ensure_chromium
+  ensure_browsers
+  ensure_geckodriver
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null
 }

@@ -227,6 +227,9 @@ fn mock_server(profile: ProfileName) -> Option<AuthorizationServer> {
         "client_secret": SECRET,
         "redirect_uris": REDIRECT_URIS,
         "response_types": ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"],
+        // RFC 7591 §2.1: the implicit and hybrid types need the implicit grant; the spec's
+        // default is authorization_code alone.
+        "grant_types": ["authorization_code", "implicit", "refresh_token"],
         "token_endpoint_auth_method": "client_secret_basic",
         "jwks": { "keys": [{ "kty": "oct", "kid": "k1", "k": base64url::encode(SECRET) }] },
     });

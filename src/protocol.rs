@@ -45,6 +45,15 @@ pub mod param {
     pub const AUTHORIZATION_DETAILS: &str = "authorization_details";
     pub const CLIENT_ASSERTION: &str = "client_assertion";
     pub const CLIENT_ASSERTION_TYPE: &str = "client_assertion_type";
+    /// RFC 7662 §2.1 and RFC 7009 §2.1: the token to introspect or revoke, and the hint.
+    pub const TOKEN: &str = "token";
+    pub const TOKEN_TYPE_HINT: &str = "token_type_hint";
+    /// RFC 8628 §3.2 / §3.4.
+    pub const DEVICE_CODE: &str = "device_code";
+    pub const USER_CODE: &str = "user_code";
+    pub const VERIFICATION_URI: &str = "verification_uri";
+    pub const VERIFICATION_URI_COMPLETE: &str = "verification_uri_complete";
+    pub const INTERVAL: &str = "interval";
 }
 
 /// JWT claim names used in request objects, client assertions, ID tokens and JARM responses.
@@ -61,6 +70,10 @@ pub mod claim {
     pub const AT_HASH: &str = "at_hash";
     pub const C_HASH: &str = "c_hash";
     pub const AZP: &str = "azp";
+    /// RFC 9068 §2.2 (and RFC 8693 §4.3): the client an access token was issued to.
+    pub const CLIENT_ID: &str = "client_id";
+    pub const SCOPE: &str = "scope";
+    pub const ACR: &str = "acr";
 }
 
 /// Error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9101 §7, RFC 9126 §2.3,
@@ -83,6 +96,17 @@ pub mod error {
     pub const REQUEST_URI_NOT_SUPPORTED: &str = "request_uri_not_supported";
     pub const LOGIN_REQUIRED: &str = "login_required";
     pub const CONSENT_REQUIRED: &str = "consent_required";
+    /// RFC 8707 §2.
+    pub const INVALID_TARGET: &str = "invalid_target";
+    /// RFC 7009 §2.2.1.
+    pub const UNSUPPORTED_TOKEN_TYPE: &str = "unsupported_token_type";
+    /// RFC 7591 §3.2.2.
+    pub const INVALID_REDIRECT_URI: &str = "invalid_redirect_uri";
+    pub const INVALID_CLIENT_METADATA: &str = "invalid_client_metadata";
+    /// RFC 8628 §3.5: the device access token request's answers while the user decides.
+    pub const AUTHORIZATION_PENDING: &str = "authorization_pending";
+    pub const SLOW_DOWN: &str = "slow_down";
+    pub const EXPIRED_TOKEN: &str = "expired_token";
 }
 
 /// Authorization server metadata names (RFC 8414 §2, OIDC Discovery §3, RFC 9101 §10.5,
@@ -112,6 +136,17 @@ pub mod metadata {
     pub const TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: &str =
         "token_endpoint_auth_signing_alg_values_supported";
     pub const CLAIMS_PARAMETER_SUPPORTED: &str = "claims_parameter_supported";
+    /// RFC 8414 §2.
+    pub const INTROSPECTION_ENDPOINT: &str = "introspection_endpoint";
+    pub const INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: &str = "introspection_endpoint_auth_methods_supported";
+    pub const REVOCATION_ENDPOINT: &str = "revocation_endpoint";
+    pub const REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED: &str = "revocation_endpoint_auth_methods_supported";
+    /// RFC 8414 §2 / RFC 7591 §3.
+    pub const REGISTRATION_ENDPOINT: &str = "registration_endpoint";
+    /// OIDC Discovery §3.
+    pub const USERINFO_SIGNING_ALG_VALUES_SUPPORTED: &str = "userinfo_signing_alg_values_supported";
+    /// RFC 8628 §4.
+    pub const DEVICE_AUTHORIZATION_ENDPOINT: &str = "device_authorization_endpoint";
 }
 
 /// Response types (RFC 6749 §3.1.1, OAuth 2.0 Multiple Response Type Encoding Practices §5).
@@ -144,11 +179,27 @@ pub mod response_mode {
     pub const JARM: [&str; 4] = [JWT, QUERY_JWT, FRAGMENT_JWT, FORM_POST_JWT];
 }
 
-/// Grant types (RFC 6749 §4.1.3, §6).
+/// Grant types (RFC 6749 §4.1.3, §4.4.2, §6).
 pub mod grant_type {
     pub const AUTHORIZATION_CODE: &str = "authorization_code";
     pub const REFRESH_TOKEN: &str = "refresh_token";
+    /// RFC 6749 §4.4.2.
+    pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+    /// RFC 6749 §4.2; RFC 7591 §2 names it in `grant_types` for `token` (and OIDC for
+    /// `id_token`) responses.
+    pub const IMPLICIT: &str = "implicit";
+    /// RFC 8628 §3.4.
+    pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 }
+
+/// Token type hints (RFC 7009 §2.1, RFC 7662 §2.1): the two this server issues.
+pub mod token_type_hint {
+    pub const ACCESS_TOKEN: &str = "access_token";
+    pub const REFRESH_TOKEN: &str = "refresh_token";
+}
+
+/// RFC 9068 §2.1: the `typ` header of a JWT access token.
+pub const ACCESS_TOKEN_JWT_TYP: &str = "at+jwt";
 
 /// Client authentication methods (RFC 7591 §2, OIDC Core §9).
 pub mod auth_method {

@@ -162,6 +162,25 @@ pub async fn run<T: Transport + ?Sized>(ws: &Workspace, transport: &T, options: 
     .await
 }
 
+/// [`run`] for the client credentials grant: the client's assertion (if any) from the seeded
+/// flow stream, on the fixed clock.
+pub async fn run_client_credentials<T: Transport + ?Sized>(
+    ws: &Workspace,
+    transport: &T,
+    options: &FlowOptions,
+) -> FlowRun {
+    let reproducible = &ws.reproducible;
+    crate::oauth::run_client_credentials(
+        &ws.config(),
+        transport,
+        &reproducible.backend(),
+        &reproducible.clock(),
+        &mut reproducible.rng(Stream::Flow),
+        options,
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use rand_chacha::rand_core::RngCore;

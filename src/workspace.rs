@@ -19,7 +19,7 @@ use crate::oauth::config::RequestObjectEdit;
 use crate::oauth::pingone::{self, PingOneRegion};
 use crate::oauth::request_object::RequestObjectOptions;
 use crate::oauth::{AuthorizationRequest, Config, Delivery, ServerMetadata};
-use crate::protocol::auth_method;
+use crate::protocol::{auth_method, grant_type};
 use crate::reproducible::Reproducible;
 
 /// `localStorage` key of the saved workspace.
@@ -120,10 +120,27 @@ impl KeyEntry {
     }
 }
 
+/// Which grant the Run step performs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// The authorization code flow (with its hybrid and implicit variants), as the request
+    /// step describes it.
+    #[default]
+    AuthorizationCode,
+    /// RFC 8628: the device authorization grant, a user code typed on another screen and
+    /// polling; no redirect.
+    DeviceCode,
+    /// RFC 6749 §4.4: the client on its own behalf, no user, no browser.
+    ClientCredentials,
+}
+
 /// Knobs of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RunSettings {
+    /// The grant the Run step performs.
+    pub grant: Grant,
     /// New `state`, `nonce` and PKCE verifier for every run (a good client never reuses them).
     pub fresh_values: bool,
     /// Redeem the refresh token once after the code exchange.
@@ -136,6 +153,7 @@ pub struct RunSettings {
 impl Default for RunSettings {
     fn default() -> Self {
         Self {
+            grant: Grant::AuthorizationCode,
             fresh_values: true,
             refresh: false,
             userinfo: true,
@@ -368,8 +386,31 @@ impl Workspace {
             jwks: (!jwks.keys.is_empty()).then(|| serde_json::from_str(&jwks.to_json()).unwrap_or(Value::Null)),
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
             id_token_signed_response_alg: self.client.id_token_alg.clone(),
+            grant_types: self.grant_types(),
             ..ClientMetadata::default()
         }
+    }
+
+    /// RFC 7591 §2 `grant_types` for the registration. Every response type the playground
+    /// offers needs its grant (RFC 7591 §2.1: code → authorization_code, token / id_token →
+    /// implicit), and it refreshes its tokens; listed here because the spec's default is
+    /// authorization_code alone. The device or client credentials grant joins while the Run
+    /// step runs it (a client registers the grants it uses; the server refuses the others).
+    fn grant_types(&self) -> Vec<String> {
+        let mut grants: Vec<String> = [
+            grant_type::AUTHORIZATION_CODE,
+            grant_type::IMPLICIT,
+            grant_type::REFRESH_TOKEN,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        match self.run.grant {
+            Grant::AuthorizationCode => {}
+            Grant::DeviceCode => grants.push(grant_type::DEVICE_CODE.to_string()),
+            Grant::ClientCredentials => grants.push(grant_type::CLIENT_CREDENTIALS.to_string()),
+        }
+        grants
     }
 
     /// The JSON saved to storage: secrets only with the opt-in.
@@ -389,6 +430,8 @@ impl Workspace {
         let mut saved = self.clone();
         if !include_secrets {
             saved.client.client_secret = None;
+            // The registration endpoint's initial access token is a credential too (RFC 7591 §3).
+            saved.server.registration_initial_access_token = None;
             for key in &mut saved.keys {
                 if key.jwk.is_private() {
                     if let Ok(public) = key.jwk.to_public() {

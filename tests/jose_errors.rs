@@ -212,6 +212,7 @@ fn algorithms_parse_from_their_names_and_know_their_signature_lengths() {
         ("HS384", Some(48)),
         ("ES256", Some(64)),
         ("ES384", Some(96)),
+        ("ES512", Some(132)),
         ("EdDSA", Some(64)),
         ("RS256", None),
         ("PS512", None),
@@ -222,9 +223,10 @@ fn algorithms_parse_from_their_names_and_know_their_signature_lengths() {
         assert_eq!(alg.fixed_signature_len(), len, "{name}");
     }
     assert_eq!(Algorithm::ES384.key_description(), "an EC key on P-384");
+    assert_eq!(Algorithm::ES512.key_description(), "an EC key on P-521");
     assert_eq!(
-        "ES512".parse::<Algorithm>().unwrap_err(),
-        JoseError::UnsupportedAlgorithm("ES512".into())
+        "ES256K".parse::<Algorithm>().unwrap_err(),
+        JoseError::UnsupportedAlgorithm("ES256K".into())
     );
 }
 
@@ -313,6 +315,11 @@ fn key_errors_say_what_the_key_lacks() {
             .unwrap_err()
             .to_string(),
         "PS256 signatures need randomness (the PSS salt); sign with an RNG"
+    );
+    let p521 = Jwk::from_json(&case("jws/rfc7515.json", "rfc7515-a-4")["jwk"].to_string()).unwrap();
+    assert_eq!(
+        jws::sign_compact(r#"{"alg":"ES512"}"#, b"{}", &p521, ShortHmacKeys::Refuse).unwrap_err(),
+        JoseError::RandomnessRequired { alg: "ES512" }
     );
     // Only the WebCrypto backend (browser tests) produces this one natively unreachable error.
     let backend = JoseError::Backend {

@@ -1,5 +1,7 @@
 //! The data-driven JWS vector harness: every `tests/vectors/jws/*.json` file is an array of
-//! `{"id", "source", "alg", "jwk", "jws", "valid", "deterministic"}` cases.
+//! `{"id", "source", "alg", "jwk", "jws", "valid", "deterministic"}` cases. `jws` is a compact
+//! JWS (a string) or a JSON serialization (an object, RFC 7515 §7.2), with `payload`
+//! (base64url) beside it when the content is detached.
 //!
 //! For each case: verify `jws` with `jwk`, allowing only `alg`; the outcome must equal
 //! `valid` (an invalid case must fail with an error, never a panic). When `deterministic`,
@@ -12,39 +14,25 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use oauth_playground::jose::{base64url, jws, Algorithm, JoseError, Jwk, ShortHmacKeys};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
-#[derive(Default)]
-struct Tally {
-    run: usize,
-    passed: usize,
-    skipped: Vec<String>,
-    failed: Vec<String>,
-}
+mod vector_files;
 
-fn vector_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jws");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/vectors/jws exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
+use vector_files::Outcome;
 
 fn field<'a>(case: &'a Value, name: &str) -> Result<&'a Value, String> {
     case.get(name).ok_or_else(|| format!("the case has no \"{name}\""))
 }
 
-/// Runs one case; `Ok(None)` passed, `Ok(Some(reason))` skipped, `Err(why)` failed.
-fn run_case(case: &Value) -> Result<Option<String>, String> {
+fn run_case(case: &Value) -> Outcome {
+    if field(case, "jws")?.is_object() {
+        return run_json_case(case);
+    }
     let alg_name = field(case, "alg")?.as_str().ok_or("\"alg\" is not a string")?;
     let token = field(case, "jws")?.as_str().ok_or("\"jws\" is not a string")?;
     let valid = field(case, "valid")?.as_bool().ok_or("\"valid\" is not a boolean")?;
@@ -87,65 +75,69 @@ fn run_case(case: &Value) -> Result<Option<String>, String> {
     Ok(None)
 }
 
+/// A JSON-serialized case: verify with the case's key (only its `alg` allowed); when
+/// `deterministic`, signing the verified signature's headers and payload again with the key
+/// must give the same signature value; a valid, non-deterministic case with a private key is
+/// re-signed and verified.
+fn run_json_case(case: &Value) -> Outcome {
+    let alg_name = field(case, "alg")?.as_str().ok_or("\"alg\" is not a string")?;
+    let text = field(case, "jws")?.to_string();
+    let valid = field(case, "valid")?.as_bool().ok_or("\"valid\" is not a boolean")?;
+    let deterministic = field(case, "deterministic")?.as_bool().unwrap_or(false);
+    let detached = match case.get("payload").and_then(Value::as_str) {
+        Some(p) => Some(base64url::decode(p, "payload").map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let alg = match Algorithm::from_name(alg_name) {
+        Ok(alg) => alg,
+        Err(e) => return Ok(Some(format!("{alg_name}: {e}"))),
+    };
+    let outcome = Jwk::from_json(&field(case, "jwk")?.to_string())
+        .and_then(|key| jws::verify_json(&text, detached.as_deref(), &key, &[alg]).map(|v| (key, v)));
+    let (key, verified) = match (outcome, valid) {
+        (Ok(pair), true) => pair,
+        (Err(_), false) => return Ok(None),
+        (Ok(_), false) => return Err("verified, but the vector says it is invalid".into()),
+        (Err(e), true) => return Err(format!("did not verify: {e}")),
+    };
+    if !key.is_private() {
+        return Ok(None);
+    }
+    let parsed = jws::JsonJws::parse(&text).map_err(|e| e.to_string())?;
+    let original = &parsed.signatures[verified.index];
+    let protected = original
+        .protected
+        .as_deref()
+        .map(|p| String::from_utf8(base64url::decode(p, "protected").unwrap()).unwrap());
+    let signer = jws::JsonSigner {
+        protected: protected.as_deref(),
+        unprotected: original.header.clone(),
+        key: &key,
+    };
+    let mut rng = ChaCha20Rng::seed_from_u64(7515);
+    let ours = jws::sign_json(
+        &verified.payload,
+        &[signer],
+        true,
+        detached.is_some(),
+        ShortHmacKeys::Refuse,
+        &mut rng,
+    )
+    .map_err(|e| format!("re-signing failed: {e}"))?;
+    if deterministic && ours.signatures[0].signature != original.signature {
+        return Err(format!(
+            "re-signing gave a different signature:\n  ours {}\n  want {}",
+            ours.signatures[0].signature, original.signature
+        ));
+    }
+    jws::verify_json(&ours.to_json(), detached.as_deref(), &key, &[alg])
+        .map_err(|e| format!("our own JSON JWS did not verify: {e}"))?;
+    Ok(None)
+}
+
 #[test]
 fn every_jws_vector_file_passes() {
-    let files = vector_files();
-    assert!(!files.is_empty(), "no vector files found");
-    let mut total = Tally::default();
-    for file in &files {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(file).expect("read vector file");
-        let cases: Vec<Value> =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not a JSON array of cases: {e}"));
-        let mut tally = Tally::default();
-        for (i, case) in cases.iter().enumerate() {
-            let id = case["id"].as_str().map_or_else(|| format!("#{i}"), str::to_string);
-            match catch_unwind(AssertUnwindSafe(|| run_case(case))) {
-                Ok(Ok(None)) => {
-                    tally.run += 1;
-                    tally.passed += 1;
-                }
-                Ok(Ok(Some(reason))) => tally.skipped.push(format!("{id}: {reason}")),
-                Ok(Err(why)) => {
-                    tally.run += 1;
-                    tally.failed.push(format!("{id}: {why}"));
-                }
-                Err(_) => {
-                    tally.run += 1;
-                    tally.failed.push(format!("{id}: PANICKED"));
-                }
-            }
-        }
-        println!(
-            "{name}: {} cases, {} run, {} passed, {} skipped, {} failed",
-            cases.len(),
-            tally.run,
-            tally.passed,
-            tally.skipped.len(),
-            tally.failed.len()
-        );
-        for skip in &tally.skipped {
-            println!("  skipped {skip}");
-        }
-        for failure in &tally.failed {
-            println!("  FAILED {failure}");
-        }
-        total.run += tally.run;
-        total.passed += tally.passed;
-        total.skipped.extend(tally.skipped);
-        total
-            .failed
-            .extend(tally.failed.into_iter().map(|f| format!("{name}: {f}")));
-    }
-    println!(
-        "all vector files: {} run, {} passed, {} skipped, {} failed",
-        total.run,
-        total.passed,
-        total.skipped.len(),
-        total.failed.len()
-    );
-    assert!(total.failed.is_empty(), "vector failures:\n{}", total.failed.join("\n"));
-    assert!(total.run > 0, "no case ran");
+    vector_files::run_every_file("jws", run_case, |_| String::new());
 }
 
 /// Every negative vector must fail for its own reason, not by accident of a malformed
@@ -210,4 +202,54 @@ fn negative_vectors_fail_for_the_stated_reason() {
         error_of("embedded-jwk-header-is-not-trusted"),
         JoseError::InvalidSignature
     );
+}
+
+/// The JSON-serialization and RFC 7797 negative cases fail for the rule they break.
+#[test]
+fn json_negative_vectors_fail_for_the_stated_reason() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jws");
+    let mut cases: Vec<Value> = Vec::new();
+    for file in ["rfc7520-json.json", "rfc7797.json"] {
+        cases.extend(serde_json::from_str::<Vec<Value>>(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap());
+    }
+    let error_of = |id: &str| -> JoseError {
+        let case = cases
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} present"));
+        assert_eq!(case["valid"], false, "{id}");
+        let key = Jwk::from_json(&case["jwk"].to_string()).unwrap();
+        jws::verify_json(&case["jws"].to_string(), None, &key, &[Algorithm::HS256]).expect_err(id)
+    };
+    for case in cases.iter().filter(|c| c["valid"] == false) {
+        let id = case["id"].as_str().unwrap();
+        println!("{id}: {}", error_of(id));
+    }
+    assert_eq!(error_of("json-payload-changed"), JoseError::InvalidSignature);
+    assert!(matches!(
+        error_of("json-alg-in-both-headers"),
+        JoseError::DuplicateMember { .. }
+    ));
+    assert!(matches!(
+        error_of("json-crit-unprotected"),
+        JoseError::InvalidCritical { .. }
+    ));
+    assert!(matches!(error_of("json-no-header-at-all"), JoseError::Malformed(_)));
+    assert!(matches!(
+        error_of("json-general-and-flattened-mixed"),
+        JoseError::Malformed(_)
+    ));
+    assert!(matches!(
+        error_of("cookbook-rfc7797-4-2-without-crit"),
+        JoseError::InvalidCritical { problem } if problem.contains("RFC 7797 §6")
+    ));
+    assert_eq!(
+        error_of("rfc7797-b64-false-read-as-encoded"),
+        JoseError::InvalidSignature
+    );
+    assert!(matches!(error_of("rfc7797-b64-unprotected"), JoseError::Malformed(_)));
+    assert!(matches!(
+        error_of("rfc7797-b64-differs-between-signatures"),
+        JoseError::Malformed(_)
+    ));
 }

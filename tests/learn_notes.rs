@@ -80,7 +80,17 @@ fn client_codes() -> BTreeSet<String> {
 /// The step names the flow driver records: `d.send("par", …)`, `d.token("token", …)`, `d.jwt("jarm", …)`,
 /// `step: "authorization_response"`; plus `callback`, the browser's arrival the UI shows.
 fn flow_steps() -> BTreeSet<String> {
-    let source = std::fs::read_to_string(root().join("src/oauth/flow.rs")).unwrap();
+    // The code flow's driver, and the grants and token calls that drive it too.
+    let source: String = [
+        "flow.rs",
+        "client_credentials.rs",
+        "introspection.rs",
+        "revocation.rs",
+        "token_reference.rs",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(root().join("src/oauth").join(f)).unwrap())
+    .collect();
     let mut steps = BTreeSet::from(["callback".to_string()]);
     // The first argument may sit on the next line once rustfmt breaks a long call.
     for marker in [".send(", ".token(", ".jwt(", "step:"] {

@@ -48,7 +48,14 @@ fn server(profile: ProfileName) -> (AuthorizationServer, Rc<FixedClock>) {
                 "client_secret": SECRET,
                 "redirect_uris": ["https://client.example/cb"],
                 "response_types": ["code", "code id_token token", "id_token token"],
+                // RFC 7591 §2.1: the implicit and hybrid types need the implicit grant; the spec's
+                // default is authorization_code alone.
+                "grant_types": ["authorization_code", "implicit", "refresh_token"],
                 "token_endpoint_auth_method": "client_secret_post",
+                // These tests verify ID tokens and JARM responses with the secret; the specs'
+                // defaults are RS256 (OIDC Registration §2, JARM §3).
+                "id_token_signed_response_alg": "HS256",
+                "authorization_signed_response_alg": "HS256",
             })
             .to_string(),
         )
@@ -499,7 +506,9 @@ fn redirect_uris_must_be_absolute_and_without_a_fragment() {
     let (mut server, _clock) = server(ProfileName::Hardened);
     let register = |server: &mut AuthorizationServer, uri: &str| {
         server
-            .register_client_json(&json!({"client_id": "c2", "redirect_uris": [uri]}).to_string())
+            .register_client_json(
+                &json!({"client_id": "c2", "redirect_uris": [uri], "token_endpoint_auth_method": "none"}).to_string(),
+            )
             .map(|_| ())
             .map_err(|e| e.to_string())
     };
@@ -573,14 +582,15 @@ fn stored_requests_and_codes_do_not_show_their_parameters_in_debug() {
         auth_time: NOW,
         expires_at: NOW + 60,
         used: true,
-        issued: vec!["access-token-value".into()],
+        grant: "g1".into(),
+        resources: vec!["https://api.example/".into()],
     };
     let shown = format!("{code:?}");
     assert!(
         shown.contains("https://client.example/cb") && shown.contains("used: true"),
         "{shown}"
     );
-    for hidden in [VERIFIER, "n-secret", "access-token-value"] {
+    for hidden in [VERIFIER, "n-secret"] {
         assert!(!shown.contains(hidden), "{hidden} shown in {shown}");
     }
 }

@@ -73,6 +73,9 @@ fn setup(profile: ProfileName, auth: &str, client_key: Option<&Jwk>, alg: Algori
         "client_secret": SECRET,
         "redirect_uris": [REDIRECT],
         "response_types": RESPONSE_TYPES,
+        // RFC 7591 §2.1: the implicit and hybrid types need the implicit grant; the spec's
+        // default is authorization_code alone.
+        "grant_types": ["authorization_code", "implicit", "refresh_token"],
         "token_endpoint_auth_method": auth,
         "id_token_signed_response_alg": alg.name(),
         "authorization_signed_response_alg": alg.name(),
@@ -131,7 +134,15 @@ fn checks(run: &FlowRun) -> Vec<&'static str> {
 
 #[test]
 fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens() {
-    matrix(false);
+    matrix(false, false);
+}
+
+/// RFC 9068 access tokens, signed after the answer like the server's other JWTs: hybrid
+/// flows then carry an ID token whose at_hash is over a JWT that did not exist yet when the
+/// ID token's claims were written, and userinfo must accept the token.
+#[test]
+fn the_matrix_completes_with_jwt_access_tokens_signed_after_answering() {
+    matrix(true, true);
 }
 
 /// The page's path: the server's signatures computed after it answered
@@ -139,10 +150,10 @@ fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens
 /// so this also proves a later JWT gets the earlier one's signature.
 #[test]
 fn the_matrix_completes_when_the_server_signs_after_answering() {
-    matrix(true);
+    matrix(true, false);
 }
 
-fn matrix(deferred: bool) {
+fn matrix(deferred: bool, jwt_access_tokens: bool) {
     let started = Instant::now();
     let mut total = 0;
     let mut failures = Vec::new();
@@ -157,6 +168,13 @@ fn matrix(deferred: bool) {
                 for delivery in Delivery::ALL {
                     total += 1;
                     let setup = setup(ProfileName::Lenient, "client_secret_post", client_key.as_ref(), alg);
+                    if jwt_access_tokens {
+                        let server = setup.transport.server();
+                        server
+                            .borrow_mut()
+                            .configure_json(r#"{"access_token_format": "jwt"}"#)
+                            .unwrap();
+                    }
                     let config = config(response_type, *mode, delivery, alg, client_key.clone());
                     let run = if deferred {
                         go_through(&setup.deferred(), &setup, &config, &pinned(alg))
@@ -181,12 +199,17 @@ fn matrix(deferred: bool) {
                     if response_type != "id_token" {
                         assert!(run.outcome.userinfo.is_some(), "{label}: userinfo answered");
                     }
+                    if let (true, Some(tokens)) = (jwt_access_tokens, &run.outcome.tokens) {
+                        let header = oauth_playground::jose::jws::decode_unverified(tokens.access_token.expose())
+                            .map(|d| d.header["typ"].clone());
+                        assert_eq!(header.ok(), Some(json!("at+jwt")), "{label}: an RFC 9068 access token");
+                    }
                 }
             }
         }
     }
     println!(
-        "matrix (deferred signing: {deferred}): {} of {total} flows completed in {:?}",
+        "matrix (deferred signing: {deferred}, JWT access tokens: {jwt_access_tokens}): {} of {total} flows completed in {:?}",
         total - failures.len(),
         started.elapsed()
     );

@@ -169,7 +169,9 @@ fn a_reloaded_or_imported_workspace_replays_the_same_run() {
 
 #[test]
 fn the_server_keys_are_fixed() {
-    let ws = Workspace::default();
+    let mut ws = Workspace::default();
+    // As the page's `fill_in` does: client_secret_basic needs a secret to register (RFC 7591 §2).
+    ws.client.client_secret = Some(UiSecret::new("a-secret-0123456789abcdef0123456789abcdef"));
     let a = used_server(&ws);
     let b = restarted_server(&a, &Reproducible::default(), Box::new(FixedClock::at(0))).unwrap();
     let body = |server: AuthorizationServer| {

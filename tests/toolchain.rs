@@ -79,3 +79,49 @@ fn every_browser_launch_uses_the_same_chromium_flags() {
         assert!(webdriver.contains(flag), "webdriver.json lacks {flag}");
     }
 }
+
+/// `scripts/tools.sh`'s `NAME=value` line, e.g. `GECKODRIVER_VERSION=0.37.1`.
+fn shell_assignment(text: &str, name: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name}= line"))
+        .trim_matches('"')
+        .to_string()
+}
+
+#[test]
+fn geckodriver_is_pinned_exactly_installed_locked_and_documented() {
+    let tools = read("scripts/tools.sh");
+    let pin = shell_assignment(&tools, "GECKODRIVER_VERSION");
+    assert!(
+        pin.split('.').count() == 3
+            && pin
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+        "geckodriver is pinned as {pin}; use an exact x.y.z version"
+    );
+    // Without --locked, cargo resolves geckodriver's dependencies afresh on every machine.
+    assert!(
+        tools.contains(r#"cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked"#),
+        "tools.sh must install geckodriver at the pinned version with --locked"
+    );
+    // The installed one is compared with the pin, so a stale geckodriver is replaced.
+    assert!(tools.contains(r#"= "geckodriver $GECKODRIVER_VERSION" ] && return"#));
+    assert!(
+        read("README.md").contains(&format!("| geckodriver | {pin} |")),
+        "README's tool table names another geckodriver than {pin}"
+    );
+}
+
+#[test]
+fn every_firefox_launch_uses_the_same_binary() {
+    let webdriver: serde_json::Value = serde_json::from_str(&read("webdriver.json")).unwrap();
+    let binary = webdriver["moz:firefoxOptions"]["binary"]
+        .as_str()
+        .expect("moz:firefoxOptions.binary in webdriver.json");
+    let smoke = read("tests/webdriver/smoke.mjs");
+    assert!(
+        smoke.contains(&format!("'{binary}'")),
+        "tests/webdriver/smoke.mjs starts another Firefox than webdriver.json's {binary}"
+    );
+}

@@ -25,7 +25,7 @@ fn rfc7515_key(id: &str) -> Jwk {
     Jwk::from_json(&case["jwk"].to_string()).unwrap()
 }
 
-/// One key per algorithm: the RFC 7515 RSA and P-256 keys, generated ones for the rest
+/// One key per algorithm: the RFC 7515 RSA, P-256 and P-521 keys, generated ones for the rest
 /// (RSA generation in wasm would dominate the test's time for nothing).
 fn key_for(alg: Algorithm, rust: &RustCryptoBackend<ChaCha20Rng>) -> Jwk {
     match alg {
@@ -36,6 +36,7 @@ fn key_for(alg: Algorithm, rust: &RustCryptoBackend<ChaCha20Rng>) -> Jwk {
         | Algorithm::PS384
         | Algorithm::PS512 => rfc7515_key("rfc7515-a-2"),
         Algorithm::ES256 => rfc7515_key("rfc7515-a-3"),
+        Algorithm::ES512 => rfc7515_key("rfc7515-a-4"),
         _ => rust.generate_now(KeyGenSpec::for_alg(alg)).unwrap(),
     }
 }
@@ -88,6 +89,7 @@ async fn webcrypto_generated_keys_sign_with_rustcrypto() {
         (KeyGenSpec::Rsa { bits: 2048 }, Algorithm::PS256),
         (KeyGenSpec::Ec { crv: EcCurve::P256 }, Algorithm::ES256),
         (KeyGenSpec::Ec { crv: EcCurve::P384 }, Algorithm::ES384),
+        (KeyGenSpec::Ec { crv: EcCurve::P521 }, Algorithm::ES512),
         (KeyGenSpec::Ed25519, Algorithm::EdDSA),
         (KeyGenSpec::Oct { bytes: 64 }, Algorithm::HS512),
     ];

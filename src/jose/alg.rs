@@ -17,6 +17,7 @@ pub enum Algorithm {
     PS512,
     ES256,
     ES384,
+    ES512,
     EdDSA,
 }
 
@@ -60,12 +61,14 @@ pub enum KeyFamily {
     EcP256,
     /// `kty: EC` on P-384 (ES384).
     EcP384,
+    /// `kty: EC` on P-521 (ES512).
+    EcP521,
     /// `kty: OKP` on Ed25519 (EdDSA).
     Ed25519,
 }
 
 impl Algorithm {
-    pub const ALL: [Algorithm; 12] = [
+    pub const ALL: [Algorithm; 13] = [
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
@@ -77,6 +80,7 @@ impl Algorithm {
         Algorithm::PS512,
         Algorithm::ES256,
         Algorithm::ES384,
+        Algorithm::ES512,
         Algorithm::EdDSA,
     ];
 
@@ -94,6 +98,7 @@ impl Algorithm {
             Algorithm::PS512 => "PS512",
             Algorithm::ES256 => "ES256",
             Algorithm::ES384 => "ES384",
+            Algorithm::ES512 => "ES512",
             Algorithm::EdDSA => "EdDSA",
         }
     }
@@ -116,6 +121,7 @@ impl Algorithm {
             Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => KeyFamily::RsaPss,
             Algorithm::ES256 => KeyFamily::EcP256,
             Algorithm::ES384 => KeyFamily::EcP384,
+            Algorithm::ES512 => KeyFamily::EcP521,
             Algorithm::EdDSA => KeyFamily::Ed25519,
         }
     }
@@ -125,7 +131,7 @@ impl Algorithm {
         match self {
             Algorithm::HS256 | Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 => Sha::Sha256,
             Algorithm::HS384 | Algorithm::RS384 | Algorithm::PS384 | Algorithm::ES384 => Sha::Sha384,
-            Algorithm::HS512 | Algorithm::RS512 | Algorithm::PS512 | Algorithm::EdDSA => Sha::Sha512,
+            Algorithm::HS512 | Algorithm::RS512 | Algorithm::PS512 | Algorithm::ES512 | Algorithm::EdDSA => Sha::Sha512,
         }
     }
 
@@ -134,7 +140,7 @@ impl Algorithm {
         match self.family() {
             KeyFamily::Hmac => "oct",
             KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => "RSA",
-            KeyFamily::EcP256 | KeyFamily::EcP384 => "EC",
+            KeyFamily::EcP256 | KeyFamily::EcP384 | KeyFamily::EcP521 => "EC",
             KeyFamily::Ed25519 => "OKP",
         }
     }
@@ -144,6 +150,7 @@ impl Algorithm {
         match self.family() {
             KeyFamily::EcP256 => Some("P-256"),
             KeyFamily::EcP384 => Some("P-384"),
+            KeyFamily::EcP521 => Some("P-521"),
             KeyFamily::Ed25519 => Some("Ed25519"),
             _ => None,
         }
@@ -156,6 +163,7 @@ impl Algorithm {
             KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => "an RSA key",
             KeyFamily::EcP256 => "an EC key on P-256",
             KeyFamily::EcP384 => "an EC key on P-384",
+            KeyFamily::EcP521 => "an EC key on P-521",
             KeyFamily::Ed25519 => "an OKP key on Ed25519",
         }
     }
@@ -172,6 +180,8 @@ impl Algorithm {
             KeyFamily::Hmac => Some(self.sha().output_bytes()),
             KeyFamily::EcP256 => Some(64),
             KeyFamily::EcP384 => Some(96),
+            // RFC 7518 §3.4: "ES512 … 66-octet sequence" for each of R and S.
+            KeyFamily::EcP521 => Some(132),
             KeyFamily::Ed25519 => Some(64),
             KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => None,
         }

@@ -17,11 +17,17 @@
 //! the `jws` functions check it before calling a backend, identically for every backend.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 use rand_core::CryptoRngCore;
 
 use super::alg::Algorithm;
+use super::jwe::{ContentEncryption, KeyManagement};
+use super::jwk::KeyMaterial;
 use super::keygen::KeyGenSpec;
+use super::secret::SecretBytes;
 use super::{rustcrypto, JoseError, Jwk};
 
 /// A signing/verifying implementation. `async` because WebCrypto is; the futures need not
@@ -39,6 +45,61 @@ pub trait CryptoBackend {
 
     /// Generates a key; the result has its RFC 7638 thumbprint as `kid`.
     async fn generate(&self, spec: KeyGenSpec) -> Result<Jwk, JoseError>;
+}
+
+/// The JWE operations (RFC 7516, RFC 7518 §4–§5) as a backend provides them: key
+/// encryption, key agreement, key wrap and content encryption. The `jwe` functions call
+/// these after every policy check (allowed `alg`/`enc`, key fit, `crit`, `zip`, `epk`), so a
+/// backend only runs the cryptography.
+///
+/// The contract, as for signing: keys are [`Jwk`]s; bytes are the raw values JWE carries
+/// (the CEK, the JWE Encrypted Key, the IV, the ciphertext, the tag); any failure to
+/// decrypt or unwrap is [`JoseError::DecryptionFailed`], never a more precise error.
+///
+/// A WebCrypto backend has the primitives for all of these except Concat KDF (done in Rust
+/// by the `jwe` module for every backend) and CBC-HMAC as one operation (AES-CBC and HMAC
+/// separately); the browser backend does not implement this trait yet.
+#[allow(async_fn_in_trait)]
+pub trait EncryptionBackend: CryptoBackend {
+    /// RSA-OAEP or RSA-OAEP-256 encryption of `cek` to the RSA public `key`.
+    async fn rsa_oaep_encrypt(&self, alg: KeyManagement, key: &Jwk, cek: &[u8]) -> Result<Vec<u8>, JoseError>;
+
+    /// RSA-OAEP or RSA-OAEP-256 decryption of the JWE Encrypted Key with the private `key`.
+    async fn rsa_oaep_decrypt(&self, alg: KeyManagement, key: &Jwk, wrapped: &[u8]) -> Result<SecretBytes, JoseError>;
+
+    /// AES key wrap (RFC 3394) of `cek` under the 16- or 32-byte `kek`.
+    async fn aes_kw_wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, JoseError>;
+
+    /// AES key unwrap.
+    async fn aes_kw_unwrap(&self, kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, JoseError>;
+
+    /// ECDH between the private EC key `private` and the public `public` on the same curve:
+    /// the shared secret Z of RFC 7518 §4.6.2 (the x coordinate, as long as the field).
+    async fn ecdh(&self, private: &Jwk, public: &Jwk) -> Result<SecretBytes, JoseError>;
+
+    /// Encrypts `plaintext` with `enc`; returns (ciphertext, tag).
+    async fn encrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), JoseError>;
+
+    /// Authenticates and decrypts.
+    async fn decrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Vec<u8>, JoseError>;
+
+    /// `len` random bytes (CEKs, IVs).
+    fn random_bytes(&self, len: usize) -> Result<SecretBytes, JoseError>;
 }
 
 /// The pure-Rust backend. It owns its RNG (used for key generation, RSA blinding and PSS
@@ -95,5 +156,106 @@ impl<R: CryptoRngCore> CryptoBackend for RustCryptoBackend<R> {
 
     async fn generate(&self, spec: KeyGenSpec) -> Result<Jwk, JoseError> {
         self.generate_now(spec)
+    }
+}
+
+impl<R: CryptoRngCore> EncryptionBackend for RustCryptoBackend<R> {
+    async fn rsa_oaep_encrypt(&self, alg: KeyManagement, key: &Jwk, cek: &[u8]) -> Result<Vec<u8>, JoseError> {
+        let KeyMaterial::Rsa { n, e, .. } = &key.material else {
+            return Err(not_for(alg, key));
+        };
+        let mut rng = self.rng()?;
+        rustcrypto::jwe::rsa_oaep_encrypt(alg, n, e, cek, &mut *rng)
+    }
+
+    async fn rsa_oaep_decrypt(&self, alg: KeyManagement, key: &Jwk, wrapped: &[u8]) -> Result<SecretBytes, JoseError> {
+        let KeyMaterial::Rsa {
+            n,
+            e,
+            private: Some(private),
+        } = &key.material
+        else {
+            return Err(not_for(alg, key));
+        };
+        let mut rng = self.rng()?;
+        rustcrypto::jwe::rsa_oaep_decrypt(alg, n, e, private, wrapped, &mut *rng)
+    }
+
+    async fn aes_kw_wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, JoseError> {
+        rustcrypto::jwe::aes_kw_wrap(kek, cek)
+    }
+
+    async fn aes_kw_unwrap(&self, kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, JoseError> {
+        rustcrypto::jwe::aes_kw_unwrap(kek, wrapped)
+    }
+
+    async fn ecdh(&self, private: &Jwk, public: &Jwk) -> Result<SecretBytes, JoseError> {
+        match (&private.material, &public.material) {
+            (
+                KeyMaterial::Ec { crv, x, y, d: Some(d) },
+                KeyMaterial::Ec {
+                    crv: peer_crv,
+                    x: px,
+                    y: py,
+                    ..
+                },
+            ) if crv == peer_crv => rustcrypto::ec::agree(*crv, d, x, y, px, py),
+            _ => Err(JoseError::KeyMismatch {
+                alg: "ECDH-ES",
+                expected: "a private EC key and a public EC key on the same curve",
+                found: format!("{} and {}", private.describe(), public.describe()),
+            }),
+        }
+    }
+
+    async fn encrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), JoseError> {
+        rustcrypto::jwe::encrypt_content(enc, cek, iv, aad, plaintext)
+    }
+
+    async fn decrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Vec<u8>, JoseError> {
+        rustcrypto::jwe::decrypt_content(enc, cek, iv, aad, ciphertext, tag)
+    }
+
+    fn random_bytes(&self, len: usize) -> Result<SecretBytes, JoseError> {
+        let mut bytes = vec![0u8; len];
+        self.rng()?.fill_bytes(&mut bytes);
+        Ok(SecretBytes::new(bytes))
+    }
+}
+
+fn not_for(alg: KeyManagement, key: &Jwk) -> JoseError {
+    JoseError::KeyMismatch {
+        alg: alg.name(),
+        expected: alg.key_description(),
+        found: key.describe(),
+    }
+}
+
+/// Runs a backend future that does not wait. RustCrypto's never do: every operation is
+/// computed on the spot, so the first poll completes. A backend that does wait (WebCrypto)
+/// is refused here rather than blocked on, which a browser's single thread could not do.
+pub(crate) fn now<T>(future: impl Future<Output = Result<T, JoseError>>) -> Result<T, JoseError> {
+    let mut future = pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => Err(JoseError::Backend {
+            backend: "RustCrypto",
+            problem: "an operation waited; the synchronous API needs a backend that never waits".into(),
+        }),
     }
 }

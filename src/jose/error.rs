@@ -61,7 +61,7 @@ pub enum JoseError {
         min_bytes: usize,
         found_bytes: usize,
     },
-    /// The algorithm needs randomness (RSASSA-PSS salt) and the caller gave no RNG.
+    /// The algorithm needs randomness (RSASSA-PSS salt, ES512 nonce) and the caller gave no RNG.
     RandomnessRequired { alg: &'static str },
     /// A compact JWS is not three base64url parts separated by dots.
     Malformed(String),
@@ -73,6 +73,24 @@ pub enum JoseError {
     AlgorithmNotAllowed { found: String, allowed: Vec<&'static str> },
     /// The signature does not verify with the key.
     InvalidSignature,
+
+    // --- JWE -------------------------------------------------------------------------------
+    /// RFC 8725 §3.2: `RSA1_5` key encryption is refused (Bleichenbacher's padding oracle).
+    Rsa1_5Refused,
+    /// A JWE `alg` or `enc` (`member`) this implementation does not handle.
+    UnsupportedJweAlgorithm { member: &'static str, found: String },
+    /// A compact JWE is not five base64url parts, or a member has the wrong shape.
+    MalformedJwe(String),
+    /// The `epk` of an ECDH-ES JWE is refused: not an EC public key, not on the recipient's
+    /// curve, or not a point on its curve (RFC 8725 §3.4, the invalid-curve attack).
+    EpkRefused { problem: String },
+    /// RFC 7516 §4.1.3: `zip` compression is not implemented, so the JWE is refused rather
+    /// than its compressed bytes returned as if they were the plaintext.
+    ZipUnsupported { found: String },
+    /// The JWE does not decrypt with this key. Deliberately one variant with one message for
+    /// every cause after the header checks (wrong key, unwrap failure, tag, AAD, IV, padding):
+    /// an error that said which would be the padding/format oracle RFC 7516 §11.4–§11.5 warn of.
+    DecryptionFailed,
 
     // --- JWKS key selection ----------------------------------------------------------------
     /// No key in the set fits the query; `available` lists every key of the set.
@@ -195,7 +213,7 @@ impl fmt::Display for JoseError {
             JoseError::UnsupportedAlgorithm(alg) => write!(
                 f,
                 "unsupported algorithm \"{alg}\" (supported: HS256/384/512, RS256/384/512, PS256/384/512, \
-                 ES256, ES384, EdDSA)"
+                 ES256, ES384, ES512, EdDSA)"
             ),
             JoseError::UnsecuredNotAllowed => f.write_str(
                 "alg \"none\" (an unsecured JWS) is refused here; only the explicitly unsecured API accepts it",
@@ -212,7 +230,12 @@ impl fmt::Display for JoseError {
                 "{alg} key is {found_bytes} bytes; RFC 7518 §3.2 requires at least {min_bytes} (the hash output size)"
             ),
             JoseError::RandomnessRequired { alg } => {
-                write!(f, "{alg} signatures need randomness (the PSS salt); sign with an RNG")
+                let what = if alg.starts_with("PS") {
+                    "the PSS salt"
+                } else {
+                    "the ECDSA nonce"
+                };
+                write!(f, "{alg} signatures need randomness ({what}); sign with an RNG")
             }
             JoseError::Malformed(why) => write!(f, "malformed JWS: {why}"),
             JoseError::InvalidCritical { problem } => {
@@ -221,7 +244,7 @@ impl fmt::Display for JoseError {
             JoseError::UnsupportedCritical { names } => write!(
                 f,
                 "\"crit\" requires understanding {}, which this implementation does not; RFC 7515 §4.1.11 \
-                 says to reject the JWS",
+                 (and RFC 7516 §4.1.13 for JWE) says to reject it",
                 quoted(names)
             ),
             JoseError::AlgorithmNotAllowed { found, allowed } => {
@@ -232,6 +255,29 @@ impl fmt::Display for JoseError {
                 )
             }
             JoseError::InvalidSignature => f.write_str("the signature does not verify with this key"),
+            JoseError::Rsa1_5Refused => f.write_str(
+                "JWE alg \"RSA1_5\" is refused: RFC 8725 §3.2 advises against RSAES-PKCS1-v1_5 (Bleichenbacher's \
+                 padding oracle); use RSA-OAEP or RSA-OAEP-256",
+            ),
+            JoseError::UnsupportedJweAlgorithm { member, found } => write!(
+                f,
+                "unsupported JWE {member} \"{found}\" (supported alg: RSA-OAEP, RSA-OAEP-256, A128KW, A256KW, dir, \
+                 ECDH-ES, ECDH-ES+A128KW, ECDH-ES+A256KW; enc: A128CBC-HS256, A256CBC-HS512, A128GCM, A256GCM)"
+            ),
+            JoseError::MalformedJwe(why) => write!(f, "malformed JWE: {why}"),
+            JoseError::EpkRefused { problem } => write!(
+                f,
+                "the JWE's ephemeral public key \"epk\" is refused: {problem} (RFC 8725 §3.4)"
+            ),
+            JoseError::ZipUnsupported { found } => write!(
+                f,
+                "the JWE is compressed (\"zip\": \"{found}\"), which this implementation does not support \
+                 (RFC 7516 §4.1.3)"
+            ),
+            JoseError::DecryptionFailed => f.write_str(
+                "the JWE does not decrypt with this key (wrong key, or the encrypted key, IV, ciphertext, tag or \
+                 protected header was changed)",
+            ),
             JoseError::NoMatchingKey { wanted, available } => {
                 write!(f, "no key in the set matches {wanted}; available: {}", list(available))
             }

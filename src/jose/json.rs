@@ -63,7 +63,8 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// The JSON type of a value, as an error message names it ("a string", "an array").
+pub fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -4,6 +4,7 @@
 use rand_core::CryptoRngCore;
 
 use super::alg::{Algorithm, KeyFamily};
+use super::jwe::{ContentEncryption, KeyManagement};
 use super::jwk::EcCurve;
 use super::{rustcrypto, JoseError, Jwk};
 
@@ -18,7 +19,7 @@ pub const MAX_OCT_BYTES: usize = 1024;
 pub enum KeyGenSpec {
     /// An RSA key with e = 65537; `bits` is one of [`RSA_BITS`].
     Rsa { bits: usize },
-    /// An EC key on P-256 or P-384.
+    /// An EC key on P-256, P-384 or P-521.
     Ec { crv: EcCurve },
     /// An Ed25519 key (`kty: OKP`).
     Ed25519,
@@ -37,7 +38,24 @@ impl KeyGenSpec {
             KeyFamily::RsaPkcs1 | KeyFamily::RsaPss => KeyGenSpec::Rsa { bits: 2048 },
             KeyFamily::EcP256 => KeyGenSpec::Ec { crv: EcCurve::P256 },
             KeyFamily::EcP384 => KeyGenSpec::Ec { crv: EcCurve::P384 },
+            KeyFamily::EcP521 => KeyGenSpec::Ec { crv: EcCurve::P521 },
             KeyFamily::Ed25519 => KeyGenSpec::Ed25519,
+        }
+    }
+
+    /// The usual key to receive JWEs with `alg` and `enc`: RSA-2048 for RSA-OAEP*, P-256 for
+    /// ECDH-ES* (the other curves through [`KeyGenSpec::Ec`]), and for the symmetric
+    /// algorithms a secret of exactly the length RFC 7518 requires (§4.4: 16 or 32 bytes for
+    /// A128KW/A256KW; §4.5: the CEK length of `enc` for `dir`).
+    pub fn for_encryption(alg: KeyManagement, enc: ContentEncryption) -> Self {
+        match alg {
+            KeyManagement::RsaOaep | KeyManagement::RsaOaep256 => KeyGenSpec::Rsa { bits: 2048 },
+            KeyManagement::EcdhEs | KeyManagement::EcdhEsA128Kw | KeyManagement::EcdhEsA256Kw => {
+                KeyGenSpec::Ec { crv: EcCurve::P256 }
+            }
+            KeyManagement::A128Kw => KeyGenSpec::Oct { bytes: 16 },
+            KeyManagement::A256Kw => KeyGenSpec::Oct { bytes: 32 },
+            KeyManagement::Dir => KeyGenSpec::Oct { bytes: enc.cek_bytes() },
         }
     }
 
@@ -66,5 +84,18 @@ pub fn generate_for(alg: Algorithm, rng: &mut impl CryptoRngCore) -> Result<Jwk,
     let mut jwk = generate(KeyGenSpec::for_alg(alg), rng)?;
     jwk.alg = Some(alg.name().into());
     jwk.key_use = Some("sig".into());
+    Ok(jwk)
+}
+
+/// A new key to receive JWEs with `alg` ([`KeyGenSpec::for_encryption`]): `alg`, `use: enc`
+/// and the thumbprint as `kid`.
+pub fn generate_for_encryption(
+    alg: KeyManagement,
+    enc: ContentEncryption,
+    rng: &mut impl CryptoRngCore,
+) -> Result<Jwk, JoseError> {
+    let mut jwk = generate(KeyGenSpec::for_encryption(alg, enc), rng)?;
+    jwk.alg = Some(alg.name().into());
+    jwk.key_use = Some("enc".into());
     Ok(jwk)
 }

@@ -26,6 +26,7 @@ const OID_EC: &str = "1.2.840.10045.2.1";
 const OID_ED25519: &str = "1.3.101.112";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";
+const OID_P521: &str = "1.3.132.0.35";
 
 /// One `-----BEGIN label-----` … `-----END label-----` block, decoded.
 struct Block {
@@ -147,6 +148,7 @@ fn from_spki(der: &[u8]) -> Result<KeyMaterial, JoseError> {
         OID_EC => match curve_of(info.algorithm.parameters_oid().ok().map(|o| o.to_string()))? {
             EcCurve::P256 => ec::p256_ops::from_spki_der(der),
             EcCurve::P384 => ec::p384_ops::from_spki_der(der),
+            EcCurve::P521 => ec::p521_ops::from_spki_der(der),
         },
         OID_ED25519 => ed25519::from_spki_der(der),
         other => Err(unsupported_algorithm(other)),
@@ -183,6 +185,7 @@ fn from_sec1(der: &[u8], outer: Option<EcCurve>) -> Result<KeyMaterial, JoseErro
     let material = match curve {
         EcCurve::P256 => ec::p256_ops::material_from_scalar(key.private_key)?,
         EcCurve::P384 => ec::p384_ops::material_from_scalar(key.private_key)?,
+        EcCurve::P521 => ec::p521_ops::material_from_scalar(key.private_key)?,
     };
     if let (Some(stored), KeyMaterial::Ec { x, y, .. }) = (key.public_key, &material) {
         let uncompressed: Vec<u8> = [&[0x04u8][..], x, y].concat();
@@ -203,14 +206,14 @@ fn curve_of(oid: Option<String>) -> Result<EcCurve, JoseError> {
     match oid.as_deref() {
         Some(OID_P256) => Ok(EcCurve::P256),
         Some(OID_P384) => Ok(EcCurve::P384),
+        Some(OID_P521) => Ok(EcCurve::P521),
         Some(other) => Err(JoseError::UnsupportedCurve {
             kty: "EC",
             found: match other {
-                "1.3.132.0.35" => "P-521".into(),
                 "1.3.132.0.10" => "secp256k1".into(),
                 _ => format!("with OID {other}"),
             },
-            supported: "P-256, P-384",
+            supported: "P-256, P-384, P-521",
         }),
         None => Err(JoseError::Der {
             what: "EC key",

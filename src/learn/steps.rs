@@ -28,4 +28,10 @@ pub(super) const NOTES: &[Row] = &[
      "The client presents the access token at the userinfo endpoint and receives claims about the user."),
     ("refresh", "RFC 6749 §6",
      "The client redeems its refresh token for fresh tokens without involving the user again."),
+    ("client_credentials", "RFC 6749 §4.4.2, §4.4.3",
+     "The client asks for a token on its own behalf, with no user and no browser: it authenticates and names the scope and resources it wants. No refresh token comes back, since the client can simply ask again."),
+    ("introspection", "RFC 7662 §2.1, §2.2",
+     "The client asks the server whether a token is still active and what it stands for. An opaque token can only be read this way; a revoked or expired one answers active false and nothing more."),
+    ("revocation", "RFC 7009 §2.1, §2.2",
+     "The client tells the server it no longer needs a token. The server answers 200 even for a token it does not know, and revoking a refresh token takes the access tokens of its grant along."),
 ];

@@ -21,6 +21,8 @@ pub(super) struct ValidatedRequest {
     pub nonce: Option<String>,
     pub scope: String,
     pub code_challenge: Option<(String, String)>,
+    /// RFC 8707 §2.1: the resources the tokens of this grant may be for.
+    pub resources: Vec<String>,
 }
 
 /// A validated authorization request waiting for the user's decision on the consent page.
@@ -146,11 +148,17 @@ impl AuthorizationServer {
         let page = format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Consent</title></head><body>\
              <h1>Allow access?</h1><p id=\"consent\" data-client=\"{client}\" data-scope=\"{scope}\">\
-             <strong>{client}</strong> asks for <code>{scope}</code>; the answer goes to {redirect}.</p>\
+             <strong>{shown}</strong> asks for <code>{scope}</code>; the answer goes to {redirect}.</p>\
              <form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"ticket\" value=\"{ticket}\">\
              <button name=\"decision\" value=\"approve\">Approve</button> \
              <button name=\"decision\" value=\"deny\">Deny</button></form></body></html>",
             client = html_escape(&client.client_id),
+            // RFC 7591 §2 client_name: "Human-readable string name of the client to be
+            // presented to the end-user during authorization".
+            shown = html_escape(&match &client.client_name {
+                Some(name) => format!("{name} ({})", client.client_id),
+                None => client.client_id.clone(),
+            }),
             scope = html_escape(&request.scope),
             redirect = html_escape(&request.target.redirect_uri),
             action = html_escape(&action),
@@ -435,6 +443,22 @@ impl AuthorizationServer {
                 scope,
             ));
         }
+        // RFC 7591 §2 scope: the scope values the client registered "can use when requesting
+        // access tokens"; anything else is invalid_scope (RFC 6749 §4.1.2.1).
+        if let Some(registered) = &client.scope {
+            let allowed: Vec<&str> = registered.split(' ').collect();
+            let outside: Vec<&str> = scope
+                .split(' ')
+                .filter(|s| !s.is_empty() && !allowed.contains(s))
+                .collect();
+            if !outside.is_empty() {
+                return fail(Failure::new(
+                    Check::AuthorizeScopeNotRegistered,
+                    format!("scope within the registered \"{registered}\""),
+                    outside.join(" "),
+                ));
+            }
+        }
         let nonce = params.get(param::NONCE).cloned();
         // OIDC Core §3.2.2.1 (implicit) and §3.3.2.11 (hybrid, `code token` included: its ID
         // token comes from the token endpoint but must still carry the nonce).
@@ -476,12 +500,17 @@ impl AuthorizationServer {
                 }
             }
         }
+        let resources = match super::resource::check_resources(&self.settings, params.get(param::RESOURCE), None) {
+            Ok(resources) => resources,
+            Err(failure) => return fail(failure),
+        };
         Ok(ValidatedRequest {
             target: ResponseTarget { mode, ..target },
             response_type,
             nonce,
             scope,
             code_challenge,
+            resources,
         })
     }
 

@@ -47,7 +47,7 @@ table! {
     ClientAuthMethodMismatch => "client.auth_method_mismatch", e::INVALID_CLIENT, 401, "RFC 7591 §2 token_endpoint_auth_method", "the client authenticated with another method than it registered";
     ClientAuthFailed => "client.auth_failed", e::INVALID_CLIENT, 401, "RFC 6749 §2.3.1", "the client secret is wrong";
     ClientAssertionMalformed => "client.assertion_malformed", e::INVALID_CLIENT, 401, "RFC 7523 §3 / RFC 7521 §4.2", "the client assertion is not a JWT of the expected type";
-    ClientAssertionAlgUnsupported => "client.assertion_alg_unsupported", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9", "the assertion alg is not one this server can verify for the method";
+    ClientAssertionAlgUnsupported => "client.assertion_alg_unsupported", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9 / OIDC Registration §2 token_endpoint_auth_signing_alg", "the assertion alg is not one this server can verify for the method, or not the client's registered token_endpoint_auth_signing_alg";
     ClientAssertionSignatureInvalid => "client.assertion_signature_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 9", "the assertion signature does not verify";
     ClientAssertionIssSubMismatch => "client.assertion_iss_sub_mismatch", e::INVALID_CLIENT, 401, "RFC 7523 §3 items 1–2 / OIDC Core §9", "iss and sub must both be the client_id";
     ClientAssertionAudInvalid => "client.assertion_aud_invalid", e::INVALID_CLIENT, 401, "RFC 7523 §3 item 3 / RFC 9126 §2", "aud is neither the issuer nor the endpoint URL (nor, at PAR, the token endpoint URL)";
@@ -98,6 +98,7 @@ table! {
     AuthorizeUnsupportedResponseMode => "authorize.unsupported_response_mode", e::INVALID_REQUEST, 400, "OAuth Multiple Response Types §2.1, §5 / JARM §2.3", "unknown response_mode, disabled JARM, or query for a response with tokens";
     JarmRequired => "jarm.required", e::INVALID_REQUEST, 400, "JARM §3 (client jarm_mode required)", "this client must use a jwt response mode";
     AuthorizeOpenidScopeMissing => "authorize.openid_scope_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.1.2.1 / §3.2.2.1", "an id_token response needs the openid scope";
+    AuthorizeScopeNotRegistered => "authorize.scope_not_registered", e::INVALID_SCOPE, 400, "RFC 7591 §2 scope / RFC 6749 §4.1.2.1 (invalid_scope)", "a requested scope is outside the scope the client registered";
     AuthorizeNonceMissing => "authorize.nonce_missing", e::INVALID_REQUEST, 400, "OIDC Core §3.2.2.1 / §3.3.2.11", "implicit and hybrid flows (code token included) require nonce";
     AuthorizePkceMissing => "authorize.pkce_missing", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1 / RFC 9700 §2.1.1", "code_challenge is required";
     AuthorizePkceMethodUnsupported => "authorize.pkce_method_unsupported", e::INVALID_REQUEST, 400, "RFC 7636 §4.4.1", "code_challenge_method is not supported";
@@ -117,6 +118,43 @@ table! {
     UserinfoTokenMissing => "userinfo.token_missing", e::INVALID_TOKEN, 401, "RFC 6750 §2.1 / §3.1", "no Bearer access token";
     UserinfoTokenInvalid => "userinfo.token_invalid", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token is unknown";
     UserinfoTokenExpired => "userinfo.token_expired", e::INVALID_TOKEN, 401, "RFC 6750 §3.1", "the access token has expired";
+    ClientCredentialsPublicClient => "client_credentials.public_client", e::INVALID_CLIENT, 401, "RFC 6749 §4.4 / §4.4.2 (confidential clients only; the client MUST authenticate)", "a public client (auth method none) asked for the client credentials grant";
+    ClientCredentialsGrantNotRegistered => "client_credentials.grant_not_registered", e::UNAUTHORIZED_CLIENT, 400, "RFC 6749 §5.2 unauthorized_client / RFC 7591 §2 grant_types", "the client did not register the client_credentials grant type";
+    ClientCredentialsScopeNotRegistered => "client_credentials.scope_not_registered", e::INVALID_SCOPE, 400, "RFC 6749 §3.3 / §5.2 invalid_scope / RFC 7591 §2 scope", "a requested scope value is outside the client's registered scope";
+    IntrospectionPublicClient => "introspection.public_client", e::INVALID_CLIENT, 401, "RFC 7662 §2.1 (the endpoint MUST require some form of authorization)", "a public client (auth method none) may not introspect tokens";
+    IntrospectionTokenMissing => "introspection.token_missing", e::INVALID_REQUEST, 400, "RFC 7662 §2.1 (token REQUIRED)", "the token parameter is missing";
+    RevocationTokenMissing => "revocation.token_missing", e::INVALID_REQUEST, 400, "RFC 7009 §2.1 (token REQUIRED)", "the token parameter is missing";
+    RevocationUnsupportedTokenType => "revocation.unsupported_token_type", e::UNSUPPORTED_TOKEN_TYPE, 400, "RFC 7009 §2.2.1", "token_type_hint names a token type this server cannot revoke";
+    RevocationOtherClient => "revocation.other_client", e::INVALID_GRANT, 400, "RFC 7009 §2.1 (issued to the requesting client) / RFC 6749 §5.2", "the token was issued to another client";
+    ResourceInvalidUri => "resource.invalid_uri", e::INVALID_TARGET, 400, "RFC 8707 §2 (an absolute URI without a fragment)", "a resource value is not an absolute URI, or has a fragment";
+    ResourceUnknown => "resource.unknown", e::INVALID_TARGET, 400, "RFC 8707 §2 invalid_target / server setting resources", "a resource value is not one this server issues tokens for";
+    ResourceNotAuthorized => "resource.not_authorized", e::INVALID_TARGET, 400, "RFC 8707 §2.2 (a token request narrows the grant, never widens it)", "the token request asks for a resource the authorization grant does not cover";
+    RegistrationInitialAccessTokenMissing => "registration.initial_access_token_missing", e::INVALID_TOKEN, 401, "RFC 7591 §3 (initial access token) / RFC 6750 §3.1", "registration is protected by an initial access token and no Bearer token was sent";
+    RegistrationInitialAccessTokenInvalid => "registration.initial_access_token_invalid", e::INVALID_TOKEN, 401, "RFC 7591 §3 (initial access token) / RFC 6750 §3.1", "the Bearer token is not the server's initial access token";
+    RegistrationBodyInvalid => "registration.body_invalid", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §3.1 (a JSON object) / §3.2.2", "the registration request is not a JSON object";
+    RegistrationMemberInvalid => "registration.member_invalid", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 / §3.2.2", "a metadata member has the wrong type or an impossible value";
+    RegistrationClientIdMissing => "registration.client_id_missing", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §3.2.1 client_id (registerClient names its own)", "registerClient needs a client_id (the endpoint issues one)";
+    RegistrationRedirectUriInvalid => "registration.redirect_uri_invalid", e::INVALID_REDIRECT_URI, 400, "RFC 7591 §3.2.2 / RFC 6749 §3.1.2", "a redirect URI is not absolute or has a fragment";
+    RegistrationAuthMethodUnsupported => "registration.auth_method_unsupported", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 token_endpoint_auth_method / RFC 8414 §2", "the token_endpoint_auth_method is not one this server supports";
+    RegistrationGrantTypeUnsupported => "registration.grant_type_unsupported", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 grant_types / RFC 8414 §2 grant_types_supported", "a grant type this server does not offer";
+    RegistrationResponseTypeUnsupported => "registration.response_type_unsupported", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 response_types / RFC 8414 §2 response_types_supported", "a response type this server does not offer";
+    RegistrationResponseTypesGrantTypesMismatch => "registration.response_types_grant_types_mismatch", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2.1 / OIDC Registration §2", "a response type needs a grant type the client did not register (code: authorization_code; token, id_token: implicit)";
+    RegistrationAlgUnsupported => "registration.alg_unsupported", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §3.2.2 / RFC 8414 §2 *_alg_values_supported", "an alg member names an alg this server does not support for that use";
+    RegistrationAuthSigningAlgMismatch => "registration.auth_signing_alg_mismatch", e::INVALID_CLIENT_METADATA, 400, "OIDC Registration §2 token_endpoint_auth_signing_alg / OIDC Core §9", "token_endpoint_auth_signing_alg does not fit the method (HS* for client_secret_jwt, asymmetric for private_key_jwt)";
+    RegistrationSecretRequired => "registration.secret_required", e::INVALID_CLIENT_METADATA, 400, "OIDC Core §10.1 (HS* keyed with the client_secret) / RFC 7591 §3.2.2", "an HS* alg or a secret-based auth method, but the client has no client_secret";
+    RegistrationJwksUriUnsupported => "registration.jwks_uri_unsupported", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 jwks_uri (this in-page server cannot fetch it)", "jwks_uri given: the in-page server has no network to fetch it; register jwks by value";
+    RegistrationJwksInvalid => "registration.jwks_invalid", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 jwks / RFC 7517 §5", "jwks is not a JWK Set this server can read";
+    RegistrationJwksRequired => "registration.jwks_required", e::INVALID_CLIENT_METADATA, 400, "RFC 7591 §2 jwks / RFC 7523 §3 (private_key_jwt verified with the client's public key)", "private_key_jwt or an asymmetric request_object_signing_alg, but no public key in jwks";
+    DeviceGrantNotRegistered => "device.grant_not_registered", e::UNAUTHORIZED_CLIENT, 400, "RFC 8628 §3.1 / RFC 6749 §5.2 unauthorized_client / RFC 7591 §2 grant_types", "the client did not register the device_code grant type";
+    DeviceUserCodeUnknown => "device.user_code_unknown", e::INVALID_REQUEST, 400, "RFC 8628 §3.3 (the user code identifies the pending request)", "the user code on the verification page names no pending device authorization";
+    DeviceCodeMissing => "device.code_missing", e::INVALID_REQUEST, 400, "RFC 8628 §3.4 (device_code REQUIRED)", "the device access token request has no device_code";
+    DeviceCodeInvalid => "device.code_invalid", e::INVALID_GRANT, 400, "RFC 8628 §3.5 / RFC 6749 §5.2 invalid_grant", "the device_code was never issued by this server";
+    DeviceClientMismatch => "device.client_mismatch", e::INVALID_GRANT, 400, "RFC 8628 §3.4 / RFC 6749 §5.2 (issued to another client)", "the device_code was issued to another client";
+    DeviceCodeUsed => "device.code_used", e::INVALID_GRANT, 400, "implementation (a device_code is redeemed once, as RFC 6749 §4.1.2 requires of authorization codes)", "the device_code was already exchanged for tokens";
+    DeviceExpiredToken => "device.expired_token", e::EXPIRED_TOKEN, 400, "RFC 8628 §3.5 expired_token", "the device_code has expired; the device must start over";
+    DeviceAccessDenied => "device.access_denied", e::ACCESS_DENIED, 400, "RFC 8628 §3.5 access_denied", "the user denied the device authorization request";
+    DeviceSlowDown => "device.slow_down", e::SLOW_DOWN, 400, "RFC 8628 §3.5 slow_down (interval increased by 5 s for this and all later requests)", "the device polled before its interval had passed";
+    DeviceAuthorizationPending => "device.authorization_pending", e::AUTHORIZATION_PENDING, 400, "RFC 8628 §3.5 authorization_pending", "the user has not yet completed the verification page";
 }
 
 impl Check {

@@ -176,6 +176,18 @@ impl AuthorizationServer {
                 decoded.alg.clone(),
             ));
         }
+        // OIDC Registration §2 token_endpoint_auth_signing_alg: "All Token Requests using
+        // these authentication methods from this Client MUST be rejected, if the JWT is not
+        // signed with this algorithm."
+        if let Some(registered) = &client.token_endpoint_auth_signing_alg {
+            if *registered != decoded.alg {
+                return Err(Failure::new(
+                    Check::ClientAssertionAlgUnsupported,
+                    format!("{registered} (the registered token_endpoint_auth_signing_alg)"),
+                    decoded.alg.clone(),
+                ));
+            }
+        }
         crypto::verify_client_jws(assertion, &decoded, client).map_err(|problem| match problem {
             KeyProblem::Unsupported { alg, capability } => {
                 Failure::new(Check::ClientAssertionAlgUnsupported, capability, alg)

@@ -79,11 +79,25 @@ impl DeferredResponse {
 }
 
 const PREFIX: &str = "jws-pending-";
+/// Stands for the OIDC Core `at_hash` of a JWT still pending: `jws-hash-<alg>-<placeholder>`.
+/// A JWT access token (RFC 9068) is signed after the answer too, and the ID token beside it
+/// hashes its final text; the hash is computed once that text exists.
+const HASH_PREFIX: &str = "jws-hash-";
 
 fn substitute(text: &str, sealed: &[(String, String)]) -> String {
-    sealed.iter().fold(text.to_string(), |text, (placeholder, compact)| {
-        text.replace(placeholder.as_str(), compact)
-    })
+    sealed
+        .iter()
+        .fold(text.to_string(), |mut text, (placeholder, compact)| {
+            if text.contains(HASH_PREFIX) {
+                for alg in super::crypto::SUPPORTED_ALGS {
+                    let stand_in = format!("{HASH_PREFIX}{alg}-{placeholder}");
+                    if text.contains(&stand_in) {
+                        text = text.replace(&stand_in, &super::crypto::half_hash(alg, compact));
+                    }
+                }
+            }
+            text.replace(placeholder.as_str(), compact)
+        })
 }
 
 impl AuthorizationServer {
@@ -94,6 +108,16 @@ impl AuthorizationServer {
         let response = self.handle(request);
         let pending = self.deferred.take().unwrap_or_default();
         DeferredResponse { response, pending }
+    }
+
+    /// The left half of the hash of `value` (OIDC Core §3.2.2.9 `at_hash`), or, when `value`
+    /// is a JWT this answer has yet to sign, the stand-in [`DeferredResponse::seal`] replaces.
+    pub(super) fn half_hash_of(&self, alg: &str, value: &str) -> String {
+        if self.deferred.is_some() && value.starts_with(PREFIX) {
+            format!("{HASH_PREFIX}{alg}-{value}")
+        } else {
+            super::crypto::half_hash(alg, value)
+        }
     }
 
     /// Signs `jwt` now (RustCrypto, the server's RNG), or — inside

@@ -7,7 +7,7 @@ use super::crypto::SUPPORTED_ALGS;
 use super::server::{json_response, path, AuthorizationServer};
 use super::settings::ParMode;
 use crate::http::Response;
-use crate::protocol::{auth_method, metadata as m, response_mode, response_type};
+use crate::protocol::{auth_method, grant_type, metadata as m, response_mode, response_type};
 
 impl AuthorizationServer {
     pub fn discovery(&self) -> Value {
@@ -33,7 +33,13 @@ impl AuthorizationServer {
             m::JWKS_URI: self.endpoint(path::JWKS),
             m::RESPONSE_TYPES_SUPPORTED: response_type::ALL,
             m::RESPONSE_MODES_SUPPORTED: modes,
-            m::GRANT_TYPES_SUPPORTED: ["authorization_code", "refresh_token", "implicit"],
+            m::GRANT_TYPES_SUPPORTED: [
+                grant_type::AUTHORIZATION_CODE,
+                grant_type::REFRESH_TOKEN,
+                grant_type::IMPLICIT,
+                grant_type::CLIENT_CREDENTIALS,
+                grant_type::DEVICE_CODE,
+            ],
             m::SUBJECT_TYPES_SUPPORTED: ["public"],
             m::SCOPES_SUPPORTED: ["openid", "profile", "email", "offline_access"],
             m::ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
@@ -49,6 +55,25 @@ impl AuthorizationServer {
             m::TOKEN_ENDPOINT_AUTH_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
             m::CLAIMS_PARAMETER_SUPPORTED: false,
         });
+        // The endpoints beyond the authorization code flow, in a second object (one json!
+        // with every member exceeds serde_json's macro recursion limit).
+        let services = json!({
+            m::INTROSPECTION_ENDPOINT: self.endpoint(path::INTROSPECTION),
+            // RFC 7662 §2.1 wants the caller authorized, so `none` is not offered.
+            m::INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL
+                .iter()
+                .filter(|m| **m != auth_method::NONE)
+                .collect::<Vec<_>>(),
+            m::REVOCATION_ENDPOINT: self.endpoint(path::REVOCATION),
+            // RFC 7009 §5: public clients revoke too, identified by client_id.
+            m::REVOCATION_ENDPOINT_AUTH_METHODS_SUPPORTED: auth_method::ALL,
+            m::REGISTRATION_ENDPOINT: self.endpoint(path::REGISTRATION),
+            m::USERINFO_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
+            m::DEVICE_AUTHORIZATION_ENDPOINT: self.endpoint(path::DEVICE_AUTHORIZATION),
+        });
+        if let (Value::Object(map), Value::Object(more)) = (&mut doc, services) {
+            map.extend(more);
+        }
         if let Value::Object(map) = &mut doc {
             if par_enabled {
                 map.insert(

@@ -1,6 +1,6 @@
 //! Profiles: presets of [`ServerSettings`]. Every setting stays adjustable afterwards.
 
-use super::settings::{ErrorFormat, ParMode, ProfileName, ServerSettings, TestUser};
+use super::settings::{AccessTokenFormat, ErrorFormat, ParMode, ProfileName, ServerSettings, TestUser};
 
 fn algs(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -54,6 +54,15 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         event_log_capacity: 1000,
         test_user: TestUser::default(),
         consent_step: false,
+        access_token_format: AccessTokenFormat::Opaque,
+        access_token_signing_alg: "RS256".into(),
+        resources: vec!["https://api.example/".into(), "https://files.example/".into()],
+        token_store_capacity: 10_000,
+        // RFC 7591 §3: open registration unless the user sets a token.
+        registration_initial_access_token: None,
+        device_code_lifetime: 600,
+        device_poll_interval: 5,
+        signing_key_overlap: 3600,
     }
 }
 
@@ -63,7 +72,7 @@ pub fn strict(issuer: &str) -> ServerSettings {
         profile: ProfileName::Strict,
         description: "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
             PS256/ES256 only, typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
-            and exp required, jti replay protection, S256 PKCE required."
+            and exp required, jti replay protection, S256 PKCE required, JWT access tokens (RFC 9068, PS256)."
             .into(),
         request_object_algs: algs(&["PS256", "ES256"]),
         require_signed_request_object: true,
@@ -73,6 +82,10 @@ pub fn strict(issuer: &str) -> ServerSettings {
         request_object_max_lifetime: 3600,
         clock_skew: 10,
         require_nbf: true,
+        // FAPI 2.0 style: access tokens a resource server can verify itself (RFC 9068),
+        // signed with one of the two algs this profile allows.
+        access_token_format: AccessTokenFormat::Jwt,
+        access_token_signing_alg: "PS256".into(),
         ..hardened(issuer)
     }
 }

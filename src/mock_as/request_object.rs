@@ -19,6 +19,18 @@ const AUTH_PARAMS: [&str; 4] = [
 /// JWT claims of the request object that are not authorization parameters.
 const JWT_CLAIMS: [&str; 6] = [claim::ISS, claim::AUD, claim::EXP, claim::NBF, claim::IAT, claim::JTI];
 
+/// A claim as the parameter it stands for. RFC 8707 §2 lets `resource` repeat; in a request
+/// object it is an array, joined with spaces as repeated query values are (`params_from_pairs`).
+fn param_value(name: &str, value: &Value) -> String {
+    match value {
+        Value::Array(items) if name == crate::protocol::param::RESOURCE => {
+            let texts: Vec<String> = items.iter().map(claim_as_param).collect();
+            texts.join(" ")
+        }
+        other => claim_as_param(other),
+    }
+}
+
 /// A request object's claim as a parameter string: strings as they are, numbers and objects
 /// as JSON (`max_age`, `claims`).
 fn claim_as_param(value: &Value) -> String {
@@ -297,7 +309,7 @@ impl AuthorizationServer {
         let mut merged = Params::new();
         for (name, value) in claims {
             if !JWT_CLAIMS.contains(&name.as_str()) {
-                merged.insert(name.clone(), claim_as_param(value));
+                merged.insert(name.clone(), param_value(name, value));
             }
         }
         for (name, outer_value) in outer {

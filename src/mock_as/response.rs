@@ -118,9 +118,10 @@ impl AuthorizationServer {
         let alg = client
             .authorization_signed_response_alg
             .clone()
-            .unwrap_or_else(|| "HS256".into());
+            // JARM §3 authorization_signed_response_alg: "The default, if omitted, is RS256."
+            .unwrap_or_else(|| "RS256".into());
         self.detail("alg", &alg);
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
             .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|problem| signing_failure(&alg, problem))
     }

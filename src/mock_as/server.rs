@@ -10,6 +10,7 @@ use super::checks::{Check, Failure};
 use super::events::{Event, EventLog, PROTOCOL, SECURITY};
 use super::replay::ReplayCache;
 use super::settings::{ClientMetadata, ErrorFormat, ServerSettings};
+use super::token_store::TokenStore;
 use super::tokens::{AccessToken, AuthorizationCode, PushedRequest, RefreshToken};
 use crate::clock::{Clock, UnixTime};
 use crate::http::{Method, Request, Response};
@@ -23,17 +24,29 @@ pub type Params = BTreeMap<String, String>;
 pub(super) fn params_from_pairs(pairs: Vec<(String, String)>) -> Params {
     let mut params = Params::new();
     for (k, v) in pairs {
-        params.entry(k).or_insert(v);
+        match params.get_mut(&k) {
+            // RFC 8707 §2: "multiple resource parameters MAY be used"; kept space-separated
+            // (an absolute URI has no space, so the join is unambiguous).
+            Some(values) if k == crate::protocol::param::RESOURCE => {
+                values.push(' ');
+                values.push_str(&v);
+            }
+            Some(_) => {}
+            None => {
+                params.insert(k, v);
+            }
+        }
     }
     params
 }
 
 /// The first parameter name sent more than once (RFC 6749 §3.1: "MUST NOT be included more
-/// than once"), if any.
+/// than once"), if any; `resource` may repeat (RFC 8707 §2).
 pub(super) fn duplicate_parameter(pairs: &[(String, String)]) -> Option<String> {
     let mut seen = std::collections::HashSet::new();
     pairs
         .iter()
+        .filter(|(k, _)| k != crate::protocol::param::RESOURCE)
         .find(|(k, _)| !seen.insert(k.as_str()))
         .map(|(k, _)| k.clone())
 }
@@ -56,6 +69,16 @@ pub mod path {
     pub const USERINFO: &str = "/userinfo";
     /// Where the consent page posts the user's decision.
     pub const CONSENT: &str = "/authorize/consent";
+    /// RFC 7662 §2.
+    pub const INTROSPECTION: &str = "/introspect";
+    /// RFC 7009 §2.
+    pub const REVOCATION: &str = "/revoke";
+    /// RFC 7591 §3 client registration.
+    pub const REGISTRATION: &str = "/register";
+    /// RFC 8628 §3.1 device authorization endpoint.
+    pub const DEVICE_AUTHORIZATION: &str = "/device_authorization";
+    /// RFC 8628 §3.3 `verification_uri`: the page the user enters the user code on.
+    pub const DEVICE_VERIFICATION: &str = "/device";
 }
 
 /// Why a configuration call was refused.
@@ -84,13 +107,22 @@ pub struct AuthorizationServer {
     /// When expired codes, tokens and pushed requests were last swept out.
     pub(super) last_prune: UnixTime,
     pub(super) codes: HashMap<String, AuthorizationCode>,
-    pub(super) access_tokens: HashMap<String, AccessToken>,
-    pub(super) refresh_tokens: HashMap<String, RefreshToken>,
+    /// Issued access tokens by handle (the token, or a JWT's jti) and refresh tokens by value,
+    /// both bounded by `token_store_capacity`.
+    pub(super) access_tokens: TokenStore<AccessToken>,
+    pub(super) refresh_tokens: TokenStore<RefreshToken>,
+    /// RFC 8628 device authorizations by `device_code` (bounded, see `device.rs`).
+    pub(super) device_authorizations: HashMap<String, super::tokens::DeviceAuthorization>,
+    pub(super) device_seq: u64,
     pub(super) log: EventLog,
+    /// The signing keys and those in their rotation overlap (`keys.rs`).
+    pub(super) keys: super::keys::SigningKeys,
     /// Claim values gathered while a request is checked, attached to its event.
     pub(super) details: BTreeMap<String, String>,
     /// Inside `handle_deferred`: the JWTs issued so far, signed after the answer.
     pub(super) deferred: Option<Vec<super::deferred::PendingSignature>>,
+    /// Authorization grants issued so far: each grant's tokens share the id `g<n>`.
+    pub(super) grants_issued: u64,
 }
 
 impl std::fmt::Debug for AuthorizationServer {
@@ -111,9 +143,11 @@ impl AuthorizationServer {
         rng: Box<dyn CryptoRngCore>,
     ) -> Result<Self, ConfigError> {
         settings.validate().map_err(ConfigError)?;
+        let token_capacity = settings.token_store_capacity;
         Ok(Self {
             replay: ReplayCache::new(settings.jti_cache_capacity),
             log: EventLog::new(settings.event_log_capacity),
+            keys: super::keys::SigningKeys::default(),
             settings,
             clients: BTreeMap::new(),
             clock,
@@ -122,10 +156,13 @@ impl AuthorizationServer {
             consents: HashMap::new(),
             last_prune: UnixTime::MIN,
             codes: HashMap::new(),
-            access_tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
+            access_tokens: TokenStore::new(token_capacity),
+            refresh_tokens: TokenStore::new(token_capacity),
+            device_authorizations: HashMap::new(),
+            device_seq: 0,
             details: BTreeMap::new(),
             deferred: None,
+            grants_issued: 0,
         })
     }
 
@@ -142,6 +179,8 @@ impl AuthorizationServer {
         settings.validate().map_err(ConfigError)?;
         self.replay.set_capacity(settings.jti_cache_capacity);
         self.log.set_capacity(settings.event_log_capacity);
+        self.access_tokens.set_capacity(settings.token_store_capacity);
+        self.refresh_tokens.set_capacity(settings.token_store_capacity);
         self.settings = settings;
         Ok(())
     }
@@ -176,52 +215,11 @@ impl AuthorizationServer {
         serde_json::to_value(&self.settings).unwrap_or(Value::Null)
     }
 
-    /// Registers (or replaces) a client.
+    /// Registers (or replaces) a client, through the same validation as `registerClient` and
+    /// the registration endpoint (`registration.rs`).
     pub fn register_client(&mut self, client: ClientMetadata) -> Result<&ClientMetadata, ConfigError> {
-        if client.client_id.is_empty() {
-            return Err(ConfigError("client_id is required".into()));
-        }
-        if !crate::protocol::auth_method::ALL.contains(&client.token_endpoint_auth_method.as_str()) {
-            return Err(ConfigError(format!(
-                "token_endpoint_auth_method \"{}\" is not one of {:?}",
-                client.token_endpoint_auth_method,
-                crate::protocol::auth_method::ALL
-            )));
-        }
-        for uri in &client.redirect_uris {
-            // RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI … The
-            // endpoint URI MUST NOT include a fragment component."
-            // An absolute URI starts with a scheme (RFC 3986 §3.1), which private-use schemes of
-            // native apps (RFC 8252 §7.1) have too.
-            let absolute = uri.split_once(':').is_some_and(|(scheme, _)| {
-                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            });
-            if !absolute {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" is not an absolute URI (RFC 6749 §3.1.2)"
-                )));
-            }
-            if uri.contains('#') {
-                return Err(ConfigError(format!(
-                    "redirect URI \"{uri}\" has a fragment, which RFC 6749 §3.1.2 forbids: the response \
-                     itself may travel in the fragment"
-                )));
-            }
-        }
-        let id = client.client_id.clone();
-        self.clients.insert(id.clone(), client);
-        self.clients
-            .get(&id)
-            .ok_or_else(|| ConfigError("the client vanished while registering".into()))
-    }
-
-    /// Registers a client from RFC 7591 JSON metadata; returns the registered metadata as JSON.
-    pub fn register_client_json(&mut self, json_text: &str) -> Result<Value, ConfigError> {
-        let client: ClientMetadata =
-            serde_json::from_str(json_text).map_err(|e| ConfigError(format!("client metadata: {e}")))?;
-        let registered = self.register_client(client)?;
-        serde_json::to_value(registered).map_err(|e| ConfigError(e.to_string()))
+        self.store_client(client)
+            .map_err(|failure| ConfigError(format!("{}: {}", failure.info().error, failure.description())))
     }
 
     /// Every registered client's metadata as a JSON array (secrets included: the UI edits them).
@@ -262,7 +260,23 @@ impl AuthorizationServer {
 
     /// The event log as a JSON array (oldest first).
     pub fn events_json(&self) -> Value {
-        Value::Array(self.log.events().filter_map(|e| serde_json::to_value(e).ok()).collect())
+        Value::Array(self.log.events_json())
+    }
+
+    /// The event log as JSON lines, one event per line (the audit export).
+    pub fn events_json_lines(&self) -> String {
+        self.log.json_lines()
+    }
+
+    /// The `prev_hash` the oldest kept event links to: the genesis hash, or the hash of the
+    /// last event the bounded log dropped.
+    pub fn audit_anchor(&self) -> &str {
+        self.log.anchor()
+    }
+
+    /// Verifies the audit chain of the kept events (see `events::verify_chain`).
+    pub fn verify_audit_chain(&self) -> Result<(), super::events::BrokenLink> {
+        self.log.verify()
     }
 
     pub fn counters(&self) -> &BTreeMap<String, u64> {
@@ -296,15 +310,24 @@ impl AuthorizationServer {
         };
         match (route, request.method) {
             (path::DISCOVERY, Method::Get) => self.discovery_response(),
-            (path::JWKS, Method::Get) => json_response(200, &super::crypto::server_jwks()),
+            (path::JWKS, Method::Get) => json_response(200, &self.published_jwks()),
             (path::PAR, _) => self.pushed_authorization_endpoint(request),
             (path::AUTHORIZE, _) => self.authorization_endpoint(request, &url),
             (path::CONSENT, Method::Post) => self.consent_decision(request),
             (path::TOKEN, Method::Post) => self.token_endpoint(request),
             (path::USERINFO, _) => self.userinfo_endpoint(request),
+            (path::REGISTRATION, Method::Post) => self.registration_endpoint(request),
+            (path::REGISTRATION, _) => plain(405, "text/plain", "method not allowed"),
+            (path::DEVICE_AUTHORIZATION, _) => self.device_authorization_endpoint(request),
+            (path::DEVICE_VERIFICATION, Method::Get) => self.device_verification_page(&url),
+            (path::DEVICE_VERIFICATION, Method::Post) => self.device_verification_decision(request),
             (path::DISCOVERY | path::JWKS | path::TOKEN | path::CONSENT, _) => {
                 plain(405, "text/plain", "method not allowed")
             }
+            (path::INTROSPECTION, Method::Post) => self.introspection_endpoint(request),
+            (path::REVOCATION, Method::Post) => self.revocation_endpoint(request),
+            // RFC 7662 §2.1 and RFC 7009 §2.1: both take POST only.
+            (path::INTROSPECTION | path::REVOCATION, _) => plain(405, "text/plain", "method not allowed"),
             _ => plain(404, "text/plain", "not found"),
         }
     }
@@ -327,6 +350,10 @@ impl AuthorizationServer {
             ("jar.validation_failed", SECURITY)
         } else if info.code.starts_with("client.") {
             ("client.authentication_failed", SECURITY)
+        } else if info.code.starts_with("registration.initial_access_token") {
+            ("client.registration_refused", SECURITY)
+        } else if info.code.starts_with("registration.") {
+            ("client.registration_refused", PROTOCOL)
         } else {
             ("request.rejected", PROTOCOL)
         };
@@ -378,6 +405,8 @@ impl AuthorizationServer {
             outcome,
             clause,
             details,
+            prev_hash: String::new(),
+            hash: String::new(),
         });
     }
 
@@ -441,6 +470,16 @@ pub(super) fn pingone_envelope(id: &str, failure: &Failure) -> Value {
         "message": "The request could not be completed. One or more validation errors were in the request.",
         "details": [{ "code": "INVALID_VALUE", "target": target, "message": message }],
     })
+}
+
+/// The token of an `Authorization: Bearer` header (RFC 6750 §2.1).
+pub(super) fn bearer_token(request: &Request) -> Option<String> {
+    request
+        .headers
+        .get("Authorization")
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token.trim().to_string())
 }
 
 pub(super) fn json_response(status: u16, body: &Value) -> Response {

@@ -67,6 +67,17 @@ pub enum ErrorFormat {
     PingOne,
 }
 
+/// RFC 9068: what an access token is. `Jwt` is a signed `at+jwt` any resource server can
+/// verify with the published keys; `Opaque` is a random reference only this server can read
+/// (through introspection, RFC 7662).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessTokenFormat {
+    #[default]
+    Opaque,
+    Jwt,
+}
+
 /// The named presets (see `profiles.rs`); `Custom` once a setting was changed by hand is not
 /// tracked: the name only records which preset the settings started from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -79,10 +90,13 @@ pub enum ProfileName {
     Lenient,
 }
 
-/// A registered client. Unknown JSON members are refused so a misspelt setting is not
-/// silently ignored.
+/// A registered client. RFC 7591 §2: "The authorization server MUST ignore any client
+/// metadata sent by the client that it does not understand" — so members outside this struct
+/// are collected in `unrecognised` (never stored, never serialised) and the registration answer
+/// lists them back as `ignored_metadata`, so a misspelt member is still visible
+/// (`registration.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct ClientMetadata {
     pub client_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,7 +112,8 @@ pub struct ClientMetadata {
     /// OIDC Registration §2: when set, request objects MUST use exactly this alg.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_object_signing_alg: Option<String>,
-    /// JARM §3: the alg of signed authorization responses.
+    /// JARM §3: the alg of signed authorization responses; "The default, if omitted, is
+    /// RS256" (applied where the response is signed, `response.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_signed_response_alg: Option<String>,
     /// OIDC Registration §2. HS* is keyed with the client secret (OIDC Core §10.1); the
@@ -119,6 +134,58 @@ pub struct ClientMetadata {
     pub access_token_lifetime: i64,
     pub refresh_token_lifetime: i64,
     pub id_token_lifetime: i64,
+    /// OIDC Registration §2: the alg of `private_key_jwt` / `client_secret_jwt` assertions;
+    /// when set, the token and PAR endpoints refuse an assertion signed with any other. Left
+    /// out, any alg the server supports for the method is accepted (its default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_endpoint_auth_signing_alg: Option<String>,
+    /// OIDC Registration §2: set, userinfo answers a JWT signed with this alg; left out (the
+    /// default), plain JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userinfo_signed_response_alg: Option<String>,
+    /// RFC 7591 §2: a URL of the client's JWKS. Registration refuses it: the in-page server has
+    /// no network to fetch it from, so `jwks` (by value) is the way in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwks_uri: Option<String>,
+    /// RFC 7591 §2: scopes the client may request, space-separated; when set, authorize refuses
+    /// any other with `invalid_scope`, and a client credentials request is limited to them
+    /// (RFC 6749 §3.3). Left out, any scope the server knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// RFC 7591 §2: shown on the consent page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    /// RFC 7591 §2 informational members, kept and answered back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tos_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_uri: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software_version: Option<String>,
+    /// OIDC Registration §2: seconds. This server authenticates its test user at every
+    /// authorization (`auth_time` = now), so any maximum age is met; the value is validated
+    /// and kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_max_age: Option<i64>,
+    /// OIDC Registration §2 (default false). This server puts `auth_time` in every ID token,
+    /// so `true` is always honoured.
+    pub require_auth_time: bool,
+    /// OIDC RP-Initiated Logout §3.1: absolute URIs, validated like redirect URIs and kept
+    /// (this server has no end-session endpoint).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Members this server does not understand, gathered while parsing; the registration
+    /// takes them out and lists them as `ignored_metadata`.
+    #[serde(flatten, skip_serializing)]
+    pub unrecognised: serde_json::Map<String, Value>,
 }
 
 impl Default for ClientMetadata {
@@ -127,13 +194,21 @@ impl Default for ClientMetadata {
             client_id: String::new(),
             client_secret: None,
             redirect_uris: Vec::new(),
+            // RFC 7591 §2 response_types: "If omitted, the default is that the client will use
+            // only the \"code\" response type."
             response_types: vec!["code".into()],
-            grant_types: vec!["authorization_code".into(), "refresh_token".into()],
+            // RFC 7591 §2 grant_types: "If omitted, the default behavior is that the client
+            // will use only the \"authorization_code\" Grant Type."
+            grant_types: vec!["authorization_code".into()],
+            // RFC 7591 §2 token_endpoint_auth_method: "If unspecified or omitted, the default
+            // is \"client_secret_basic\"".
             token_endpoint_auth_method: "client_secret_basic".into(),
             jwks: None,
             request_object_signing_alg: None,
             authorization_signed_response_alg: None,
-            id_token_signed_response_alg: "HS256".into(),
+            // OIDC Registration §2 id_token_signed_response_alg: "The default, if omitted, is
+            // RS256." (HS256 needs a secret a public client does not have.)
+            id_token_signed_response_alg: "RS256".into(),
             require_pushed_authorization_requests: false,
             require_signed_request_object: false,
             jar_mode: JarMode::Optional,
@@ -145,6 +220,22 @@ impl Default for ClientMetadata {
             access_token_lifetime: 3600,
             refresh_token_lifetime: 86_400,
             id_token_lifetime: 3600,
+            token_endpoint_auth_signing_alg: None,
+            userinfo_signed_response_alg: None,
+            jwks_uri: None,
+            scope: None,
+            client_name: None,
+            client_uri: None,
+            logo_uri: None,
+            tos_uri: None,
+            policy_uri: None,
+            contacts: Vec::new(),
+            software_id: None,
+            software_version: None,
+            default_max_age: None,
+            require_auth_time: false,
+            post_logout_redirect_uris: Vec::new(),
+            unrecognised: serde_json::Map::new(),
         }
     }
 }
@@ -220,6 +311,33 @@ pub struct ServerSettings {
     /// Show a consent page before answering an authorization request (for demonstrations:
     /// the user approves or denies; a denial is `access_denied`, RFC 6749 §4.1.2.1).
     pub consent_step: bool,
+    /// RFC 9068: opaque references or signed JWT access tokens.
+    pub access_token_format: AccessTokenFormat,
+    /// The alg of JWT access tokens: asymmetric only, since resource servers verify them with
+    /// the published keys (RFC 9068 §4); RS256 is the one RFC 9068 §2.1 says every
+    /// implementation must support.
+    pub access_token_signing_alg: String,
+    /// RFC 8707 §2: the resource indicators this server issues tokens for; a `resource`
+    /// outside this list is `invalid_target`.
+    pub resources: Vec<String>,
+    /// How many access tokens and how many refresh tokens are remembered at once (for
+    /// introspection, revocation, userinfo); when full, an expired one and then the oldest
+    /// is forgotten, like the jti replay cache.
+    pub token_store_capacity: usize,
+    /// RFC 7591 §3: when set, the registration endpoint is a protected resource and requires
+    /// this initial access token as a Bearer token (RFC 6750 §2.1). Never saved or exported
+    /// without the user's opt-in (it is a credential).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_initial_access_token: Option<Secret>,
+    /// RFC 8628 §3.2 `expires_in` of a device code (REQUIRED in the answer; the RFC gives no
+    /// value, §3.1's example uses 1800 — this server's default is 600, ten minutes).
+    pub device_code_lifetime: i64,
+    /// RFC 8628 §3.2 `interval`: the seconds a device waits between polls ("If no value is
+    /// provided, clients MUST use 5 as the default", so 5 is the default here too).
+    pub device_poll_interval: i64,
+    /// Signing-key rotation: how long a replaced key stays in the JWKS beside the new one, so
+    /// tokens it signed still verify (seconds; 0 retires it at once).
+    pub signing_key_overlap: i64,
 }
 
 impl Default for ServerSettings {
@@ -244,11 +362,49 @@ impl ServerSettings {
         if self.profile == ProfileName::PingOne && self.par_request_uri_lifetime > 600 {
             return Err("PingOne's parTimeout is 1–600 seconds".into());
         }
+        if self.token_store_capacity == 0 {
+            return Err("token_store_capacity must be at least 1".into());
+        }
+        let alg = self.access_token_signing_alg.as_str();
+        if !super::crypto::SUPPORTED_ALGS.contains(&alg) || alg.starts_with("HS") {
+            return Err(format!(
+                "access_token_signing_alg \"{alg}\" must be an asymmetric alg this server signs with \
+                 (RFC 9068 §4: resource servers verify with the published keys)"
+            ));
+        }
+        for resource in &self.resources {
+            if let Err(why) = resource_indicator_problem(resource) {
+                return Err(format!("resources: \"{resource}\" {why}"));
+            }
+        }
+        if self.device_code_lifetime < 1 || self.device_poll_interval < 1 {
+            return Err("device_code_lifetime and device_poll_interval must be at least 1 second".into());
+        }
+        if self.signing_key_overlap < 0 {
+            return Err("signing_key_overlap cannot be negative".into());
+        }
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());
         }
         Ok(())
     }
+}
+
+/// RFC 8707 §2: a resource indicator "MUST be an absolute URI, as specified by Section 4.3 of
+/// [RFC3986]" and "MUST NOT include a fragment component".
+pub fn resource_indicator_problem(value: &str) -> Result<(), &'static str> {
+    let absolute = value.split_once(':').is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if !absolute || value.contains(char::is_whitespace) {
+        return Err("is not an absolute URI");
+    }
+    if value.contains('#') {
+        return Err("has a fragment component");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -265,8 +421,30 @@ mod tests {
     }
 
     #[test]
-    fn unknown_client_member_is_refused() {
-        assert!(serde_json::from_str::<ClientMetadata>(r#"{"client_id":"a","redirect_uri":"x"}"#).is_err());
+    fn unknown_client_members_are_collected_not_refused() {
+        let client: ClientMetadata = serde_json::from_str(r#"{"client_id":"a","redirect_uri":"x"}"#).unwrap();
+        assert_eq!(client.client_id, "a");
+        assert_eq!(client.unrecognised.keys().collect::<Vec<_>>(), ["redirect_uri"]);
+        assert!(!serde_json::to_string(&client).unwrap().contains("redirect_uri\""));
+    }
+
+    #[test]
+    fn resource_indicators_are_absolute_uris_without_fragment() {
+        assert_eq!(resource_indicator_problem("https://api.example/"), Ok(()));
+        assert_eq!(resource_indicator_problem("urn:example:api"), Ok(()));
+        assert!(resource_indicator_problem("/api").is_err());
+        assert!(resource_indicator_problem("api.example").is_err());
+        assert!(resource_indicator_problem("https://api.example/#x").is_err());
+        assert!(resource_indicator_problem("https://api.example/ x").is_err());
+    }
+
+    #[test]
+    fn jwt_access_tokens_are_never_mac_signed() {
+        let settings = ServerSettings {
+            access_token_signing_alg: "HS256".into(),
+            ..ServerSettings::default()
+        };
+        assert!(settings.validate().is_err());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Issuing codes and tokens: the authorize endpoint's response values, the token endpoint
-//! (`authorization_code` with PKCE, `refresh_token`) and userinfo.
+//! (`authorization_code` with PKCE, `refresh_token`, `client_credentials`) and userinfo.
+//! Access tokens are minted in one place, [`AuthorizationServer::issue_access_token`]:
+//! opaque, or RFC 9068 JWTs, with `aud` from the resource indicators (RFC 8707).
 
 use serde_json::{json, Map, Value};
 
@@ -7,12 +9,26 @@ use super::authorize::ValidatedRequest;
 use super::checks::{Check, Failure};
 use super::crypto;
 use super::events::PROTOCOL;
+use super::resource::{audience, audience_claim, check_resources};
 use super::response::signing_failure;
-use super::server::{duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer};
-use super::settings::ClientMetadata;
+use super::server::{
+    duplicate_failure, duplicate_parameter, json_response, params_from_pairs, AuthorizationServer, Params,
+};
+use super::settings::{AccessTokenFormat, ClientMetadata};
 use super::tokens::{AccessToken, AuthorizationCode, RefreshToken};
 use crate::http::{Method, Request, Response};
-use crate::protocol::{claim, form_decode, grant_type, param, pkce_method};
+use crate::protocol::{auth_method, claim, form_decode, grant_type, param, pkce_method};
+
+/// What an access token is issued for.
+pub(super) struct AccessGrant<'a> {
+    pub scope: &'a str,
+    /// The resource owner, or the client's id when no user is involved (RFC 9068 §2.2).
+    pub sub: String,
+    pub aud: Vec<String>,
+    /// RFC 9068 §2.2.1: when the user authenticated, where known.
+    pub auth_time: Option<i64>,
+    pub grant: &'a str,
+}
 
 const TOKEN: &str = "token";
 const USERINFO: &str = "userinfo";
@@ -29,6 +45,7 @@ impl AuthorizationServer {
         self.prune_expired(now);
         let mut pairs = Vec::new();
         let parts: Vec<&str> = request.response_type.split(' ').collect();
+        let grant = self.next_grant();
         let code = if parts.contains(&"code") {
             let code = self.random_token(32);
             self.codes.insert(
@@ -42,7 +59,8 @@ impl AuthorizationServer {
                     auth_time: now,
                     expires_at: now.saturating_add(client.code_lifetime),
                     used: false,
-                    issued: Vec::new(),
+                    grant: grant.clone(),
+                    resources: request.resources.clone(),
                 },
             );
             pairs.push((param::CODE.to_string(), code.clone()));
@@ -51,7 +69,14 @@ impl AuthorizationServer {
             None
         };
         let access_token = if parts.contains(&"token") {
-            let token = self.issue_access_token(client, &request.scope);
+            let access = AccessGrant {
+                scope: &request.scope,
+                sub: self.settings.test_user.sub.clone(),
+                aud: audience(&self.settings, &request.resources),
+                auth_time: Some(now),
+                grant: &grant,
+            };
+            let token = self.issue_access_token(client, &access)?;
             pairs.push((param::ACCESS_TOKEN.into(), token.clone()));
             pairs.push((param::TOKEN_TYPE.into(), "Bearer".into()));
             pairs.push((param::EXPIRES_IN.into(), client.access_token_lifetime.to_string()));
@@ -83,23 +108,88 @@ impl AuthorizationServer {
         self.last_prune = now;
         self.codes.retain(|_, c| c.expires_at.saturating_add(300) >= now);
         self.pushed.retain(|_, p| p.expires_at.saturating_add(300) >= now);
-        self.access_tokens
-            .retain(|_, t| t.expires_at.saturating_add(300) >= now);
-        self.refresh_tokens.retain(|_, t| t.expires_at >= now);
+        // Expired access tokens stay 300 s more, so userinfo can say "expired" rather than
+        // "unknown"; introspection reads both as inactive.
+        self.access_tokens.sweep(now.saturating_sub(300));
+        self.refresh_tokens.sweep(now);
     }
 
-    fn issue_access_token(&mut self, client: &ClientMetadata, scope: &str) -> String {
-        let token = self.random_token(32);
-        let expires_at = self.clock.now().saturating_add(client.access_token_lifetime);
+    /// A new authorization grant's id: the tokens issued for it share it.
+    pub(super) fn next_grant(&mut self) -> String {
+        self.grants_issued = self.grants_issued.wrapping_add(1);
+        format!("g{}", self.grants_issued)
+    }
+
+    /// Mints an access token — the one place that does, whatever the grant. Opaque: a random
+    /// reference. JWT (RFC 9068): signed with the server's key for `access_token_signing_alg`
+    /// (deferred like every server JWT, see `deferred.rs`), stored under its `jti`.
+    pub(super) fn issue_access_token(
+        &mut self,
+        client: &ClientMetadata,
+        access: &AccessGrant<'_>,
+    ) -> Result<String, Failure> {
+        let now = self.clock.now();
+        let expires_at = now.saturating_add(client.access_token_lifetime);
+        let jwt = self.settings.access_token_format == AccessTokenFormat::Jwt;
+        let (value, handle, jti) = if jwt {
+            let jti = self.random_token(16);
+            let alg = self.settings.access_token_signing_alg.clone();
+            // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are REQUIRED;
+            // auth_time where the user authenticated (§2.2.1); scope when one was granted
+            // (§2.2.3). This server has no authentication context classes, so no acr.
+            let mut claims = Map::new();
+            claims.insert(claim::ISS.into(), Value::from(self.settings.issuer.clone()));
+            claims.insert(claim::EXP.into(), Value::from(expires_at));
+            claims.insert(claim::AUD.into(), audience_claim(&access.aud));
+            claims.insert(claim::SUB.into(), Value::from(access.sub.clone()));
+            claims.insert(claim::CLIENT_ID.into(), Value::from(client.client_id.clone()));
+            claims.insert(claim::IAT.into(), Value::from(now));
+            claims.insert(claim::JTI.into(), Value::from(jti.clone()));
+            if let Some(auth_time) = access.auth_time {
+                claims.insert(claim::AUTH_TIME.into(), Value::from(auth_time));
+            }
+            if !access.scope.is_empty() {
+                claims.insert(claim::SCOPE.into(), Value::from(access.scope));
+            }
+            let value = crypto::prepare_access_token_jwt(&alg, &Value::Object(claims), self.signing_keys())
+                .and_then(|unsigned| self.issue_jwt(unsigned))
+                .map_err(|p| signing_failure(&alg, p))?;
+            (value, jti.clone(), Some(jti))
+        } else {
+            let value = self.random_token(32);
+            (value.clone(), value, None)
+        };
         self.access_tokens.insert(
-            token.clone(),
+            handle,
             AccessToken {
                 client_id: client.client_id.clone(),
-                scope: scope.to_string(),
+                scope: access.scope.to_string(),
                 expires_at,
+                issued_at: now,
+                sub: access.sub.clone(),
+                aud: access.aud.clone(),
+                jti,
+                grant: access.grant.to_string(),
+                jwt,
             },
+            expires_at.saturating_add(300),
+            now,
         );
-        token
+        Ok(value)
+    }
+
+    /// Where an access token is stored: a JWT this server signed (`typ: at+jwt`) under its
+    /// `jti`, anything else under its own text.
+    pub(super) fn access_token_handle(&self, token: &str) -> String {
+        if token.matches('.').count() == 2 {
+            if let Some(claims) = crypto::verify_access_token_jwt(token, &self.verification_keys()) {
+                let ours = claims.get(claim::ISS).and_then(Value::as_str) == Some(self.settings.issuer.as_str());
+                if let (true, Some(jti)) = (ours, claims.get(claim::JTI).and_then(Value::as_str)) {
+                    return jti.to_string();
+                }
+            }
+        }
+        token.to_string()
     }
 
     /// OIDC Core §2 ID token; `c_hash` / `at_hash` whenever a code / access token is issued
@@ -131,34 +221,53 @@ impl AuthorizationServer {
             claims.insert(claim::C_HASH.into(), Value::from(crypto::half_hash(&alg, code)));
         }
         if let Some(token) = access_token {
-            claims.insert(claim::AT_HASH.into(), Value::from(crypto::half_hash(&alg, token)));
+            claims.insert(claim::AT_HASH.into(), Value::from(self.half_hash_of(&alg, token)));
         }
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client)
+        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
             .and_then(|jwt| self.issue_jwt(jwt))
             .map_err(|p| signing_failure(&alg, p))
     }
 
-    pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+    /// The opening every client-authenticated form endpoint shares (token, device
+    /// authorization): decode the form, authenticate the client against `path`'s URL (the
+    /// assertion audience), then refuse a repeated parameter. A refusal is the JSON error
+    /// answer, recorded under `endpoint`.
+    pub(super) fn authenticated_form(
+        &mut self,
+        request: &Request,
+        endpoint: &str,
+        path: &str,
+    ) -> Result<(Params, ClientMetadata), Response> {
         let pairs = form_decode(&request.body);
         let duplicate = duplicate_parameter(&pairs);
         let form = params_from_pairs(pairs);
-        let url = self.endpoint(super::server::path::TOKEN);
+        let url = self.endpoint(path);
         let client = match self.authenticate_client(request, &form, &url) {
             Ok(client) => client,
             Err(failure) => {
                 let id = form.get(param::CLIENT_ID).cloned();
-                return self.error_json(TOKEN, id.as_deref(), &failure);
+                return Err(self.error_json(endpoint, id.as_deref(), &failure));
             }
         };
         if let Some(name) = duplicate {
-            return self.error_json(TOKEN, Some(&client.client_id), &duplicate_failure(name));
+            return Err(self.error_json(endpoint, Some(&client.client_id), &duplicate_failure(name)));
         }
+        Ok((form, client))
+    }
+
+    pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+        let (form, client) = match self.authenticated_form(request, TOKEN, super::server::path::TOKEN) {
+            Ok(authenticated) => authenticated,
+            Err(refusal) => return refusal,
+        };
         let result = match form.get(param::GRANT_TYPE).map(String::as_str) {
             Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form),
             Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form),
+            Some(grant_type::CLIENT_CREDENTIALS) => self.client_credentials_grant(&client, &form),
+            Some(grant_type::DEVICE_CODE) => self.device_code_grant(&client, &form),
             other => Err(Failure::new(
                 Check::TokenUnsupportedGrantType,
-                "authorization_code or refresh_token",
+                "authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code",
                 other.unwrap_or("(absent)"),
             )),
         };
@@ -190,11 +299,9 @@ impl AuthorizationServer {
         if code.used {
             // RFC 6749 §4.1.2: "SHOULD revoke (when possible) all tokens previously issued
             // based on that authorization code".
-            let issued = std::mem::take(&mut code.issued);
-            for token in issued {
-                self.access_tokens.remove(&token);
-                self.refresh_tokens.remove(&token);
-            }
+            let grant = code.grant.clone();
+            self.access_tokens.retain(|t| t.grant != grant);
+            self.refresh_tokens.retain(|t| t.grant != grant);
             return Err(Failure::new(Check::TokenCodeReused, "a code used once", "second use"));
         }
         if code.expires_at < now {
@@ -237,16 +344,78 @@ impl AuthorizationServer {
                 ));
             }
         }
+        // RFC 8707 §2.2: the token request may name some of the resources the authorization
+        // request indicated, and no others.
+        let requested = check_resources(&self.settings, form.get(param::RESOURCE), Some(&code.resources))?;
         code.used = true;
-        let (scope, nonce, auth_time) = (code.scope.clone(), code.nonce.clone(), code.auth_time);
-        let code_value = code_value.clone();
-        let body = self.token_response(client, &scope, nonce.as_deref(), auth_time)?;
-        if let Some(code) = self.codes.get_mut(&code_value) {
-            for name in [param::ACCESS_TOKEN, param::REFRESH_TOKEN] {
-                if let Some(token) = body.get(name).and_then(Value::as_str) {
-                    code.issued.push(token.to_string());
+        let issued = Issued {
+            scope: code.scope.clone(),
+            nonce: code.nonce.clone(),
+            auth_time: code.auth_time,
+            grant: code.grant.clone(),
+            granted: code.resources.clone(),
+        };
+        self.token_response(client, &issued, &requested)
+    }
+
+    /// RFC 6749 §4.4: the client asks on its own behalf, with no user and no refresh token
+    /// (§4.4.3: "A refresh token SHOULD NOT be included").
+    fn client_credentials_grant(
+        &mut self,
+        client: &ClientMetadata,
+        form: &super::server::Params,
+    ) -> Result<Value, Failure> {
+        // §4.4: "MUST only be used by confidential clients"; §4.4.2: "The client MUST
+        // authenticate with the authorization server".
+        if client.token_endpoint_auth_method == auth_method::NONE {
+            return Err(Failure::new(
+                Check::ClientCredentialsPublicClient,
+                "a confidential client that authenticates",
+                "token_endpoint_auth_method none",
+            ));
+        }
+        if !client.grant_types.iter().any(|g| g == grant_type::CLIENT_CREDENTIALS) {
+            return Err(Failure::new(
+                Check::ClientCredentialsGrantNotRegistered,
+                "grant_types including client_credentials",
+                format!("[{}]", client.grant_types.join(", ")),
+            ));
+        }
+        // RFC 6749 §3.3: a request without scope gets "a pre-defined default value": here the
+        // client's registered scope, or none.
+        let scope = match (form.get(param::SCOPE), &client.scope) {
+            (Some(requested), Some(registered)) => {
+                let allowed: Vec<&str> = registered.split(' ').filter(|s| !s.is_empty()).collect();
+                if let Some(extra) = requested.split(' ').find(|s| !s.is_empty() && !allowed.contains(s)) {
+                    return Err(Failure::new(
+                        Check::ClientCredentialsScopeNotRegistered,
+                        format!("values of the registered scope \"{registered}\""),
+                        extra,
+                    ));
                 }
+                requested.clone()
             }
+            (Some(requested), None) => requested.clone(),
+            (None, registered) => registered.clone().unwrap_or_default(),
+        };
+        let resources = check_resources(&self.settings, form.get(param::RESOURCE), None)?;
+        let grant = self.next_grant();
+        let access = AccessGrant {
+            scope: &scope,
+            // RFC 9068 §2.2: with no resource owner, sub names the client.
+            sub: client.client_id.clone(),
+            aud: audience(&self.settings, &resources),
+            auth_time: None,
+            grant: &grant,
+        };
+        let access_token = self.issue_access_token(client, &access)?;
+        let mut body = json!({
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": client.access_token_lifetime,
+        });
+        if let (Value::Object(map), false) = (&mut body, scope.is_empty()) {
+            map.insert("scope".into(), Value::from(scope));
         }
         Ok(body)
     }
@@ -270,22 +439,43 @@ impl AuthorizationServer {
                 },
             ));
         };
+        let requested = check_resources(&self.settings, form.get(param::RESOURCE), Some(&token.resources))?;
         // Rotation: the old refresh token is spent.
         self.refresh_tokens.remove(&presented);
-        self.token_response(client, &token.scope, token.nonce.as_deref(), token.auth_time)
+        let issued = Issued {
+            scope: token.scope,
+            nonce: token.nonce,
+            auth_time: token.auth_time,
+            grant: token.grant,
+            granted: token.resources,
+        };
+        self.token_response(client, &issued, &requested)
     }
 
     /// RFC 6749 §5.1 (and OIDC Core §3.1.3.3 with `id_token` when `openid` was asked for).
-    fn token_response(
+    pub(super) fn token_response(
         &mut self,
         client: &ClientMetadata,
-        scope: &str,
-        nonce: Option<&str>,
-        auth_time: i64,
+        issued: &Issued,
+        requested: &[String],
     ) -> Result<Value, Failure> {
         let now = self.clock.now();
-        let access_token = self.issue_access_token(client, scope);
+        let (scope, nonce, auth_time) = (issued.scope.as_str(), issued.nonce.as_deref(), issued.auth_time);
+        let resources = if requested.is_empty() {
+            &issued.granted
+        } else {
+            requested
+        };
+        let access = AccessGrant {
+            scope,
+            sub: self.settings.test_user.sub.clone(),
+            aud: audience(&self.settings, resources),
+            auth_time: Some(auth_time),
+            grant: &issued.grant,
+        };
+        let access_token = self.issue_access_token(client, &access)?;
         let refresh = self.random_token(32);
+        let expires_at = now.saturating_add(client.refresh_token_lifetime);
         self.refresh_tokens.insert(
             refresh.clone(),
             RefreshToken {
@@ -293,8 +483,13 @@ impl AuthorizationServer {
                 scope: scope.to_string(),
                 nonce: nonce.map(str::to_string),
                 auth_time,
-                expires_at: now.saturating_add(client.refresh_token_lifetime),
+                expires_at,
+                issued_at: now,
+                grant: issued.grant.clone(),
+                resources: issued.granted.clone(),
             },
+            expires_at,
+            now,
         );
         let mut body = json!({
             "access_token": access_token,
@@ -315,12 +510,7 @@ impl AuthorizationServer {
     /// OIDC Core §5.3 userinfo with a Bearer token (RFC 6750 §2.1 header, or §2.2 form body).
     pub(super) fn userinfo_endpoint(&mut self, request: &Request) -> Response {
         let now = self.clock.now();
-        let from_header = request
-            .headers
-            .get("Authorization")
-            .and_then(|h| h.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-            .map(|(_, token)| token.trim().to_string());
+        let from_header = super::server::bearer_token(request);
         let from_body = if request.method == Method::Post {
             params_from_pairs(form_decode(&request.body)).remove(param::ACCESS_TOKEN)
         } else {
@@ -330,7 +520,8 @@ impl AuthorizationServer {
             let failure = Failure::new(Check::UserinfoTokenMissing, "Authorization: Bearer <token>", "(absent)");
             return self.error_json(USERINFO, None, &failure);
         };
-        let Some(access) = self.access_tokens.get(&token).cloned() else {
+        let handle = self.access_token_handle(&token);
+        let Some(access) = self.access_tokens.get(&handle).cloned() else {
             let failure = Failure::new(
                 Check::UserinfoTokenInvalid,
                 "an access token issued by this server",
@@ -356,6 +547,46 @@ impl AuthorizationServer {
             Some(&access.client_id),
             "success",
         );
-        json_response(200, &Value::Object(body))
+        let signed_alg = self
+            .clients
+            .get(&access.client_id)
+            .and_then(|c| c.userinfo_signed_response_alg.clone().map(|alg| (c.clone(), alg)));
+        match signed_alg {
+            Some((client, alg)) => self.signed_userinfo(&client, &alg, body),
+            None => json_response(200, &Value::Object(body)),
+        }
     }
+
+    /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` registered (OIDC Registration
+    /// §2), the claims come as a JWT (`application/jwt`) that "SHOULD contain the Claims iss
+    /// (issuer) and aud (audience)".
+    fn signed_userinfo(&mut self, client: &ClientMetadata, alg: &str, mut claims: Map<String, Value>) -> Response {
+        claims.insert(claim::ISS.into(), Value::from(self.settings.issuer.clone()));
+        claims.insert(claim::AUD.into(), Value::from(client.client_id.clone()));
+        let jwt = crypto::prepare_jwt(alg, &Value::Object(claims), client, self.signing_keys())
+            .and_then(|jwt| self.issue_jwt(jwt))
+            .map_err(|problem| signing_failure(alg, problem));
+        match jwt {
+            Ok(jwt) => {
+                let mut response = Response::new(200);
+                response.headers.append("Content-Type", "application/jwt");
+                response.headers.append("Cache-Control", "no-store");
+                response.body = jwt.into_bytes();
+                response
+            }
+            Err(failure) => self.error_json(USERINFO, Some(&client.client_id), &failure),
+        }
+    }
+}
+
+/// What a code, a refresh token or an approved device authorization carries into a token
+/// response.
+pub(super) struct Issued {
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub auth_time: i64,
+    /// The grant the tokens belong to (revoking one revokes the grant's others).
+    pub grant: String,
+    /// The resources the grant covers (RFC 8707 §2.1).
+    pub granted: Vec<String>,
 }

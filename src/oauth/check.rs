@@ -143,6 +143,21 @@ pub(super) enum KeyChoice {
     Ambiguous(String),
 }
 
+/// The key in words with what names it — `kid` and RFC 7638 thumbprint — so the timeline
+/// shows which of the server's keys matched (across a key rotation, old or new). A symmetric
+/// key gets no thumbprint: it would be a hash of the secret.
+pub(super) fn key_identity(key: &crate::jose::Jwk) -> String {
+    if key.material.kty() == "oct" {
+        return key.describe();
+    }
+    format!(
+        "{}, kid {}, thumbprint {}",
+        key.describe(),
+        key.kid.as_deref().unwrap_or("(none)"),
+        key.thumbprint()
+    )
+}
+
 /// The key that verifies a JWT the server signed with `alg` (a JARM response, an ID token):
 /// the client secret for HS* (OIDC Core §10.1), otherwise the one key of the server's JWKS that
 /// matches the header's `kid` and `alg` (zero or several is an error, JARM §2.4 / RFC 7515 §6).

@@ -41,6 +41,8 @@ pub struct ServerMetadata {
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
     pub token_endpoint_auth_signing_alg_values_supported: Option<Vec<String>>,
     pub claims_parameter_supported: Option<bool>,
+    /// RFC 8628 §4.
+    pub device_authorization_endpoint: Option<String>,
     /// Members without a field here, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -211,16 +211,18 @@ impl FlowRun {
     }
 }
 
-struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
-    transport: &'a T,
-    backend: &'a B,
-    clock: &'a C,
-    timeline: Vec<TimelineEvent>,
-    outcome: FlowOutcome,
+/// Sends requests and records what happened; the code flow, the client credentials grant
+/// (`client_credentials.rs`), introspection and revocation share it.
+pub(super) struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
+    pub(super) transport: &'a T,
+    pub(super) backend: &'a B,
+    pub(super) clock: &'a C,
+    pub(super) timeline: Vec<TimelineEvent>,
+    pub(super) outcome: FlowOutcome,
 }
 
 impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
-    fn new(transport: &'a T, backend: &'a B, clock: &'a C) -> Self {
+    pub(super) fn new(transport: &'a T, backend: &'a B, clock: &'a C) -> Self {
         Self {
             transport,
             backend,
@@ -230,7 +232,7 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
         }
     }
 
-    fn finish(self, result: Result<(), FlowError>) -> FlowRun {
+    pub(super) fn finish(self, result: Result<(), FlowError>) -> FlowRun {
         FlowRun {
             timeline: self.timeline,
             outcome: self.outcome,
@@ -241,7 +243,7 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
 
 impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
     /// One call to the token endpoint: the grant, authenticated as the client, and its answer.
-    async fn token(
+    pub(super) async fn token(
         &mut self,
         step: &'static str,
         grant: TokenRequest,
@@ -256,7 +258,7 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         process_token_response(&response)
     }
 
-    async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
+    pub(super) async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
         match self.transport.send(request.clone()).await {
             Ok(response) => {
                 self.timeline.push(TimelineEvent::Exchange {
@@ -277,6 +279,23 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
                 Err(e.into())
             }
         }
+    }
+
+    /// The server's metadata: discovery, unless [`FlowOptions::metadata`] gave it by hand.
+    pub(super) async fn metadata(
+        &mut self,
+        config: &Config,
+        options: &FlowOptions,
+    ) -> Result<ServerMetadata, ClientError> {
+        let metadata = match &options.metadata {
+            Some(metadata) => metadata.clone(),
+            None => {
+                let response = self.send("discovery", discovery_request(&config.issuer)).await?;
+                process_discovery_response(&config.issuer, &response)?
+            }
+        };
+        self.outcome.metadata = Some(metadata.clone());
+        Ok(metadata)
     }
 
     fn jwt(&mut self, step: &'static str, compact: &str) {
@@ -513,14 +532,7 @@ where
     C: Clock + ?Sized,
 {
     // 1. Discovery (unless the endpoints were given by hand) and the server's keys.
-    let metadata = match &options.metadata {
-        Some(metadata) => metadata.clone(),
-        None => {
-            let response = d.send("discovery", discovery_request(&config.issuer)).await?;
-            process_discovery_response(&config.issuer, &response)?
-        }
-    };
-    d.outcome.metadata = Some(metadata.clone());
+    let metadata = d.metadata(config, options).await?;
     let jwks = match &metadata.jwks_uri {
         Some(uri) => {
             let response = d.send("jwks", Request::get(uri.as_str())).await?;
@@ -573,7 +585,7 @@ where
     })
 }
 
-fn assertion_audience(options: &FlowOptions, metadata: &ServerMetadata, endpoint: &str) -> String {
+pub(super) fn assertion_audience(options: &FlowOptions, metadata: &ServerMetadata, endpoint: &str) -> String {
     match options.assertion_audience {
         AssertionAudience::Issuer => metadata.issuer.clone(),
         AssertionAudience::Endpoint => endpoint.to_string(),

@@ -174,7 +174,7 @@ async fn run<B: CryptoBackend + ?Sized>(
         Err(KeyChoice::Ambiguous(why)) => return Err(c.fail("id_token.key", KEY, "id_token.key_ambiguous", why)),
         Err(KeyChoice::NotFound(why)) => return Err(c.fail("id_token.key", KEY, "id_token.key_not_found", why)),
     };
-    c.pass("id_token.key", KEY, key.describe());
+    c.pass("id_token.key", KEY, super::check::key_identity(&key));
 
     const SIG: &str = "OIDC Core §3.1.3.7 step 6; RFC 7515 §5.2";
     if let Err(e) = jws::verify_compact_with(backend, jwt, &key, &[alg]).await {

@@ -181,7 +181,7 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
         Err(KeyChoice::NotFound(why)) => return Err(checks.fail("jarm.key", KEY, "jarm.key_not_found", why)),
     };
     let kid = key.kid.clone();
-    checks.pass("jarm.key", KEY, key.describe());
+    checks.pass("jarm.key", KEY, super::check::key_identity(&key));
 
     // 9. The signature.
     const SIG: &str = "JARM §2.4 step 6; RFC 7515 §5.2";

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod client_auth;
 pub mod delivery;
+pub mod device;
 pub mod error;
 pub mod par;
 pub mod pkce;
@@ -59,3 +60,12 @@ pub use flow::{
 pub mod authorize;
 
 pub use authorize::{prepare_authorization, Endpoints, FirstMessage, PreparedAuthorization};
+pub mod client_credentials;
+pub mod introspection;
+pub mod revocation;
+pub mod token_reference;
+
+pub use client_credentials::run_client_credentials;
+pub use introspection::{introspect, process_introspection_response, IntrospectionRequest, IntrospectionResponse};
+pub use revocation::{process_revocation_response, revoke, RevocationRequest};
+pub use token_reference::TokenReference;

@@ -26,6 +26,10 @@ pub enum Grant {
         refresh_token: SecretString,
         scope: Option<String>,
     },
+    /// RFC 6749 §4.4.2: the client on its own behalf.
+    ClientCredentials { scope: Option<String> },
+    /// RFC 8628 §3.4.
+    DeviceCode { device_code: SecretString },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +66,27 @@ impl TokenRequest {
         }
     }
 
+    /// RFC 6749 §4.4.2, with RFC 8707 §2 `resource` values (repeated, one per resource).
+    pub fn client_credentials(endpoint: impl Into<String>, scope: Option<String>, resources: &[String]) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            grant: Grant::ClientCredentials { scope },
+            extra: resources
+                .iter()
+                .map(|r| (param::RESOURCE.to_string(), r.clone()))
+                .collect(),
+        }
+    }
+
+    /// RFC 8628 §3.4: the device access token request.
+    pub fn device_code(endpoint: impl Into<String>, device_code: SecretString) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            grant: Grant::DeviceCode { device_code },
+            extra: Vec::new(),
+        }
+    }
+
     /// The form parameters before client authentication.
     pub fn params(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -86,6 +111,16 @@ impl TokenRequest {
                 if let Some(scope) = scope {
                     out.push((param::SCOPE.into(), scope.clone()));
                 }
+            }
+            Grant::ClientCredentials { scope } => {
+                out.push((param::GRANT_TYPE.into(), grant_type::CLIENT_CREDENTIALS.into()));
+                if let Some(scope) = scope {
+                    out.push((param::SCOPE.into(), scope.clone()));
+                }
+            }
+            Grant::DeviceCode { device_code } => {
+                out.push((param::GRANT_TYPE.into(), grant_type::DEVICE_CODE.into()));
+                out.push((param::DEVICE_CODE.into(), device_code.expose().into()));
             }
         }
         out.extend(self.extra.iter().cloned());

@@ -405,6 +405,21 @@ fn build() -> Vec<TamperPreset> {
             Change::Wire(Tamper::Jarm(JarmForgery::Resigned)),
         ),
         preset(
+            "retired-signing-key",
+            "JARM response signed by a retired key",
+            Response,
+            "After the control run the server rotates its signing keys with no overlap, so the key that signed the control run's JARM response leaves the JWKS; that response (signed by the retired key) is delivered in place of the new one.",
+            Expected::client("jarm.key_not_found", "JARM §2.4 step 6; RFC 7515 §6"),
+            |s| {
+                s.jarm();
+                s.asymmetric_jarm();
+                s.server("signing_key_overlap → 0 (the old key leaves the JWKS at once)", |x| {
+                    x.signing_key_overlap = 0;
+                });
+            },
+            Change::Wire(Tamper::ResponseSignedByRetiredKey),
+        ),
+        preset(
             "jarm-wrong-iss",
             "JARM response from the wrong issuer",
             Response,

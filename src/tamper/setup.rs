@@ -126,6 +126,19 @@ impl Setup {
         }
     }
 
+    /// The base needs a JARM response signed with a server key chosen by `kid` (not HS*, which
+    /// the client secret keys): RS256 unless the registration already names an asymmetric alg.
+    pub fn asymmetric_jarm(&mut self) {
+        let alg = self.client.authorization_signed_response_alg.clone();
+        if alg.as_deref().is_none_or(|a| a.starts_with("HS")) {
+            self.notes.push(format!(
+                "authorization_signed_response_alg {} → RS256 (this preset needs a server-key signature).",
+                alg.as_deref().unwrap_or("(default)")
+            ));
+            self.client.authorization_signed_response_alg = Some("RS256".into());
+        }
+    }
+
     /// The base needs the response parameters in the clear: a JWT mode becomes the default.
     pub fn plain_response(&mut self) {
         if self.is_jarm_mode() {

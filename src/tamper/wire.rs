@@ -70,6 +70,9 @@ pub(crate) enum Tamper {
     ResponseFromOtherSession,
     /// The token response is replaced by the control session's.
     TokenResponseFromOtherSession,
+    /// The server's signing keys were rotated (no overlap) after the control run; the JARM
+    /// response is replaced by the control run's, signed by the key now retired.
+    ResponseSignedByRetiredKey,
 }
 
 impl Tamper {
@@ -88,6 +91,7 @@ impl Tamper {
             Tamper::Jarm(_) => "JARM response",
             Tamper::ResponseIss(_) => "plain (non-JARM) authorization response",
             Tamper::ResponseFromOtherSession => "authorization response",
+            Tamper::ResponseSignedByRetiredKey => "JARM response",
             Tamper::TokenResponseFromOtherSession => "token response to a code redemption",
         }
     }
@@ -609,6 +613,18 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 }
                 let other = self.cx.other_session.authorization_response.clone();
                 let other = other.ok_or("the other session left no authorization response")?;
+                self.applied.set(true);
+                Ok(other)
+            }
+            Tamper::ResponseSignedByRetiredKey if at_authorize => {
+                let Some(mut delivered) = Delivered::read(&response, &self.cx.redirect_uri) else {
+                    return Ok(response);
+                };
+                if get(delivered.pairs(), param::RESPONSE).is_none() {
+                    return Ok(response);
+                }
+                let other = self.cx.other_session.authorization_response.clone();
+                let other = other.ok_or("the control run left no JARM response")?;
                 self.applied.set(true);
                 Ok(other)
             }

@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::context::{page_rng, register_now, state};
 use super::copy_button::CopyButton;
+use super::registration_panel::RegistrationEndpoint;
 use super::request_panel::{SelectField, TextField};
-use super::webcrypto::WebCryptoBackend;
+use super::webcrypto::{Operation, WebCryptoBackend};
 use super::widgets::{chosen_file, download, file_text, Toggle};
 use crate::jose::{CryptoBackend, EcCurve, Jwk, Jwks, KeyGenSpec};
 use crate::protocol::auth_method;
@@ -146,6 +147,7 @@ pub fn ClientPanel() -> impl IntoView {
                     None => None,
                 }}
             </div>
+            <RegistrationEndpoint/>
             <KeyManager/>
         </section>
     }
@@ -192,15 +194,25 @@ fn KeyManager() -> impl IntoView {
         message.set(None);
         leptos::task::spawn_local(async move {
             let outcome = match WebCryptoBackend::new() {
-                Ok(backend) => backend.generate(spec).await.map_err(|e| e.to_string()),
+                Ok(backend) => backend
+                    .generate(spec)
+                    .await
+                    .map(|jwk| (jwk, backend.fell_back(Operation::Generate(spec))))
+                    .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             busy.set(None);
             match outcome {
-                Ok(jwk) => {
+                Ok((jwk, in_rust)) => {
                     let kid = jwk.kid.clone().unwrap_or_default();
                     add_keys(vec![jwk], format!("generated {label}"));
-                    message.set(Some(Ok(format!("Generated {label} key {kid}."))));
+                    // Engines differ here (README, "Browsers"): say where the key was made.
+                    let made_by = if in_rust {
+                        " in RustCrypto (this browser's WebCrypto does not support it)"
+                    } else {
+                        ""
+                    };
+                    message.set(Some(Ok(format!("Generated {label} key {kid}{made_by}."))));
                 }
                 Err(e) => message.set(Some(Err(format!("Key generation failed: {e}")))),
             }

@@ -223,6 +223,30 @@ pub fn register_now(ws: &Workspace) -> Result<String, String> {
     Ok(id)
 }
 
+/// `POST {issuer}/register` (RFC 7591 §3.1) on the in-page server with a JSON body and,
+/// when given, an initial access token: the status and the body text of its answer.
+pub fn register_through_endpoint(body: &str, initial_access_token: Option<&str>) -> Result<(u16, String), String> {
+    let server = server().ok_or("the in-page server is not running")?;
+    let url = server
+        .try_borrow()
+        .map_err(|_| "the in-page server is busy")?
+        .endpoint(path::REGISTRATION);
+    let mut request = Request {
+        method: crate::http::Method::Post,
+        url,
+        headers: crate::http::Headers::new(),
+        body: body.as_bytes().to_vec(),
+    };
+    request.headers.append("Content-Type", "application/json");
+    if let Some(token) = initial_access_token.filter(|t| !t.is_empty()) {
+        request.headers.append("Authorization", format!("Bearer {token}"));
+    }
+    let response = InProcessTransport::new(server)
+        .send_now(&request)
+        .map_err(|e| e.to_string())?;
+    Ok((response.status, response.body_text()))
+}
+
 /// The in-page server's answer to `GET path`, as text.
 pub fn server_document(endpoint_path: &str) -> Result<String, String> {
     let server = server().ok_or("the in-page server is not running")?;

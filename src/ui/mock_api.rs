@@ -118,6 +118,55 @@ pub fn install(server: SharedServer) -> Result<(), JsValue> {
     });
     set_function(&mock, "events", events)?;
 
+    // Signing-key rotation: resolves to the key status (active, retiring, retired).
+    let rotate_server = Rc::clone(&server);
+    let rotate = Closure::<dyn Fn() -> Promise>::new(move || {
+        let server = Rc::clone(&rotate_server);
+        future_to_promise(async move {
+            let status = super::keys_audit::rotate_keys(&server, false)
+                .await
+                .map_err(|why| type_error(&why))?;
+            to_js(&status)
+        })
+    });
+    set_function(&mock, "rotateKeys", rotate)?;
+    let keys_server = Rc::clone(&server);
+    let keys = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+        to_js(&busy(keys_server.try_borrow())?.signing_key_status())
+    });
+    set_function(&mock, "signingKeys", keys)?;
+
+    // The audit log as JSON lines, and its verification: of the server's own log, or of JSON
+    // lines passed in (an export, perhaps edited). `{ ok: true }` or the first broken link.
+    let audit_server = Rc::clone(&server);
+    let audit = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+        Ok(JsValue::from_str(&busy(audit_server.try_borrow())?.events_json_lines()))
+    });
+    set_function(&mock, "auditLog", audit)?;
+    let verify_server = Rc::clone(&server);
+    let verify = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(move |lines: JsValue| {
+        let server = busy(verify_server.try_borrow())?;
+        let (events, anchor) = match lines.as_string() {
+            Some(text) => {
+                let events = crate::mock_as::events::parse_json_lines(&text).map_err(|e| type_error(&e))?;
+                (events, crate::mock_as::genesis_hash())
+            }
+            None => (
+                server.events_json().as_array().cloned().unwrap_or_default(),
+                server.audit_anchor().to_string(),
+            ),
+        };
+        let verdict = match crate::mock_as::verify_chain(&events, &anchor) {
+            Ok(()) => serde_json::json!({ "ok": true, "events": events.len() }),
+            Err(broken) => {
+                let message = broken.to_string();
+                serde_json::json!({ "ok": false, "broken": broken, "message": message })
+            }
+        };
+        to_js(&verdict)
+    });
+    set_function(&mock, "verifyAuditLog", verify)?;
+
     let playground = Object::new();
     Reflect::set(&playground, &"mock".into(), &mock)?;
     Reflect::set(&window, &"oauthPlayground".into(), &playground)?;
@@ -332,12 +381,13 @@ fn to_response(response: &Response) -> Result<JsValue, JsValue> {
     let init = web_sys::ResponseInit::new();
     init.set_status(response.status);
     init.set_headers(&headers);
-    // Fetch forbids a body on 204/304 ("null body status").
-    let mut body = response.body.clone();
+    // Fetch forbids a body on 204/304 ("null body status"). The body goes in as a JS-owned
+    // copy, not a view into wasm memory: WebKit could not read a Response built on the view
+    // (response.json() threw SyntaxError; found by the WebDriver smoke suite).
     let body = if matches!(response.status, 101 | 204 | 205 | 304) {
         None
     } else {
-        Some(body.as_mut_slice())
+        Some(js_sys::Uint8Array::from(response.body.as_slice()))
     };
-    Ok(web_sys::Response::new_with_opt_u8_array_and_init(body, &init)?.into())
+    Ok(web_sys::Response::new_with_opt_buffer_source_and_init(body.as_ref().map(|b| b.as_ref()), &init)?.into())
 }

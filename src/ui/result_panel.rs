@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::context::state;
 use super::run_panel::CheckList;
+use super::token_calls::TokenActions;
 use super::widgets::{CodeBlock, DecodedJwt, JsonBlock};
 use crate::oauth::{FlowRun, TimelineEvent, UserInfo};
 
@@ -58,7 +59,14 @@ fn ResultView(flow: FlowRun) -> impl IntoView {
         .as_ref()
         .and_then(|r| r.code().map(str::to_string))
         .map(|c| view! { <CodeBlock what="Authorization code" text=c id="result-code"/> });
+    let metadata = outcome.metadata.clone();
     let tokens = outcome.tokens.clone().map(|t| {
+        let access_actions = view! {
+            <TokenActions name="access_token" token=t.access_token.clone() metadata=metadata.clone()/>
+        };
+        let refresh_actions = t.refresh_token.clone().map(|r| {
+            view! { <TokenActions name="refresh_token" token=r metadata=metadata.clone()/> }
+        });
         let mut fields = vec![
             ("access_token".to_string(), t.access_token.expose().to_string()),
             ("token_type".to_string(), t.token_type.clone()),
@@ -81,6 +89,8 @@ fn ResultView(flow: FlowRun) -> impl IntoView {
         view! {
             <h3>"Tokens"</h3>
             <CodeBlock what="Token response" text=text id="result-tokens"/>
+            {access_actions}
+            {refresh_actions}
             {id_token.map(|jwt| view! { <DecodedJwt what="ID token (token response)".to_string() compact=jwt/> })}
         }
     });

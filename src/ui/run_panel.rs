@@ -2,6 +2,9 @@
 //! (the check code, the server's error and the clause), a timeline of every exchange, and a
 //! sequence diagram of what actually happened.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use super::context::{page_rng, server, state, sync_server, RunRecord};
@@ -14,36 +17,20 @@ use super::webcrypto::WebCryptoBackend;
 use super::widgets::{next_task, CodeBlock, DecodedJwt, Toggle};
 use crate::clock::format_rfc3339;
 use crate::http::{Request, Response};
-use crate::mock_as::{checks, InProcessTransport, SigningTransport};
+use crate::mock_as::{checks, AuthorizationServer, InProcessTransport, SigningTransport};
 use crate::oauth::error::ServerErrorBody;
 use crate::oauth::{run_flow, ClientError, FlowError, FlowRun, Step, TimelineEvent};
 use crate::reproducible::{self, restarted_server};
 use crate::session::timeline::{CheckEntry, TimelineEntry};
-use crate::workspace::TargetKind;
-use crate::workspace::Workspace;
+use crate::workspace::{Grant, TargetKind, Workspace};
 
 /// Runs the flow the workspace describes against the in-page server. In reproducible mode
 /// the server is restarted first and the run reads the fixed clock and the seeded streams
 /// (see [`crate::reproducible`]).
 pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
-    let server = server().ok_or("the in-page server is not running")?;
-    if ws.reproducible.enabled {
-        super::mock_api::set_fixed_instant(ws.reproducible.fixed_instant());
-        let fresh = {
-            let current = server
-                .try_borrow()
-                .map_err(|_| "the in-page server is busy; try again")?;
-            restarted_server(&current, &ws.reproducible, Box::new(BrowserClock)).map_err(|e| e.to_string())?
-        };
-        *server
-            .try_borrow_mut()
-            .map_err(|_| "the in-page server is busy; try again")? = fresh;
-    }
-    sync_server(&ws)?;
-    let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
+    let (server, last_seq) = prepare_in_page(&ws)?;
     let options = flow_options(&ws);
-    let performance = web_sys::window().and_then(|w| w.performance());
-    let started = performance.as_ref().map_or(0.0, |p| p.now());
+    let started = now_ms();
     let flow = if ws.reproducible.enabled {
         // The server signs in RustCrypto with its seeded RNG, so every run replays byte for byte.
         reproducible::run(&ws, &InProcessTransport::new(server.clone()), &options).await
@@ -63,7 +50,45 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
         )
         .await
     };
-    let elapsed_ms = performance.as_ref().map_or(0.0, |p| p.now()) - started;
+    Ok(in_page_record(&server, last_seq, flow, started, ws.delivery))
+}
+
+/// Before a run against the in-page server: in reproducible mode a fresh server on the fixed
+/// clock and seed, then the workspace's settings and client. Returns the server and the last
+/// event before the run.
+pub fn prepare_in_page(ws: &Workspace) -> Result<(Rc<RefCell<AuthorizationServer>>, Option<u64>), String> {
+    let server = server().ok_or("the in-page server is not running")?;
+    if ws.reproducible.enabled {
+        super::mock_api::set_fixed_instant(ws.reproducible.fixed_instant());
+        let fresh = {
+            let current = server
+                .try_borrow()
+                .map_err(|_| "the in-page server is busy; try again")?;
+            restarted_server(&current, &ws.reproducible, Box::new(BrowserClock)).map_err(|e| e.to_string())?
+        };
+        *server
+            .try_borrow_mut()
+            .map_err(|_| "the in-page server is busy; try again")? = fresh;
+    }
+    sync_server(ws)?;
+    let last_seq = server.try_borrow().ok().and_then(|s| s.events().last().map(|e| e.seq));
+    Ok((server, last_seq))
+}
+
+/// Milliseconds on the page's performance clock.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// A finished in-page run with the server's events since `last_seq`.
+pub fn in_page_record(
+    server: &Rc<RefCell<AuthorizationServer>>,
+    last_seq: Option<u64>,
+    flow: FlowRun,
+    started: f64,
+    delivery: crate::oauth::Delivery,
+) -> RunRecord {
+    let elapsed_ms = now_ms() - started;
     let events = server
         .try_borrow()
         .map(|s| {
@@ -73,12 +98,12 @@ pub async fn execute(ws: Workspace) -> Result<RunRecord, String> {
                 .collect()
         })
         .unwrap_or_default();
-    Ok(RunRecord {
+    RunRecord {
         flow,
         events,
         elapsed_ms,
-        delivery: ws.delivery,
-    })
+        delivery,
+    }
 }
 
 /// The timeline step a run stopped at: the last exchange or check recorded.
@@ -96,8 +121,24 @@ pub fn RunPanel() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let error = app.run_error;
+    // Created once for the panel: a device run's progress outlives workspace edits.
+    let device = super::device_run::DeviceSignals::new();
+    let grant = Memo::new(move |_| ws.with(|w| w.run.grant));
     let start = move |_| {
         if app.running.get_untracked() || app.pending.get_untracked().is_some() {
+            return;
+        }
+        if grant.get_untracked() == Grant::DeviceCode {
+            let snapshot = ws.get_untracked();
+            app.running.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                next_task().await;
+                if let Err(e) = super::device_run::execute_device(snapshot, device).await {
+                    error.set(Some(e));
+                }
+                app.running.set(false);
+            });
             return;
         }
         if ws.with_untracked(|w| w.reproducible.enabled) {
@@ -115,13 +156,19 @@ pub fn RunPanel() -> impl IntoView {
             // The click already redrew every preview for the fresh values; the run starts in
             // a task of its own, after "Running…" is painted (issue 10: no task over 50 ms).
             next_task().await;
-            if snapshot.target.kind == TargetKind::InPage {
-                match execute(snapshot).await {
+            let in_page = snapshot.target.kind == TargetKind::InPage;
+            match snapshot.run.grant {
+                Grant::ClientCredentials => match super::token_calls::execute_client_credentials(snapshot).await {
                     Ok(record) => app.run.set(Some(record)),
                     Err(e) => error.set(Some(e)),
-                }
-            } else {
-                start_external(app, snapshot).await;
+                },
+                Grant::AuthorizationCode if in_page => match execute(snapshot).await {
+                    Ok(record) => app.run.set(Some(record)),
+                    Err(e) => error.set(Some(e)),
+                },
+                Grant::AuthorizationCode => start_external(app, snapshot).await,
+                // Started above, with its own progress view.
+                Grant::DeviceCode => {}
             }
             app.running.set(false);
         });
@@ -134,6 +181,7 @@ pub fn RunPanel() -> impl IntoView {
     view! {
         <section class="panel step" id="run" aria-labelledby="run-title">
             <h2 id="run-title"><span class="step-no">"4"</span>"Run"</h2>
+            <super::token_calls::GrantChoice/>
             <div class="toggles">
                 {toggle("run-fresh", "Fresh state, nonce and PKCE verifier for each run", |w| w.run.fresh_values, |w, on| w.run.fresh_values = on)}
                 {toggle("run-userinfo", "Call userinfo", |w| w.run.userinfo, |w, on| w.run.userinfo = on)}
@@ -141,7 +189,11 @@ pub fn RunPanel() -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="button" class="primary" id="run-button" on:click=start disabled=move || app.running.get() || app.pending.get().is_some() aria-busy=move || app.running.get().to_string()>
-                    {move || if app.running.get() { "Running…" } else { "Run the flow" }}
+                    {move || match (app.running.get(), grant.get()) {
+                        (true, _) => "Running…",
+                        (false, Grant::DeviceCode) => "Run the device flow",
+                        (false, Grant::AuthorizationCode | Grant::ClientCredentials) => "Run the flow",
+                    }}
                 </button>
                 {move || ws.with(|w| w.reproducible.fixed_instant().map(|t| (t, w.reproducible.seed.clone()))).map(|(t, seed)| view! {
                     <span class="badge" id="run-reproducible">{format!("reproducible: clock {}, seed \u{201c}{seed}\u{201d}", format_rfc3339(t))}</span>
@@ -152,7 +204,10 @@ pub fn RunPanel() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error">{e}</p> })}
             <ExternalWaiting/>
-            {move || app.run.get().map(|record| view! { <RunView record/> })}
+            <div hidden=move || grant.get() != Grant::DeviceCode>
+                <super::device_run::DeviceRunView signals=device/>
+            </div>
+            {move || (grant.get() != Grant::DeviceCode).then(|| app.run.get().map(|record| view! { <RunView record/> }))}
             {move || app.imported_run.get().map(|run| view! { <super::session_panel::ImportedRunView run/> })}
         </section>
     }
@@ -165,7 +220,11 @@ fn RunView(record: RunRecord) -> impl IntoView {
             <p class="outcome success" id="run-outcome" role="status">
                 <span aria-hidden="true">"✓ "</span>
                 <strong>"Succeeded: "</strong>
-                {format!("{} flow completed, every check passed.", record.delivery.name())}
+                {if record.flow.timeline.iter().any(|e| matches!(e, TimelineEvent::Exchange { step: "client_credentials", .. })) {
+                    "Client credentials grant completed, every check passed.".to_string()
+                } else {
+                    format!("{} flow completed, every check passed.", record.delivery.name())
+                }}
             </p>
         }
         .into_any(),

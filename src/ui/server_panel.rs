@@ -24,6 +24,8 @@ enum Kind {
     Number(&'static str),
     Algs,
     Choice(&'static [(&'static str, &'static str)]),
+    /// A credential: shown masked, empty means unset (`null`).
+    Secret,
 }
 
 struct Field {
@@ -39,6 +41,7 @@ const PAR_MODES: &[(&str, &str)] = &[
     ("enabled", "enabled (optional)"),
     ("required", "required"),
 ];
+const ACCESS_TOKEN_FORMATS: &[(&str, &str)] = &[("opaque", "opaque"), ("jwt", "JWT (RFC 9068, typ at+jwt)")];
 const ERROR_FORMATS: &[(&str, &str)] = &[("o_auth", "OAuth (RFC 6749 §5.2)"), ("ping_one", "PingOne envelope")];
 
 const FIELDS: &[Field] = &[
@@ -204,6 +207,36 @@ const FIELDS: &[Field] = &[
         kind: Kind::Bool,
         help: "for demonstrations: approve or deny",
     },
+    Field {
+        key: "access_token_format",
+        label: "Access token format",
+        kind: Kind::Choice(ACCESS_TOKEN_FORMATS),
+        help: "RFC 9068: a signed JWT a resource server verifies itself, or an opaque reference read through introspection (RFC 7662)",
+    },
+    Field {
+        key: "registration_initial_access_token",
+        label: "Initial access token for client registration",
+        kind: Kind::Secret,
+        help: "RFC 7591 §3: set, POST /register needs it as a Bearer token; empty = open registration",
+    },
+    Field {
+        key: "device_code_lifetime",
+        label: "Device code lifetime",
+        kind: Kind::Number("s"),
+        help: "RFC 8628 §3.2 expires_in",
+    },
+    Field {
+        key: "device_poll_interval",
+        label: "Device polling interval",
+        kind: Kind::Number("s"),
+        help: "RFC 8628 §3.2 interval; slow_down adds 5 s",
+    },
+    Field {
+        key: "signing_key_overlap",
+        label: "Key rotation overlap",
+        kind: Kind::Number("s"),
+        help: "how long a replaced signing key stays in the JWKS",
+    },
 ];
 
 const PROFILES: [(ProfileName, &str, &str); 4] = [
@@ -296,6 +329,8 @@ pub fn ServerPanel() -> impl IntoView {
                 <SettingsJsonEditor/>
             </details>
             <ServerDocuments/>
+            <super::keys_audit::SigningKeys/>
+            <super::keys_audit::AuditLog/>
             </div>
         </section>
     }
@@ -346,6 +381,21 @@ fn SettingControl(field: &'static Field, settings_json: Memo<Value>, error: RwSi
                     })
                     .collect_view()}
             </select>
+        }
+        .into_any(),
+        Kind::Secret => view! {
+            <input
+                type="password"
+                autocomplete="off"
+                spellcheck="false"
+                id=id.clone()
+                prop:value=move || current().as_str().unwrap_or_default().to_string()
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    let value = if text.is_empty() { Value::Null } else { Value::from(text) };
+                    edit_setting(field.key, value, error);
+                }
+            />
         }
         .into_any(),
         Kind::Algs => {

@@ -4,7 +4,9 @@
 //! generates RSA keys off the main thread (RSA-2048 in pure Rust blocks the page for most of a
 //! second). Keys cross the boundary as JWK, which both sides speak natively. When the browser
 //! lacks an algorithm (`NotSupportedError`, e.g. Ed25519 in an older engine), the same
-//! operation runs in RustCrypto instead, with an RNG seeded from `crypto.getRandomValues`.
+//! operation runs in RustCrypto instead, with an RNG seeded from `crypto.getRandomValues`,
+//! and the page remembers it ([`WebCryptoBackend::fell_back`]) so a test or a view can say
+//! which engine lacks what rather than pass it off as WebCrypto's work.
 //!
 //! HMAC (HS*) always runs in RustCrypto: a MAC in wasm takes a few microseconds, less than
 //! the round trip to a WebCrypto promise (BENCHMARKS.md: an HS256 JWS verified in 4.2 µs,
@@ -55,6 +57,27 @@ thread_local! {
     /// takes several calls into JS, a good part of what a 20 µs verification costs on top of
     /// WebCrypto's own work; WebCrypto reads it during the call and keeps nothing of it.
     static SIGN_PARAMS: RefCell<Vec<(Algorithm, Object)>> = const { RefCell::new(Vec::new()) };
+
+    /// Every operation this page's WebCrypto refused with `NotSupportedError`, each once.
+    static FALLBACKS: RefCell<Vec<Operation>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An operation of the backend, as the fallback record names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Sign(Algorithm),
+    Verify(Algorithm),
+    Generate(KeyGenSpec),
+}
+
+fn record_fallback(operation: Operation) {
+    FALLBACKS.with(|fallbacks| {
+        if let Ok(mut fallbacks) = fallbacks.try_borrow_mut() {
+            if !fallbacks.contains(&operation) {
+                fallbacks.push(operation);
+            }
+        }
+    });
 }
 
 impl std::fmt::Debug for WebCryptoBackend {
@@ -90,6 +113,12 @@ impl WebCryptoBackend {
     /// skips `importKey`).
     pub fn has_imported(&self, key: &Jwk, alg: Algorithm, operation: KeyOperation) -> bool {
         self.imported.contains(key, alg, operation)
+    }
+
+    /// Whether this page's WebCrypto refused `operation` as not supported, so RustCrypto did
+    /// it (the engine lacks the algorithm; HMAC, which never goes to WebCrypto, is not counted).
+    pub fn fell_back(&self, operation: Operation) -> bool {
+        FALLBACKS.with(|fallbacks| fallbacks.try_borrow().is_ok_and(|f| f.contains(&operation)))
     }
 
     /// The key as a `CryptoKey` for `alg` and `operation`: the one imported before, or a
@@ -181,7 +210,10 @@ impl CryptoBackend for WebCryptoBackend {
         }
         match self.try_sign(alg, key, signing_input).await {
             Ok(signature) => Ok(signature),
-            Err(e) if is_not_supported(&e) => self.rust.sign(alg, key, signing_input).await,
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::Sign(alg));
+                self.rust.sign(alg, key, signing_input).await
+            }
             Err(e) => Err(failure(&describe(&e))),
         }
     }
@@ -193,7 +225,10 @@ impl CryptoBackend for WebCryptoBackend {
         match self.try_verify(alg, key, signing_input, signature).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(JoseError::InvalidSignature),
-            Err(e) if is_not_supported(&e) => self.rust.verify(alg, key, signing_input, signature).await,
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::Verify(alg));
+                self.rust.verify(alg, key, signing_input, signature).await
+            }
             Err(e) => Err(failure(&describe(&e))),
         }
     }
@@ -204,7 +239,10 @@ impl CryptoBackend for WebCryptoBackend {
             Ok(jwk) => Ok(jwk),
             // Never RSA: every browser with WebCrypto generates RSA keys, and doing it in wasm
             // would block the page.
-            Err(e) if is_not_supported(&e) && !matches!(spec, KeyGenSpec::Rsa { .. }) => self.rust.generate(spec).await,
+            Err(e) if is_not_supported(&e) && !matches!(spec, KeyGenSpec::Rsa { .. }) => {
+                record_fallback(Operation::Generate(spec));
+                self.rust.generate(spec).await
+            }
             Err(e) => Err(failure(&describe(&e))),
         }
     }
@@ -237,6 +275,7 @@ fn import_params(alg: Algorithm) -> Object {
         }
         Algorithm::ES256 => object(&[("name", "ECDSA".into()), ("namedCurve", EcCurve::P256.name().into())]),
         Algorithm::ES384 => object(&[("name", "ECDSA".into()), ("namedCurve", EcCurve::P384.name().into())]),
+        Algorithm::ES512 => object(&[("name", "ECDSA".into()), ("namedCurve", EcCurve::P521.name().into())]),
         Algorithm::EdDSA => object(&[("name", "Ed25519".into())]),
     }
 }
@@ -270,7 +309,11 @@ fn sign_params(alg: Algorithm) -> Object {
             ("name", "RSA-PSS".into()),
             ("saltLength", (sha.output_bytes() as u32).into()),
         ]),
-        Algorithm::ES256 | Algorithm::ES384 => object(&[("name", "ECDSA".into()), ("hash", hash_name(sha).into())]),
+        // RFC 7518 §3.4: ES512 is P-521 with SHA-512; WebCrypto's ECDSA output is the same
+        // fixed-size r || s (66 bytes each) that JWS carries.
+        Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => {
+            object(&[("name", "ECDSA".into()), ("hash", hash_name(sha).into())])
+        }
         Algorithm::EdDSA => object(&[("name", "Ed25519".into())]),
     }
 }

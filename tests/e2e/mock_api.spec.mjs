@@ -116,9 +116,14 @@ test('the in-page server answers bad requests as a server would, with its check 
     );
     const settings = await mock.configure({ profile: 'ping_one' });
     const discovery = await (await mock.fetch(`${mock.issuer}/.well-known/openid-configuration`)).json();
+    // RFC 7591 §2: a member the server does not understand is ignored and listed back; one it
+    // understands but cannot honour is refused, naming the member.
+    const ignored = await mock.registerClient({
+      client_id: 'x', client_secret: 'x-secret-0123456789abcdef0123456789abcdef', not_a_metadata_field: true,
+    });
     let refused = null;
     try {
-      await mock.registerClient({ client_id: 'x', not_a_metadata_field: true });
+      await mock.registerClient({ client_id: 'y', token_endpoint_auth_method: 'none', id_token_signed_response_alg: 'HS256' });
     } catch (e) {
       refused = String(e);
     }
@@ -129,6 +134,7 @@ test('the in-page server answers bad requests as a server would, with its check 
       events: mock.events().map((e) => ({ name: e.name, check: e.check })),
       profileModes: discovery.response_modes_supported,
       settingsIssuer: settings.issuer,
+      ignored: ignored.ignored_metadata,
       refused,
     };
   });
@@ -142,5 +148,8 @@ test('the in-page server answers bad requests as a server would, with its check 
   expect(run.events.map((e) => e.check)).toContain('client.auth_failed');
   expect(run.profileModes).not.toContain('jwt');
   expect(run.settingsIssuer).toBeTruthy();
-  expect(run.refused).toContain('not_a_metadata_field');
+  expect(run.ignored).toEqual(['not_a_metadata_field']);
+  expect(run.refused).toContain('invalid_client_metadata');
+  expect(run.refused).toContain('registration.secret_required');
+  expect(run.refused).toContain('id_token_signed_response_alg');
 });

@@ -1,4 +1,4 @@
-//! JSON Web Keys (RFC 7517) for `oct`, `RSA`, `EC` (P-256, P-384) and `OKP` (Ed25519).
+//! JSON Web Keys (RFC 7517) for `oct`, `RSA`, `EC` (P-256, P-384, P-521) and `OKP` (Ed25519).
 //!
 //! Key material is kept as the raw big-endian components of its JWK form, so any backend
 //! (RustCrypto here, WebCrypto in the browser) can import it. Every import checks what can
@@ -27,6 +27,7 @@ pub const MIN_RSA_BITS: usize = 2048;
 pub enum EcCurve {
     P256,
     P384,
+    P521,
 }
 
 impl EcCurve {
@@ -34,6 +35,7 @@ impl EcCurve {
         match self {
             EcCurve::P256 => "P-256",
             EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
         }
     }
 
@@ -42,17 +44,20 @@ impl EcCurve {
         match self {
             EcCurve::P256 => 32,
             EcCurve::P384 => 48,
+            // RFC 7518 §6.2.1.2: "the length of this octet string MUST be 66 octets" for P-521.
+            EcCurve::P521 => 66,
         }
     }
 
-    fn from_name(name: &str) -> Result<Self, JoseError> {
+    pub(crate) fn from_name(name: &str) -> Result<Self, JoseError> {
         match name {
             "P-256" => Ok(EcCurve::P256),
             "P-384" => Ok(EcCurve::P384),
+            "P-521" => Ok(EcCurve::P521),
             other => Err(JoseError::UnsupportedCurve {
                 kty: "EC",
                 found: other.to_string(),
-                supported: "P-256, P-384",
+                supported: "P-256, P-384, P-521",
             }),
         }
     }
@@ -282,7 +287,8 @@ impl Jwk {
         serde_impl::to_json(self, true)
     }
 
-    /// The public half (same `kid`, `alg`, `use`; `key_ops` keeps only `verify`).
+    /// The public half (same `kid`, `alg`, `use`; `key_ops` keeps only the public ones:
+    /// `verify`, `encrypt`, `wrapKey`).
     /// An `oct` key has none: it is a shared secret.
     pub fn to_public(&self) -> Result<Jwk, JoseError> {
         let material = match &self.material {
@@ -313,10 +319,12 @@ impl Jwk {
             kid: self.kid.clone(),
             alg: self.alg.clone(),
             key_use: self.key_use.clone(),
-            key_ops: self
-                .key_ops
-                .as_ref()
-                .map(|ops| ops.iter().filter(|op| *op == "verify").cloned().collect()),
+            key_ops: self.key_ops.as_ref().map(|ops| {
+                ops.iter()
+                    .filter(|op| matches!(op.as_str(), "verify" | "encrypt" | "wrapKey"))
+                    .cloned()
+                    .collect()
+            }),
         })
     }
 

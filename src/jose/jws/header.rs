@@ -12,8 +12,9 @@ const REGISTERED: [&str; 11] = [
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
 ];
 
-/// Extension header parameters this implementation understands and may be listed in `crit`.
-/// None: RFC 7797's `b64: false`, for one, changes what is signed and is not implemented.
+/// Extension header parameters the compact functions understand and may be listed in `crit`.
+/// None: RFC 7797's `b64: false` changes what is signed, and is understood by the JSON
+/// serialization only (`json_serialization`), where the payload can be carried as it is.
 const UNDERSTOOD_EXTENSIONS: [&str; 0] = [];
 
 /// The `alg` member, as the name written in the header.
@@ -54,6 +55,22 @@ pub(crate) fn check_member_types(header: &Map<String, Value>) -> Result<(), Jose
 
 /// RFC 7515 §4.1.11, step by step.
 pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<(), JoseError> {
+    check_crit_among(header, &REGISTERED, &UNDERSTOOD_EXTENSIONS, "RFC 7515")
+}
+
+/// [`check_crit`] for the JSON serialization, which understands RFC 7797's `b64`.
+pub(crate) fn check_crit_understanding_b64(header: &Map<String, Value>) -> Result<(), JoseError> {
+    check_crit_among(header, &REGISTERED, &["b64"], "RFC 7515")
+}
+
+/// The `crit` rule of RFC 7515 §4.1.11 (which RFC 7516 §4.1.13 applies to JWE) with the
+/// names the specification `spec` registers and the extensions understood here.
+pub(crate) fn check_crit_among(
+    header: &Map<String, Value>,
+    registered: &[&str],
+    understood: &[&str],
+    spec: &str,
+) -> Result<(), JoseError> {
     let Some(crit) = header.get("crit") else {
         return Ok(());
     };
@@ -64,7 +81,7 @@ pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<(), JoseError> {
     };
     // 2. "Producers MUST NOT use the empty list "[]" as the "crit" value."
     if names.is_empty() {
-        return invalid("is the empty list, which RFC 7515 forbids".into());
+        return invalid(format!("is the empty list, which {spec} forbids"));
     }
     let mut unsupported = Vec::new();
     for (i, name) in names.iter().enumerate() {
@@ -72,14 +89,14 @@ pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<(), JoseError> {
             return invalid(format!("entry {i} must be a string, found {}", json::describe(name)));
         };
         // 3. Registered names MUST NOT be listed.
-        if REGISTERED.contains(&name.as_str()) {
-            return invalid(format!("lists \"{name}\", a header parameter RFC 7515 defines"));
+        if registered.contains(&name.as_str()) {
+            return invalid(format!("lists \"{name}\", a header parameter {spec} defines"));
         }
         // 4. Each listed name must be present in the header.
         if !header.contains_key(name) {
             return invalid(format!("lists \"{name}\", which the header does not contain"));
         }
-        if !UNDERSTOOD_EXTENSIONS.contains(&name.as_str()) {
+        if !understood.contains(&name.as_str()) {
             unsupported.push(name.clone());
         }
     }

@@ -1,5 +1,5 @@
 //! JWS compact serialization (RFC 7515 §7.1) with the algorithms of RFC 7518 §3 and
-//! RFC 8037 §3.1.
+//! RFC 8037 §3.1; the JSON serialization (§7.2) and RFC 7797 in [`json_serialization`].
 //!
 //! Verification only ever happens against an explicit list of allowed algorithms, and the
 //! key must fit the algorithm (see [`Jwk::check_usable`]). `alg: none` is refused here; it
@@ -11,10 +11,12 @@
 //! `verify_compact_with`); both run the same checks in the same order.
 
 mod header;
+pub mod json_serialization;
 pub mod unsecured;
 
 pub use header::JwsHeader;
-pub(crate) use header::{alg_name, check_crit, check_member_types};
+pub(crate) use header::{alg_name, check_crit, check_crit_among, check_member_types};
+pub use json_serialization::{sign_json, verify_json, verify_json_with, JsonJws, JsonSigner, VerifiedJsonJws};
 
 use rand_core::CryptoRngCore;
 use serde_json::{Map, Value};
@@ -28,8 +30,9 @@ use super::{base64url, json, rustcrypto, JoseError, Jwk};
 /// Signs `payload` under the protected header given as JSON text. The header's bytes are kept
 /// exactly as given (RFC 7515 examples use CRLF inside it), so known vectors reproduce.
 ///
-/// No RNG: RS* signs unblinded and PS* is refused ([`JoseError::RandomnessRequired`]); use
-/// [`sign_compact_with_rng`] for those. HMAC, ECDSA (RFC 6979) and EdDSA are deterministic.
+/// No RNG: RS* signs unblinded, PS* and ES512 are refused ([`JoseError::RandomnessRequired`]);
+/// use [`sign_compact_with_rng`] for those. HMAC, ES256/ES384 (RFC 6979) and EdDSA are
+/// deterministic.
 pub fn sign_compact(
     protected_header: &str,
     payload: &[u8],

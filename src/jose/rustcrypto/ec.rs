@@ -1,4 +1,5 @@
-//! EC keys on P-256 and P-384 and ES256/ES384 signatures (RFC 7518 §3.4) with `p256`/`p384`.
+//! EC keys on P-256, P-384 and P-521, ES256/ES384/ES512 signatures (RFC 7518 §3.4) and the
+//! ECDH of ECDH-ES (RFC 7518 §4.6) with `p256`/`p384`/`p521`.
 //!
 //! JWS carries ECDSA signatures as the fixed-size concatenation r || s, not DER.
 
@@ -8,13 +9,14 @@ use crate::jose::jwk::{EcCurve, KeyMaterial};
 use crate::jose::secret::SecretBytes;
 use crate::jose::JoseError;
 
-/// The same code for each curve crate: `p256` and `p384` have identical APIs.
+/// The same key code for each curve crate: their key types are all `elliptic_curve`'s. Signing
+/// differs (`p521` 0.13 signs with a random nonce only, no RFC 6979), so each curve brings its
+/// own `sign`/`verify` as the macro's last argument.
 macro_rules! curve {
-    ($module:ident, $krate:ident, $curve:expr) => {
+    ($module:ident, $krate:ident, $curve:expr, { $($sign_verify:item)* }) => {
         pub(crate) mod $module {
             use pkcs8::{DecodePublicKey, EncodePrivateKey, EncodePublicKey};
             use rand_core::CryptoRngCore;
-            use $krate::ecdsa::signature::{Signer, Verifier};
             use $krate::ecdsa::{Signature, SigningKey, VerifyingKey};
             use $krate::elliptic_curve::sec1::ToEncodedPoint;
             use $krate::{PublicKey, SecretKey};
@@ -96,21 +98,23 @@ macro_rules! curve {
                 }
             }
 
-            pub(crate) fn sign(x: &[u8], y: &[u8], d: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
-                let key = SigningKey::from(secret(x, y, d)?);
-                // RFC 6979 deterministic nonces: no RNG needed, no nonce reuse possible.
-                let signature: Signature = key.try_sign(input).map_err(|e| JoseError::Backend {
-                    backend: "RustCrypto ECDSA",
-                    problem: e.to_string(),
-                })?;
-                Ok(signature.to_bytes().to_vec())
-            }
+            $($sign_verify)*
 
             pub(crate) fn verify(x: &[u8], y: &[u8], input: &[u8], signature: &[u8]) -> Result<(), JoseError> {
-                let key = VerifyingKey::from(public(x, y)?);
+                use $krate::ecdsa::signature::Verifier;
+                let key = VerifyingKey::from_affine(*public(x, y)?.as_affine()).map_err(|_| JoseError::InvalidSignature)?;
                 let signature = Signature::from_slice(signature).map_err(|_| JoseError::InvalidSignature)?;
                 key.verify(input, &signature)
                     .map_err(|_| JoseError::InvalidSignature)
+            }
+
+            /// RFC 7518 §4.6.2: Z is the x coordinate of d × P, as many bytes as the field.
+            /// `(px, py)` is checked to be on this curve first (RFC 8725 §3.4), by `public`.
+            pub(crate) fn agree(d: &[u8], own_x: &[u8], own_y: &[u8], px: &[u8], py: &[u8]) -> Result<SecretBytes, JoseError> {
+                let own = secret(own_x, own_y, d)?;
+                let peer = public(px, py)?;
+                let shared = $krate::ecdh::diffie_hellman(own.to_nonzero_scalar(), peer.as_affine());
+                Ok(SecretBytes::new(shared.raw_secret_bytes().to_vec()))
             }
 
             pub(crate) fn generate(rng: &mut dyn CryptoRngCore) -> KeyMaterial {
@@ -158,8 +162,59 @@ macro_rules! curve {
     };
 }
 
-curve!(p256_ops, p256, EcCurve::P256);
-curve!(p384_ops, p384, EcCurve::P384);
+/// `sign` for the curves whose crates implement RFC 6979 (deterministic nonces: no RNG
+/// needed, no nonce reuse possible).
+macro_rules! sign_rfc6979 {
+    () => {
+        pub(crate) fn sign(
+            x: &[u8],
+            y: &[u8],
+            d: &[u8],
+            input: &[u8],
+            _rng: Option<&mut dyn CryptoRngCore>,
+        ) -> Result<Vec<u8>, JoseError> {
+            use super::Signer as _;
+            let key = SigningKey::from(secret(x, y, d)?);
+            let signature: Signature = key.try_sign(input).map_err(super::signature_error)?;
+            Ok(signature.to_bytes().to_vec())
+        }
+    };
+}
+
+pub(crate) use p256::ecdsa::signature::Signer;
+
+fn signature_error(e: impl std::fmt::Display) -> JoseError {
+    JoseError::Backend {
+        backend: "RustCrypto ECDSA",
+        problem: e.to_string(),
+    }
+}
+
+curve!(p256_ops, p256, EcCurve::P256, {
+    sign_rfc6979!();
+});
+curve!(p384_ops, p384, EcCurve::P384, {
+    sign_rfc6979!();
+});
+curve!(p521_ops, p521, EcCurve::P521, {
+    /// ES512 with a random nonce: `p521` 0.13 has no RFC 6979 signer, so signing needs an
+    /// RNG (the nonce must never repeat for one key, or the key leaks).
+    pub(crate) fn sign(
+        x: &[u8],
+        y: &[u8],
+        d: &[u8],
+        input: &[u8],
+        rng: Option<&mut dyn CryptoRngCore>,
+    ) -> Result<Vec<u8>, JoseError> {
+        use p521::ecdsa::signature::RandomizedSigner;
+        let Some(mut rng) = rng else {
+            return Err(JoseError::RandomnessRequired { alg: "ES512" });
+        };
+        let key = SigningKey::from_bytes(&secret(x, y, d)?.to_bytes()).map_err(super::signature_error)?;
+        let signature: Signature = key.try_sign_with_rng(&mut rng, input).map_err(super::signature_error)?;
+        Ok(signature.to_bytes().to_vec())
+    }
+});
 
 /// Checks EC material: coordinate lengths, the point on the curve, `d` matching it.
 pub(crate) fn validate(crv: EcCurve, x: &[u8], y: &[u8], d: Option<&SecretBytes>) -> Result<(), JoseError> {
@@ -168,13 +223,23 @@ pub(crate) fn validate(crv: EcCurve, x: &[u8], y: &[u8], d: Option<&SecretBytes>
         (EcCurve::P256, Some(d)) => p256_ops::secret(x, y, d.expose()).map(drop),
         (EcCurve::P384, None) => p384_ops::public(x, y).map(drop),
         (EcCurve::P384, Some(d)) => p384_ops::secret(x, y, d.expose()).map(drop),
+        (EcCurve::P521, None) => p521_ops::public(x, y).map(drop),
+        (EcCurve::P521, Some(d)) => p521_ops::secret(x, y, d.expose()).map(drop),
     }
 }
 
-pub(crate) fn sign(crv: EcCurve, x: &[u8], y: &[u8], d: &[u8], input: &[u8]) -> Result<Vec<u8>, JoseError> {
+pub(crate) fn sign(
+    crv: EcCurve,
+    x: &[u8],
+    y: &[u8],
+    d: &[u8],
+    input: &[u8],
+    rng: Option<&mut dyn CryptoRngCore>,
+) -> Result<Vec<u8>, JoseError> {
     match crv {
-        EcCurve::P256 => p256_ops::sign(x, y, d, input),
-        EcCurve::P384 => p384_ops::sign(x, y, d, input),
+        EcCurve::P256 => p256_ops::sign(x, y, d, input, rng),
+        EcCurve::P384 => p384_ops::sign(x, y, d, input, rng),
+        EcCurve::P521 => p521_ops::sign(x, y, d, input, rng),
     }
 }
 
@@ -182,6 +247,7 @@ pub(crate) fn verify(crv: EcCurve, x: &[u8], y: &[u8], input: &[u8], signature: 
     match crv {
         EcCurve::P256 => p256_ops::verify(x, y, input, signature),
         EcCurve::P384 => p384_ops::verify(x, y, input, signature),
+        EcCurve::P521 => p521_ops::verify(x, y, input, signature),
     }
 }
 
@@ -189,6 +255,7 @@ pub(crate) fn generate(crv: EcCurve, rng: &mut dyn CryptoRngCore) -> KeyMaterial
     match crv {
         EcCurve::P256 => p256_ops::generate(rng),
         EcCurve::P384 => p384_ops::generate(rng),
+        EcCurve::P521 => p521_ops::generate(rng),
     }
 }
 
@@ -207,6 +274,7 @@ pub(crate) fn to_pkcs8_der(
     match crv {
         EcCurve::P256 => p256_ops::to_pkcs8_der(x, y, d.expose()),
         EcCurve::P384 => p384_ops::to_pkcs8_der(x, y, d.expose()),
+        EcCurve::P521 => p521_ops::to_pkcs8_der(x, y, d.expose()),
     }
 }
 
@@ -214,5 +282,23 @@ pub(crate) fn to_spki_der(crv: EcCurve, x: &[u8], y: &[u8]) -> Result<Vec<u8>, J
     match crv {
         EcCurve::P256 => p256_ops::to_spki_der(x, y),
         EcCurve::P384 => p384_ops::to_spki_der(x, y),
+        EcCurve::P521 => p521_ops::to_spki_der(x, y),
+    }
+}
+
+/// ECDH on `crv` between our private key `(x, y, d)` and the peer's public point `(px, py)`:
+/// the Z of RFC 7518 §4.6.2. The peer's point is validated on `crv` before any arithmetic.
+pub(crate) fn agree(
+    crv: EcCurve,
+    d: &SecretBytes,
+    x: &[u8],
+    y: &[u8],
+    px: &[u8],
+    py: &[u8],
+) -> Result<SecretBytes, JoseError> {
+    match crv {
+        EcCurve::P256 => p256_ops::agree(d.expose(), x, y, px, py),
+        EcCurve::P384 => p384_ops::agree(d.expose(), x, y, px, py),
+        EcCurve::P521 => p521_ops::agree(d.expose(), x, y, px, py),
     }
 }

@@ -8,6 +8,7 @@
 
 pub(crate) mod ec;
 pub(crate) mod ed25519;
+pub(crate) mod jwe;
 pub(crate) mod rsa;
 
 use hmac::{Hmac, Mac};
@@ -21,7 +22,8 @@ use super::keygen::KeyGenSpec;
 use super::secret::SecretBytes;
 use super::{JoseError, Jwk, ShortHmacKeys};
 
-/// Signs `signing_input` with `alg`. `rng` blinds RSA and salts PS*; without it, PS* fails
+/// Signs `signing_input` with `alg`. `rng` blinds RSA, salts PS* and draws ES512's nonce;
+/// without it, PS* and ES512 fail
 /// with [`JoseError::RandomnessRequired`]. HMAC key length is the caller's policy: this
 /// function accepts short HMAC keys (see [`Jwk::check_usable`]).
 pub fn sign(
@@ -41,8 +43,8 @@ pub fn sign(
                 private: Some(private),
             },
         ) => rsa::sign(alg, n, e, private, signing_input, rng),
-        (KeyFamily::EcP256 | KeyFamily::EcP384, KeyMaterial::Ec { crv, x, y, d: Some(d) }) => {
-            ec::sign(*crv, x, y, d.expose(), signing_input)
+        (KeyFamily::EcP256 | KeyFamily::EcP384 | KeyFamily::EcP521, KeyMaterial::Ec { crv, x, y, d: Some(d) }) => {
+            ec::sign(*crv, x, y, d.expose(), signing_input, rng)
         }
         (KeyFamily::Ed25519, KeyMaterial::Okp { x, d: Some(d), .. }) => ed25519::sign(x, d.expose(), signing_input),
         (_, material) => Err(unusable(alg, material)),
@@ -67,7 +69,7 @@ pub fn verify(alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8])
         (KeyFamily::RsaPkcs1 | KeyFamily::RsaPss, KeyMaterial::Rsa { n, e, .. }) => {
             rsa::verify(alg, n, e, signing_input, signature)
         }
-        (KeyFamily::EcP256 | KeyFamily::EcP384, KeyMaterial::Ec { crv, x, y, .. }) => {
+        (KeyFamily::EcP256 | KeyFamily::EcP384 | KeyFamily::EcP521, KeyMaterial::Ec { crv, x, y, .. }) => {
             ec::verify(*crv, x, y, signing_input, signature)
         }
         (KeyFamily::Ed25519, KeyMaterial::Okp { x, .. }) => ed25519::verify(x, signing_input, signature),
