@@ -7,6 +7,8 @@
 /// Authorization request and response parameters (RFC 6749 §4.1, OIDC Core §3.1.2.1,
 /// RFC 9101 §4, RFC 9126 §2, RFC 7636 §4, RFC 9207 §2).
 pub mod param {
+    /// RFC 9449 §10: the thumbprint of the DPoP key an authorization code is bound to.
+    pub const DPOP_JKT: &str = "dpop_jkt";
     pub const CLIENT_ID: &str = "client_id";
     pub const CLIENT_SECRET: &str = "client_secret";
     pub const RESPONSE_TYPE: &str = "response_type";
@@ -79,6 +81,10 @@ pub mod claim {
 /// Error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 9101 §7, RFC 9126 §2.3,
 /// OIDC Core §3.1.2.6).
 pub mod error {
+    /// RFC 9449 §5, §7.1: the DPoP proof is missing, malformed or does not fit the request.
+    pub const INVALID_DPOP_PROOF: &str = "invalid_dpop_proof";
+    /// RFC 9449 §8, §9: the server wants its nonce in the proof (sent in `DPoP-Nonce`).
+    pub const USE_DPOP_NONCE: &str = "use_dpop_nonce";
     pub const INVALID_REQUEST: &str = "invalid_request";
     pub const UNAUTHORIZED_CLIENT: &str = "unauthorized_client";
     pub const ACCESS_DENIED: &str = "access_denied";
@@ -147,6 +153,8 @@ pub mod metadata {
     pub const USERINFO_SIGNING_ALG_VALUES_SUPPORTED: &str = "userinfo_signing_alg_values_supported";
     /// RFC 8628 §4.
     pub const DEVICE_AUTHORIZATION_ENDPOINT: &str = "device_authorization_endpoint";
+    /// RFC 9449 §5.1.
+    pub const DPOP_SIGNING_ALG_VALUES_SUPPORTED: &str = "dpop_signing_alg_values_supported";
 }
 
 /// Response types (RFC 6749 §3.1.1, OAuth 2.0 Multiple Response Type Encoding Practices §5).
@@ -227,6 +235,24 @@ pub mod pkce_method {
 
 /// RFC 9126 §2.2: the `request_uri` a PAR endpoint returns uses this URN prefix.
 pub const PAR_REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
+
+/// DPoP (RFC 9449): the header names, the proof's `typ`, the authorization scheme and token
+/// type, the client metadata name.
+pub mod dpop {
+    /// §4.1: the request header carrying the proof.
+    pub const HEADER: &str = "DPoP";
+    /// §8.1: the response header carrying a server nonce.
+    pub const NONCE_HEADER: &str = "DPoP-Nonce";
+    /// §4.2: the proof's explicit type.
+    pub const TYP: &str = "dpop+jwt";
+    /// §7.1 (`Authorization: DPoP <token>`) and §5 (`token_type: DPoP`).
+    pub const SCHEME: &str = "DPoP";
+    /// §5.2: client metadata.
+    pub const BOUND_ACCESS_TOKENS: &str = "dpop_bound_access_tokens";
+    /// §6.1 / RFC 7800 §3.1: the confirmation member and its thumbprint member.
+    pub const CNF: &str = "cnf";
+    pub const JKT: &str = "jkt";
+}
 
 /// RFC 9101 §10.8 / §4: the explicit `typ` of a request object.
 pub const REQUEST_OBJECT_TYP: &str = "oauth-authz-req+jwt";

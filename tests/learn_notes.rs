@@ -93,7 +93,14 @@ fn flow_steps() -> BTreeSet<String> {
     .collect();
     let mut steps = BTreeSet::from(["callback".to_string()]);
     // The first argument may sit on the next line once rustfmt breaks a long call.
-    for marker in [".send(", ".token(", ".jwt(", "step:"] {
+    for marker in [
+        ".send(",
+        ".send_proved(",
+        ".send_with_dpop(",
+        ".token(",
+        ".jwt(",
+        "step:",
+    ] {
         for (at, _) in source.match_indices(marker) {
             let Some(rest) = source[at + marker.len()..].trim_start().strip_prefix('"') else {
                 continue;

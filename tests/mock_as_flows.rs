@@ -584,6 +584,7 @@ fn stored_requests_and_codes_do_not_show_their_parameters_in_debug() {
         used: true,
         grant: "g1".into(),
         resources: vec!["https://api.example/".into()],
+        dpop_jkt: None,
     };
     let shown = format!("{code:?}");
     assert!(

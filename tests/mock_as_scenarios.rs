@@ -30,6 +30,157 @@ struct Run {
     server: AuthorizationServer,
     clock: Rc<FixedClock>,
     jti: u32,
+    dpop: Dpop,
+}
+
+/// The `dpop` key of a scenario (README): which steps carry a proof, the mutation of the judged
+/// step's proof, and the latest server nonce seen.
+#[derive(Default)]
+struct Dpop {
+    spec: Option<Map<String, Value>>,
+    judged: String,
+    key: Option<Jwk>,
+    other: Option<Jwk>,
+    nonce: Option<String>,
+    proofs: u32,
+}
+
+impl Dpop {
+    fn new(scenario: &Value) -> Self {
+        let Some(spec) = obj(scenario, "dpop").cloned() else {
+            return Self::default();
+        };
+        let flow = scenario.get("flow").and_then(Value::as_str).unwrap_or("plain");
+        let judged = spec
+            .get("judged")
+            .and_then(Value::as_str)
+            .unwrap_or(match flow {
+                "par" | "par_jar" => "par",
+                other => other,
+            })
+            .to_string();
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let key = oauth_playground::jose::keygen::generate_for(Algorithm::ES256, &mut rng).unwrap();
+        let other = oauth_playground::jose::keygen::generate_for(Algorithm::ES256, &mut rng).unwrap();
+        Self {
+            spec: Some(spec),
+            judged,
+            key: Some(key),
+            other: Some(other),
+            nonce: None,
+            proofs: 0,
+        }
+    }
+
+    /// Whether `step` (`par`, `token`, `refresh`, `userinfo`) carries a proof.
+    fn at(&self, step: &str) -> bool {
+        let Some(spec) = &self.spec else { return false };
+        match spec.get("at").and_then(Value::as_array) {
+            Some(steps) => steps.iter().any(|s| s.as_str() == Some(step)),
+            None => true,
+        }
+    }
+
+    /// The proof mutation for `step`: the `proof` object at the judged step.
+    fn mutation(&self, step: &str) -> Option<&Value> {
+        let spec = self.spec.as_ref()?;
+        if step == self.judged {
+            spec.get("proof")
+        } else {
+            None
+        }
+    }
+
+    /// The DPoP header values for a request (none, one, or two with `twice`).
+    fn proofs(&mut self, step: &str, method: &str, url: &str, access_token: Option<&str>, now: i64) -> Vec<String> {
+        if !self.at(step) {
+            return Vec::new();
+        }
+        let mutation = self.mutation(step).cloned();
+        if mutation.as_ref().and_then(Value::as_str) == Some("none") {
+            return Vec::new();
+        }
+        let spec = mutation
+            .as_ref()
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(raw) = spec.get("raw").and_then(Value::as_str) {
+            return vec![raw.to_string()];
+        }
+        let use_other = spec.get("key").and_then(Value::as_str) == Some("other");
+        let (key, other) = (self.key.clone().unwrap(), self.other.clone().unwrap());
+        let (holder, signer) = match (use_other, spec.get("signer").and_then(Value::as_str)) {
+            (true, _) => (other.clone(), other.clone()),
+            (false, Some("other")) => (key.clone(), other.clone()),
+            _ => (key.clone(), key.clone()),
+        };
+        let mut jwk: Value = serde_json::from_str(&holder.to_public().unwrap().to_json()).unwrap();
+        jwk.as_object_mut().unwrap().remove("kid");
+        if spec.get("private_jwk").and_then(Value::as_bool) == Some(true) {
+            let private: Value = serde_json::from_str(&holder.to_json()).unwrap();
+            jwk["d"] = private["d"].clone();
+        }
+        let mut header = Map::new();
+        header.insert("typ".into(), json!("dpop+jwt"));
+        header.insert("alg".into(), json!("ES256"));
+        header.insert("jwk".into(), jwk);
+        self.proofs += 1;
+        let jti = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.get("jti"))
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("dpop-{}", self.proofs), str::to_string);
+        let mut claims = Map::new();
+        claims.insert("jti".into(), json!(jti));
+        claims.insert("htm".into(), json!(method));
+        claims.insert("htu".into(), json!(url));
+        claims.insert("iat".into(), json!(now));
+        if let Some(token) = access_token {
+            claims.insert("ath".into(), json!(crypto::access_token_hash(token)));
+        }
+        if let Some(nonce) = &self.nonce {
+            claims.insert("nonce".into(), json!(nonce));
+        }
+        if let Some(Value::Object(changes)) = spec.get("header") {
+            for (k, v) in changes {
+                if v.is_null() {
+                    header.remove(k);
+                } else {
+                    header.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        mutate(&mut claims, Some(&spec));
+        let header_text = Value::Object(header.clone()).to_string();
+        let claims_text = Value::Object(claims).to_string();
+        let alg = header.get("alg").and_then(Value::as_str).unwrap_or("ES256");
+        let proof = if alg == "ES256" {
+            jws::sign_compact(&header_text, claims_text.as_bytes(), &signer, ShortHmacKeys::Refuse).unwrap()
+        } else {
+            // Algs the proof key cannot make (HS256, none): the harness signs what it can.
+            sign(alg, &header_text, &claims_text, SECRET.as_bytes(), false)
+        };
+        let count = if spec.get("twice").and_then(Value::as_bool) == Some(true) {
+            2
+        } else {
+            1
+        };
+        vec![proof; count]
+    }
+
+    /// Whether a `use_dpop_nonce` answer at `step` is retried with the nonce it carries: always,
+    /// except at the judged step when `no_retry` is set.
+    fn retries(&self, step: &str) -> bool {
+        let no_retry = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.get("no_retry"))
+            .and_then(Value::as_bool)
+            == Some(true);
+        !(no_retry && step == self.judged)
+    }
 }
 
 fn obj<'a>(v: &'a Value, key: &str) -> Option<&'a Map<String, Value>> {
@@ -266,11 +417,44 @@ impl Run {
         if let Some(seconds) = scenario.get("advance_after_rotation").and_then(Value::as_i64) {
             clock.advance(seconds);
         }
-        Run { server, clock, jti: 0 }
+        Run {
+            server,
+            clock,
+            jti: 0,
+            dpop: Dpop::new(scenario),
+        }
     }
 
     fn send(&mut self, request: &Request) -> Response {
         self.server.handle(request)
+    }
+
+    /// Sends `request` with the DPoP proofs of `step`; a `use_dpop_nonce` answer is retried once
+    /// with the nonce it carries (unless `no_retry` at the judged step). Every `DPoP-Nonce`
+    /// seen is kept for the next proof.
+    fn send_dpop(&mut self, request: Request, step: &str, access_token: Option<&str>) -> Response {
+        let mut attempt = 0;
+        loop {
+            let mut sent = request.clone();
+            let now = self.clock.now();
+            let method = sent.method.as_str().to_string();
+            for proof in self.dpop.proofs(step, &method, &request.url, access_token, now) {
+                sent.headers.append("DPoP", proof);
+            }
+            let response = self.send(&sent);
+            if let Some(nonce) = response.headers.get("DPoP-Nonce") {
+                self.dpop.nonce = Some(nonce.to_string());
+            }
+            let wants_nonce = response_error(&response).as_deref() == Some("use_dpop_nonce")
+                || response
+                    .headers
+                    .get("WWW-Authenticate")
+                    .is_some_and(|h| h.contains("use_dpop_nonce"));
+            attempt += 1;
+            if !(wants_nonce && attempt == 1 && self.dpop.retries(step) && self.dpop.at(step)) {
+                return response;
+            }
+        }
     }
 
     fn secret_of(&self, client_id: &str) -> String {
@@ -434,7 +618,7 @@ impl Run {
         for (k, v) in headers {
             request.headers.append(k, v);
         }
-        self.send(&request)
+        self.send_dpop(request, "par", None)
     }
 
     /// The front channel: a GET (or form POST) to authorize with `pairs`.
@@ -601,10 +785,16 @@ impl Run {
                     Some(other) => Some(other.to_string()),
                     None => tokens["access_token"].as_str().map(str::to_string),
                 };
-                if let Some(token) = token {
-                    request.headers.append("Authorization", format!("Bearer {token}"));
+                // RFC 9449 §7.1: with DPoP at userinfo, the DPoP scheme unless `dpop.scheme`
+                // names another (the Bearer downgrade).
+                let scheme = obj(scenario, "dpop")
+                    .and_then(|d| d.get("scheme"))
+                    .and_then(Value::as_str)
+                    .map_or(if self.dpop.at("userinfo") { "DPoP" } else { "Bearer" }, |s| s);
+                if let Some(token) = &token {
+                    request.headers.append("Authorization", format!("{scheme} {token}"));
                 }
-                self.send(&request)
+                self.send_dpop(request, "userinfo", token.as_deref())
             }
             "client_credentials" | "introspect" | "revoke" => self.token_service_flow(scenario, flow),
             _ => self.front_channel(scenario, flow),
@@ -848,7 +1038,12 @@ impl Run {
         for (k, v) in headers {
             request.headers.append(k, v);
         }
-        self.send(&request)
+        let step = if form.iter().any(|(k, v)| k == "grant_type" && v == "refresh_token") {
+            "refresh"
+        } else {
+            "token"
+        };
+        self.send_dpop(request, step, None)
     }
 }
 
@@ -990,6 +1185,13 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
         let location = response.headers.get("Location").unwrap_or("(none)");
         if !location.starts_with(prefix) {
             return Err(format!("expected a Location starting {prefix}; {}", context()));
+        }
+    }
+    // `headers`: response headers that must be present and contain the given text.
+    for (name, needle) in expect.get("headers").and_then(Value::as_object).into_iter().flatten() {
+        let needle = needle.as_str().unwrap();
+        if !response.headers.get(name).is_some_and(|v| v.contains(needle)) {
+            return Err(format!("expected a {name} header containing {needle:?}; {}", context()));
         }
     }
     for needle in expect

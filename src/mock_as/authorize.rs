@@ -23,6 +23,8 @@ pub(super) struct ValidatedRequest {
     pub code_challenge: Option<(String, String)>,
     /// RFC 8707 §2.1: the resources the tokens of this grant may be for.
     pub resources: Vec<String>,
+    /// RFC 9449 §10: the DPoP key thumbprint the code will be bound to.
+    pub dpop_jkt: Option<String>,
 }
 
 /// A validated authorization request waiting for the user's decision on the consent page.
@@ -504,6 +506,15 @@ impl AuthorizationServer {
             Ok(resources) => resources,
             Err(failure) => return fail(failure),
         };
+        // RFC 9449 §10: dpop_jkt binds the code to a key; it must be a SHA-256 thumbprint.
+        let dpop_jkt = params.get(param::DPOP_JKT).cloned();
+        if let Some(jkt) = dpop_jkt.as_deref().filter(|j| !super::dpop::is_thumbprint(j)) {
+            return fail(Failure::new(
+                Check::DpopJktInvalid,
+                "43 base64url characters (RFC 7638 SHA-256 thumbprint)",
+                jkt,
+            ));
+        }
         Ok(ValidatedRequest {
             target: ResponseTarget { mode, ..target },
             response_type,
@@ -511,6 +522,7 @@ impl AuthorizationServer {
             scope,
             code_challenge,
             resources,
+            dpop_jkt,
         })
     }
 

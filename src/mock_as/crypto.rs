@@ -434,6 +434,47 @@ pub fn pkce_s256(verifier: &str) -> String {
     base64url::encode(Sha256::digest(verifier.as_bytes()))
 }
 
+/// RFC 9449 §4.2 `ath`: `BASE64URL(SHA256(ASCII(access token)))`.
+pub fn access_token_hash(access_token: &str) -> String {
+    base64url::encode(Sha256::digest(access_token.as_bytes()))
+}
+
+/// Why a JWS could not be verified with the key in its own header (a DPoP proof).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmbeddedKeyProblem {
+    /// The member is not an asymmetric public JWK that fits the alg.
+    Key(String),
+    Signature(String),
+}
+
+/// Verifies `jws` (alg `alg`, already allowed by the caller) with the public JWK `members`
+/// taken from its own header (RFC 9449 §4.3 point 6); returns the key's RFC 7638 thumbprint.
+pub fn verify_with_embedded_key(
+    jws: &str,
+    members: &Map<String, Value>,
+    alg: &str,
+) -> Result<String, EmbeddedKeyProblem> {
+    let alg = Algorithm::from_name(alg).map_err(|e| EmbeddedKeyProblem::Key(e.to_string()))?;
+    let key = Jwk::from_members(members).map_err(|e| EmbeddedKeyProblem::Key(e.to_string()))?;
+    if matches!(key.material, KeyMaterial::Oct { .. }) || key.is_private() {
+        return Err(EmbeddedKeyProblem::Key("not an asymmetric public key".into()));
+    }
+    if !key.fits(alg) {
+        return Err(EmbeddedKeyProblem::Key(format!(
+            "a {} key does not fit {}",
+            key.material.kty(),
+            alg.name()
+        )));
+    }
+    match jws::verify_compact(jws, &key, &[alg]) {
+        Ok(_) => Ok(key.thumbprint()),
+        Err(JoseError::InvalidSignature) => Err(EmbeddedKeyProblem::Signature(
+            "the signature does not verify with the jwk header".into(),
+        )),
+        Err(other) => Err(EmbeddedKeyProblem::Signature(other.to_string())),
+    }
+}
+
 /// Constant-time equality for secrets and PKCE values (RFC 7636 §4.6 compares them).
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;

@@ -263,7 +263,12 @@ impl AuthorizationServer {
     /// RFC 8628 §3.4–3.5: the device access token request, in this order: the grant is the
     /// client's, the code is known and its client's, not redeemed, not expired; then the
     /// user's decision, and while it is pending the polling rate.
-    pub(super) fn device_code_grant(&mut self, client: &ClientMetadata, form: &Params) -> Result<Value, Failure> {
+    pub(super) fn device_code_grant(
+        &mut self,
+        client: &ClientMetadata,
+        form: &Params,
+        jkt: Option<&str>,
+    ) -> Result<Value, Failure> {
         if !grant_registered(client) {
             return Err(not_registered(client));
         }
@@ -316,6 +321,7 @@ impl AuthorizationServer {
                     auth_time: at,
                     grant: self.next_grant(),
                     granted: Vec::new(),
+                    jkt: jkt.map(str::to_string),
                 };
                 self.token_response(client, &issued, &[])
             }

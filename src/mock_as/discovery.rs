@@ -70,6 +70,7 @@ impl AuthorizationServer {
             m::REGISTRATION_ENDPOINT: self.endpoint(path::REGISTRATION),
             m::USERINFO_SIGNING_ALG_VALUES_SUPPORTED: SUPPORTED_ALGS,
             m::DEVICE_AUTHORIZATION_ENDPOINT: self.endpoint(path::DEVICE_AUTHORIZATION),
+            m::DPOP_SIGNING_ALG_VALUES_SUPPORTED: s.dpop_signing_algs,
         });
         if let (Value::Object(map), Value::Object(more)) = (&mut doc, services) {
             map.extend(more);

@@ -90,7 +90,16 @@ impl AuthorizationServer {
                 if t.client_id != client.client_id && !t.aud.contains(&client.client_id) {
                     return Err("issued to another client");
                 }
-                body.insert("token_type".into(), Value::from("Bearer"));
+                // RFC 9449 §6.2: a DPoP-bound token is introspected with its key confirmation.
+                match &t.jkt {
+                    Some(jkt) => {
+                        body.insert("token_type".into(), Value::from(crate::protocol::dpop::SCHEME));
+                        body.insert(crate::protocol::dpop::CNF.into(), super::dpop::confirmation(jkt));
+                    }
+                    None => {
+                        body.insert("token_type".into(), Value::from("Bearer"));
+                    }
+                }
                 if let Some(jti) = &t.jti {
                     body.insert(claim::JTI.into(), Value::from(jti.clone()));
                 }

@@ -18,8 +18,11 @@ impl AuthorizationServer {
     pub(super) fn pushed_authorization_endpoint(&mut self, request: &Request) -> Response {
         let mut client_id = None;
         match self.push(request, &mut client_id) {
-            Ok(response) => response,
-            Err(failure) => self.error_json(ENDPOINT, client_id.as_deref(), &failure),
+            Ok(mut response) => {
+                self.attach_dpop_nonce(&mut response);
+                response
+            }
+            Err(failure) => self.dpop_error_json(ENDPOINT, client_id.as_deref(), &failure),
         }
     }
 
@@ -51,6 +54,9 @@ impl AuthorizationServer {
         let form = params_from_pairs(pairs);
         *client_id = form.get(param::CLIENT_ID).cloned();
         let url = self.endpoint(path::PAR);
+        // RFC 9449 §10.1: a DPoP proof at PAR binds the code to its key. Checked before the
+        // client authenticates, as at the token endpoint (a nonce retry resends the rest).
+        let proof = self.check_dpop_proof(request, None)?;
         let client = self.authenticate_client(request, &form, &url)?;
         *client_id = Some(client.client_id.clone());
         if client.par_mode == ParMode::Disabled {
@@ -87,6 +93,21 @@ impl AuthorizationServer {
             stored.remove(secret);
         }
         stored.insert(param::REDIRECT_URI.into(), validated.target.redirect_uri.clone());
+        if let Some(proof) = proof {
+            match &validated.dpop_jkt {
+                Some(jkt) if *jkt != proof.jkt => {
+                    return Err(Failure::new(
+                        Check::DpopJktProofMismatch,
+                        format!("dpop_jkt = the proof key's thumbprint {}", proof.jkt),
+                        jkt.clone(),
+                    ))
+                }
+                Some(_) => {}
+                None => {
+                    stored.insert(param::DPOP_JKT.into(), proof.jkt);
+                }
+            }
+        }
         let reference = format!("{PAR_REQUEST_URI_PREFIX}{}", self.random_token(24));
         let lifetime = self.settings.par_request_uri_lifetime;
         let now = self.clock.now();

@@ -63,6 +63,10 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         device_code_lifetime: 600,
         device_poll_interval: 5,
         signing_key_overlap: 3600,
+        dpop_signing_algs: algs(&["ES256", "ES384", "PS256", "RS256", "EdDSA"]),
+        dpop_proof_max_age: 300,
+        dpop_nonce_required: false,
+        dpop_nonce_lifetime: 300,
     }
 }
 

@@ -123,6 +123,8 @@ pub struct AuthorizationServer {
     pub(super) deferred: Option<Vec<super::deferred::PendingSignature>>,
     /// Authorization grants issued so far: each grant's tokens share the id `g<n>`.
     pub(super) grants_issued: u64,
+    /// RFC 9449 §8: the current DPoP nonce and the one before it (`dpop.rs`).
+    pub(super) dpop_nonces: Vec<super::dpop::ServerNonce>,
 }
 
 impl std::fmt::Debug for AuthorizationServer {
@@ -163,6 +165,7 @@ impl AuthorizationServer {
             details: BTreeMap::new(),
             deferred: None,
             grants_issued: 0,
+            dpop_nonces: Vec::new(),
         })
     }
 
@@ -350,6 +353,9 @@ impl AuthorizationServer {
             ("jar.validation_failed", SECURITY)
         } else if info.code.starts_with("client.") {
             ("client.authentication_failed", SECURITY)
+        } else if info.code.starts_with("dpop.") {
+            // RFC 9449 §11: a refused proof may be a replayed or stolen one.
+            ("dpop.proof_rejected", SECURITY)
         } else if info.code.starts_with("registration.initial_access_token") {
             ("client.registration_refused", SECURITY)
         } else if info.code.starts_with("registration.") {
@@ -474,11 +480,16 @@ pub(super) fn pingone_envelope(id: &str, failure: &Failure) -> Value {
 
 /// The token of an `Authorization: Bearer` header (RFC 6750 §2.1).
 pub(super) fn bearer_token(request: &Request) -> Option<String> {
+    authorization_token(request, "Bearer")
+}
+
+/// The token of an `Authorization` header with `scheme` (`Bearer`, or `DPoP`: RFC 9449 §7.1).
+pub(super) fn authorization_token(request: &Request, scheme: &str) -> Option<String> {
     request
         .headers
         .get("Authorization")
         .and_then(|h| h.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .filter(|(used, _)| used.eq_ignore_ascii_case(scheme))
         .map(|(_, token)| token.trim().to_string())
 }
 

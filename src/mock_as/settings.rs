@@ -182,6 +182,9 @@ pub struct ClientMetadata {
     /// (this server has no end-session endpoint).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub post_logout_redirect_uris: Vec<String>,
+    /// RFC 9449 §5.2 (default false): when true, every token request of this client must carry
+    /// a DPoP proof, so its access tokens are always sender-constrained.
+    pub dpop_bound_access_tokens: bool,
     /// Members this server does not understand, gathered while parsing; the registration
     /// takes them out and lists them as `ignored_metadata`.
     #[serde(flatten, skip_serializing)]
@@ -235,6 +238,7 @@ impl Default for ClientMetadata {
             default_max_age: None,
             require_auth_time: false,
             post_logout_redirect_uris: Vec::new(),
+            dpop_bound_access_tokens: false,
             unrecognised: serde_json::Map::new(),
         }
     }
@@ -338,6 +342,18 @@ pub struct ServerSettings {
     /// Signing-key rotation: how long a replaced key stays in the JWKS beside the new one, so
     /// tokens it signed still verify (seconds; 0 retires it at once).
     pub signing_key_overlap: i64,
+    /// RFC 9449 §5.1 `dpop_signing_alg_values_supported`: the asymmetric algs a DPoP proof may
+    /// use (§4.3 point 5).
+    pub dpop_signing_algs: Vec<String>,
+    /// RFC 9449 §4.3 point 11 and §11.1: how old (seconds, before clock skew) a proof's `iat`
+    /// may be; a proof from further ahead than the clock skew is refused too.
+    pub dpop_proof_max_age: i64,
+    /// RFC 9449 §8: require a server-issued nonce in every proof (answered `use_dpop_nonce`
+    /// with a `DPoP-Nonce` header when missing or no longer valid).
+    pub dpop_nonce_required: bool,
+    /// How long (seconds) a server nonce stays valid; a new one is issued once the current is
+    /// half that old, and the one before stays valid until it expires (§8: rotation).
+    pub dpop_nonce_lifetime: i64,
 }
 
 impl Default for ServerSettings {
@@ -382,6 +398,16 @@ impl ServerSettings {
         }
         if self.signing_key_overlap < 0 {
             return Err("signing_key_overlap cannot be negative".into());
+        }
+        for alg in &self.dpop_signing_algs {
+            if !super::crypto::SUPPORTED_ALGS.contains(&alg.as_str()) || alg.starts_with("HS") {
+                return Err(format!(
+                    "dpop_signing_algs: \"{alg}\" is not an asymmetric alg this server verifies (RFC 9449 §4.3 point 5)"
+                ));
+            }
+        }
+        if self.dpop_proof_max_age < 1 || self.dpop_nonce_lifetime < 2 {
+            return Err("dpop_proof_max_age must be at least 1 second, dpop_nonce_lifetime at least 2".into());
         }
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());

@@ -17,7 +17,7 @@ use super::server::{
 use super::settings::{AccessTokenFormat, ClientMetadata};
 use super::tokens::{AccessToken, AuthorizationCode, RefreshToken};
 use crate::http::{Method, Request, Response};
-use crate::protocol::{auth_method, claim, form_decode, grant_type, param, pkce_method};
+use crate::protocol::{auth_method, claim, dpop, form_decode, grant_type, param, pkce_method};
 
 /// What an access token is issued for.
 pub(super) struct AccessGrant<'a> {
@@ -28,6 +28,8 @@ pub(super) struct AccessGrant<'a> {
     /// RFC 9068 §2.2.1: when the user authenticated, where known.
     pub auth_time: Option<i64>,
     pub grant: &'a str,
+    /// RFC 9449 §6: the DPoP key thumbprint the token is bound to (`cnf.jkt`).
+    pub jkt: Option<&'a str>,
 }
 
 const TOKEN: &str = "token";
@@ -61,6 +63,7 @@ impl AuthorizationServer {
                     used: false,
                     grant: grant.clone(),
                     resources: request.resources.clone(),
+                    dpop_jkt: request.dpop_jkt.clone(),
                 },
             );
             pairs.push((param::CODE.to_string(), code.clone()));
@@ -75,6 +78,9 @@ impl AuthorizationServer {
                 aud: audience(&self.settings, &request.resources),
                 auth_time: Some(now),
                 grant: &grant,
+                // No proof travels through the front channel (RFC 9449 §1: DPoP binds tokens
+                // issued by the token endpoint).
+                jkt: None,
             };
             let token = self.issue_access_token(client, &access)?;
             pairs.push((param::ACCESS_TOKEN.into(), token.clone()));
@@ -151,6 +157,10 @@ impl AuthorizationServer {
             if !access.scope.is_empty() {
                 claims.insert(claim::SCOPE.into(), Value::from(access.scope));
             }
+            // RFC 9449 §6.1: the key confirmation of a DPoP-bound JWT access token.
+            if let Some(jkt) = access.jkt {
+                claims.insert(dpop::CNF.into(), super::dpop::confirmation(jkt));
+            }
             let value = crypto::prepare_access_token_jwt(&alg, &Value::Object(claims), self.signing_keys())
                 .and_then(|unsigned| self.issue_jwt(unsigned))
                 .map_err(|p| signing_failure(&alg, p))?;
@@ -171,6 +181,7 @@ impl AuthorizationServer {
                 jti,
                 grant: access.grant.to_string(),
                 jwt,
+                jkt: access.jkt.map(str::to_string),
             },
             expires_at.saturating_add(300),
             now,
@@ -256,15 +267,36 @@ impl AuthorizationServer {
     }
 
     pub(super) fn token_endpoint(&mut self, request: &Request) -> Response {
+        // RFC 9449 §5: the proof is checked before the client authenticates, so a nonce
+        // retry (§8) resends the same client authentication without it having been spent.
+        let proof = match self.check_dpop_proof(request, None) {
+            Ok(proof) => proof,
+            Err(failure) => {
+                let id = params_from_pairs(form_decode(&request.body)).remove(param::CLIENT_ID);
+                return self.dpop_error_json(TOKEN, id.as_deref(), &failure);
+            }
+        };
         let (form, client) = match self.authenticated_form(request, TOKEN, super::server::path::TOKEN) {
             Ok(authenticated) => authenticated,
             Err(refusal) => return refusal,
         };
+        // RFC 9449 §5.2: "MUST reject token requests from this client that do not contain the
+        // DPoP header".
+        if proof.is_none() && client.dpop_bound_access_tokens {
+            let failure = Failure::new(
+                Check::DpopProofRequired,
+                "a DPoP header (dpop_bound_access_tokens is true)",
+                "(absent)",
+            );
+            return self.dpop_error_json(TOKEN, Some(&client.client_id), &failure);
+        }
+        let jkt = proof.map(|p| p.jkt);
+        let jkt = jkt.as_deref();
         let result = match form.get(param::GRANT_TYPE).map(String::as_str) {
-            Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form),
-            Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form),
-            Some(grant_type::CLIENT_CREDENTIALS) => self.client_credentials_grant(&client, &form),
-            Some(grant_type::DEVICE_CODE) => self.device_code_grant(&client, &form),
+            Some(grant_type::AUTHORIZATION_CODE) => self.authorization_code_grant(&client, &form, jkt),
+            Some(grant_type::REFRESH_TOKEN) => self.refresh_token_grant(&client, &form, jkt),
+            Some(grant_type::CLIENT_CREDENTIALS) => self.client_credentials_grant(&client, &form, jkt),
+            Some(grant_type::DEVICE_CODE) => self.device_code_grant(&client, &form, jkt),
             other => Err(Failure::new(
                 Check::TokenUnsupportedGrantType,
                 "authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code",
@@ -274,9 +306,11 @@ impl AuthorizationServer {
         match result {
             Ok(body) => {
                 self.record("token.issued", PROTOCOL, TOKEN, Some(&client.client_id), "success");
-                json_response(200, &body)
+                let mut response = json_response(200, &body);
+                self.attach_dpop_nonce(&mut response);
+                response
             }
-            Err(failure) => self.error_json(TOKEN, Some(&client.client_id), &failure),
+            Err(failure) => self.dpop_error_json(TOKEN, Some(&client.client_id), &failure),
         }
     }
 
@@ -284,6 +318,7 @@ impl AuthorizationServer {
         &mut self,
         client: &ClientMetadata,
         form: &super::server::Params,
+        jkt: Option<&str>,
     ) -> Result<Value, Failure> {
         let now = self.clock.now();
         let Some(code_value) = form.get(param::CODE) else {
@@ -347,6 +382,16 @@ impl AuthorizationServer {
         // RFC 8707 §2.2: the token request may name some of the resources the authorization
         // request indicated, and no others.
         let requested = check_resources(&self.settings, form.get(param::RESOURCE), Some(&code.resources))?;
+        // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof of that key.
+        if let Some(bound) = &code.dpop_jkt {
+            if jkt != Some(bound.as_str()) {
+                return Err(Failure::new(
+                    Check::DpopCodeKeyMismatch,
+                    format!("a proof of the key {bound}"),
+                    jkt.map_or("no DPoP proof".to_string(), |j| format!("a proof of the key {j}")),
+                ));
+            }
+        }
         code.used = true;
         let issued = Issued {
             scope: code.scope.clone(),
@@ -354,6 +399,7 @@ impl AuthorizationServer {
             auth_time: code.auth_time,
             grant: code.grant.clone(),
             granted: code.resources.clone(),
+            jkt: jkt.map(str::to_string),
         };
         self.token_response(client, &issued, &requested)
     }
@@ -364,6 +410,7 @@ impl AuthorizationServer {
         &mut self,
         client: &ClientMetadata,
         form: &super::server::Params,
+        jkt: Option<&str>,
     ) -> Result<Value, Failure> {
         // §4.4: "MUST only be used by confidential clients"; §4.4.2: "The client MUST
         // authenticate with the authorization server".
@@ -407,11 +454,12 @@ impl AuthorizationServer {
             aud: audience(&self.settings, &resources),
             auth_time: None,
             grant: &grant,
+            jkt,
         };
         let access_token = self.issue_access_token(client, &access)?;
         let mut body = json!({
             "access_token": access_token,
-            "token_type": "Bearer",
+            "token_type": token_type(jkt),
             "expires_in": client.access_token_lifetime,
         });
         if let (Value::Object(map), false) = (&mut body, scope.is_empty()) {
@@ -420,7 +468,12 @@ impl AuthorizationServer {
         Ok(body)
     }
 
-    fn refresh_token_grant(&mut self, client: &ClientMetadata, form: &super::server::Params) -> Result<Value, Failure> {
+    fn refresh_token_grant(
+        &mut self,
+        client: &ClientMetadata,
+        form: &super::server::Params,
+        jkt: Option<&str>,
+    ) -> Result<Value, Failure> {
         let now = self.clock.now();
         let presented = form.get(param::REFRESH_TOKEN).cloned().unwrap_or_default();
         let valid = self
@@ -440,6 +493,16 @@ impl AuthorizationServer {
             ));
         };
         let requested = check_resources(&self.settings, form.get(param::RESOURCE), Some(&token.resources))?;
+        // RFC 9449 §5: a refresh token bound to a key is used only with a proof of that key.
+        if let Some(bound) = &token.jkt {
+            if jkt != Some(bound.as_str()) {
+                return Err(Failure::new(
+                    Check::DpopRefreshKeyMismatch,
+                    format!("a proof of the key {bound}"),
+                    jkt.map_or("no DPoP proof".to_string(), |j| format!("a proof of the key {j}")),
+                ));
+            }
+        }
         // Rotation: the old refresh token is spent.
         self.refresh_tokens.remove(&presented);
         let issued = Issued {
@@ -448,6 +511,7 @@ impl AuthorizationServer {
             auth_time: token.auth_time,
             grant: token.grant,
             granted: token.resources,
+            jkt: jkt.map(str::to_string),
         };
         self.token_response(client, &issued, &requested)
     }
@@ -472,6 +536,7 @@ impl AuthorizationServer {
             aud: audience(&self.settings, resources),
             auth_time: Some(auth_time),
             grant: &issued.grant,
+            jkt: issued.jkt.as_deref(),
         };
         let access_token = self.issue_access_token(client, &access)?;
         let refresh = self.random_token(32);
@@ -487,13 +552,19 @@ impl AuthorizationServer {
                 issued_at: now,
                 grant: issued.grant.clone(),
                 resources: issued.granted.clone(),
+                // RFC 9449 §5: "Refresh tokens issued to public clients are bound to the DPoP
+                // key"; a confidential client's are bound to its authentication instead.
+                jkt: issued
+                    .jkt
+                    .clone()
+                    .filter(|_| client.token_endpoint_auth_method == auth_method::NONE),
             },
             expires_at,
             now,
         );
         let mut body = json!({
             "access_token": access_token,
-            "token_type": "Bearer",
+            "token_type": token_type(issued.jkt.as_deref()),
             "expires_in": client.access_token_lifetime,
             "refresh_token": refresh,
             "scope": scope,
@@ -510,7 +581,20 @@ impl AuthorizationServer {
     /// OIDC Core §5.3 userinfo with a Bearer token (RFC 6750 §2.1 header, or §2.2 form body).
     pub(super) fn userinfo_endpoint(&mut self, request: &Request) -> Response {
         let now = self.clock.now();
-        let from_header = super::server::bearer_token(request);
+        // RFC 9449 §7.1: `Authorization: DPoP <token>` with a proof for this request and token.
+        let dpop_token = super::server::authorization_token(request, dpop::SCHEME);
+        let mut proof_jkt = None;
+        if let Some(token) = &dpop_token {
+            match self.check_dpop_proof(request, Some(token)) {
+                Ok(Some(proof)) => proof_jkt = Some(proof.jkt),
+                Ok(None) => {
+                    let failure = Failure::new(Check::DpopProofMissing, "a DPoP header", "(absent)");
+                    return self.dpop_resource_error(USERINFO, None, &failure);
+                }
+                Err(failure) => return self.dpop_resource_error(USERINFO, None, &failure),
+            }
+        }
+        let from_header = dpop_token.or_else(|| super::server::bearer_token(request));
         let from_body = if request.method == Method::Post {
             params_from_pairs(form_decode(&request.body)).remove(param::ACCESS_TOKEN)
         } else {
@@ -537,6 +621,33 @@ impl AuthorizationServer {
             );
             return self.error_json(USERINFO, Some(&access.client_id), &failure);
         }
+        match (&access.jkt, &proof_jkt) {
+            (Some(bound), Some(presented)) if bound != presented => {
+                let failure = Failure::new(
+                    Check::DpopTokenKeyMismatch,
+                    format!("a proof of the key {bound} (cnf.jkt)"),
+                    format!("a proof of the key {presented}"),
+                );
+                return self.dpop_resource_error(USERINFO, Some(&access.client_id), &failure);
+            }
+            (Some(_), None) => {
+                let failure = Failure::new(
+                    Check::DpopBoundTokenAsBearer,
+                    "Authorization: DPoP with a proof",
+                    "the Bearer scheme",
+                );
+                return self.dpop_resource_error(USERINFO, Some(&access.client_id), &failure);
+            }
+            (None, Some(_)) => {
+                let failure = Failure::new(
+                    Check::DpopTokenNotBound,
+                    "a DPoP-bound access token",
+                    "a Bearer token under the DPoP scheme",
+                );
+                return self.dpop_resource_error(USERINFO, Some(&access.client_id), &failure);
+            }
+            _ => {}
+        }
         let user = &self.settings.test_user;
         let mut body = user.claims.clone();
         body.insert(claim::SUB.into(), Value::from(user.sub.clone()));
@@ -551,10 +662,14 @@ impl AuthorizationServer {
             .clients
             .get(&access.client_id)
             .and_then(|c| c.userinfo_signed_response_alg.clone().map(|alg| (c.clone(), alg)));
-        match signed_alg {
+        let mut response = match signed_alg {
             Some((client, alg)) => self.signed_userinfo(&client, &alg, body),
             None => json_response(200, &Value::Object(body)),
+        };
+        if proof_jkt.is_some() {
+            self.attach_dpop_nonce(&mut response);
         }
+        response
     }
 
     /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` registered (OIDC Registration
@@ -589,4 +704,15 @@ pub(super) struct Issued {
     pub grant: String,
     /// The resources the grant covers (RFC 8707 §2.1).
     pub granted: Vec<String>,
+    /// RFC 9449: the DPoP key the new tokens are bound to (the token request's proof).
+    pub jkt: Option<String>,
+}
+
+/// RFC 9449 §5: `DPoP` for a token bound to a key, `Bearer` (RFC 6750 §4) otherwise.
+fn token_type(jkt: Option<&str>) -> &'static str {
+    if jkt.is_some() {
+        dpop::SCHEME
+    } else {
+        "Bearer"
+    }
 }

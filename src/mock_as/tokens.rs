@@ -46,6 +46,9 @@ pub struct AuthorizationCode {
     pub grant: String,
     /// RFC 8707 §2.1: the resources the authorization request indicated.
     pub resources: Vec<String>,
+    /// RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (`dpop_jkt`, or the
+    /// key of the proof sent to PAR).
+    pub dpop_jkt: Option<String>,
 }
 
 impl fmt::Debug for AuthorizationCode {
@@ -77,6 +80,8 @@ pub struct AccessToken {
     /// The authorization grant it came from (see [`AuthorizationCode::grant`]).
     pub grant: String,
     pub jwt: bool,
+    /// RFC 9449 §6: the thumbprint of the DPoP key it is bound to (`cnf.jkt`).
+    pub jkt: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,6 +95,8 @@ pub struct RefreshToken {
     pub grant: String,
     /// RFC 8707 §2.2: what the grant covers; a refresh request may narrow it, never widen it.
     pub resources: Vec<String>,
+    /// RFC 9449 §5: a public client's refresh token is bound to its DPoP key.
+    pub jkt: Option<String>,
 }
 
 /// Where the user's decision on a device authorization stands (RFC 8628 §3.3).

@@ -51,6 +51,7 @@ where
                 &config.request.client_id,
                 &auth,
                 &audience,
+                config.dpop.as_ref(),
                 rng,
             )
             .await?;

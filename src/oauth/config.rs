@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::client_auth::ClientAuth;
 use super::delivery::Delivery;
+use super::dpop::DpopKey;
 use super::error::ClientError;
 use super::request::AuthorizationRequest;
 use super::request_object::{RequestObjectOptions, RequestSigning};
@@ -31,6 +32,10 @@ pub struct Config {
     /// Header and payload text signed exactly as given instead of the generated request
     /// object: the UI's "edit before signing". `None` signs what the request model makes.
     pub request_object_edit: Option<RequestObjectEdit>,
+    /// DPoP (RFC 9449): with a key, the flow sends proofs at PAR, token, refresh and userinfo,
+    /// `dpop_jkt` with the authorization request, and expects `token_type: DPoP`. `None`
+    /// keeps bearer tokens.
+    pub dpop: Option<DpopKey>,
 }
 
 /// A hand-edited request object: the header and claims as the user typed them.
@@ -52,6 +57,7 @@ impl fmt::Debug for Config {
             .field("client_secret", &self.client_secret)
             .field("client_key", &self.client_key.as_ref().map(|_| "<redacted>"))
             .field("request_object_edit", &self.request_object_edit.is_some())
+            .field("dpop", &self.dpop)
             .finish()
     }
 }
@@ -69,6 +75,7 @@ impl Config {
             client_secret: None,
             client_key: None,
             request_object_edit: None,
+            dpop: None,
         }
     }
 

@@ -15,6 +15,7 @@ use super::check::{CheckFailure, Step};
 use super::config::Config;
 use super::delivery::par_authorization_url;
 use super::discovery::{discovery_request, process_discovery_response, process_jwks_response, ServerMetadata};
+use super::dpop::{requested_nonce, with_proof, DpopKey, DpopProof};
 use super::error::ClientError;
 use super::id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
 use super::lint::{lint, Finding, LintHints};
@@ -22,13 +23,14 @@ use super::par::process_pushed_authorization_response;
 use super::request::AuthorizationRequest;
 use super::response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
 use super::token::{
-    process_token_response, process_userinfo_response, userinfo_request, TokenRequest, TokenResponse, UserInfo,
+    dpop_userinfo_request, process_token_response, process_userinfo_response, userinfo_request, TokenRequest,
+    TokenResponse, UserInfo,
 };
 use crate::clock::Clock;
 use crate::http::{Request, Response, Transport};
 use crate::jose::jws::decode_unverified;
 use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
-use crate::protocol::UrlParts;
+use crate::protocol::{dpop as protocol_dpop, UrlParts};
 
 /// The `aud` of client assertions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -219,6 +221,8 @@ pub(super) struct Driver<'a, T: ?Sized, B: ?Sized, C: ?Sized> {
     pub(super) clock: &'a C,
     pub(super) timeline: Vec<TimelineEvent>,
     pub(super) outcome: FlowOutcome,
+    /// The latest `DPoP-Nonce` the server sent (RFC 9449 §8), put in the next proof.
+    pub(super) dpop_nonce: Option<String>,
 }
 
 impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
@@ -229,6 +233,7 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
             clock,
             timeline: Vec::new(),
             outcome: FlowOutcome::default(),
+            dpop_nonce: None,
         }
     }
 
@@ -243,6 +248,8 @@ impl<'a, T: ?Sized, B: ?Sized, C: ?Sized> Driver<'a, T, B, C> {
 
 impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver<'_, T, B, C> {
     /// One call to the token endpoint: the grant, authenticated as the client, and its answer.
+    /// With a DPoP key the request carries a proof and the answer must be `token_type: DPoP`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn token(
         &mut self,
         step: &'static str,
@@ -250,12 +257,85 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         client_id: &str,
         auth: &super::client_auth::ClientAuth,
         audience: &str,
+        dpop: Option<&DpopKey>,
         rng: &mut impl CryptoRngCore,
     ) -> Result<TokenResponse, ClientError> {
         let now = self.clock.now();
         let http = grant.to_http(client_id, auth, audience, now, rng, self.backend).await?;
-        let response = self.send(step, http).await?;
-        process_token_response(&response)
+        let (mut response, wants_nonce) = self.send_proved(step, http, dpop, None, rng).await?;
+        if wants_nonce {
+            // RFC 9449 §8: once more with the nonce — and a fresh client assertion, since a
+            // server that authenticated the client first has spent the first one's jti.
+            let now = self.clock.now();
+            let http = grant.to_http(client_id, auth, audience, now, rng, self.backend).await?;
+            response = self.send_proved(retry_step(step), http, dpop, None, rng).await?.0;
+        }
+        let tokens = process_token_response(&response)?;
+        // RFC 9449 §5: a token requested with a proof comes back as token_type DPoP; a Bearer
+        // answer means the server ignored the proof and the token is not sender-constrained.
+        if dpop.is_some() && !tokens.token_type.eq_ignore_ascii_case(protocol_dpop::SCHEME) {
+            return Err(ClientError::invalid(
+                "token.token_type_not_dpop",
+                format!(
+                    "RFC 9449 §5: a token request with a DPoP proof must be answered with token_type DPoP, got {}",
+                    tokens.token_type
+                ),
+            ));
+        }
+        Ok(tokens)
+    }
+
+    /// Sends `request` with a DPoP proof of `key` (with `ath` for `access_token`) when there is
+    /// a key, else as it is; the proof is shown decoded in the timeline. Returns the answer and
+    /// whether it asks for a nonce (`use_dpop_nonce`, RFC 9449 §8, §9); the nonce is kept for
+    /// the next proof either way.
+    pub(super) async fn send_proved(
+        &mut self,
+        step: &'static str,
+        request: Request,
+        key: Option<&DpopKey>,
+        access_token: Option<&str>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(Response, bool), ClientError> {
+        let Some(key) = key else {
+            return Ok((self.send(step, request).await?, false));
+        };
+        let jti = super::random::random_token(rng, 16);
+        let mut proof = DpopProof::new(request.method.as_str(), &request.url, self.clock.now(), jti)
+            .nonce(self.dpop_nonce.as_deref());
+        if let Some(token) = access_token {
+            proof = proof.access_token(token);
+        }
+        let signed = proof.sign(key, self.backend).await?;
+        self.jwt(proof_step(step), &signed);
+        let response = self.send(step, with_proof(&request, &signed)).await?;
+        let requested = requested_nonce(&response);
+        if let Some(nonce) = response.headers.get(protocol_dpop::NONCE_HEADER) {
+            self.dpop_nonce = Some(nonce.trim().to_string());
+        }
+        Ok((response, requested.is_some()))
+    }
+
+    /// [`Self::send_proved`], retrying a `use_dpop_nonce` answer once with the nonce it
+    /// carries; the retry is its own exchange in the timeline (`… (DPoP nonce retry)`). For a
+    /// request that may be sent twice as it is (userinfo); requests carrying a client
+    /// assertion are rebuilt for the retry instead (`token`, PAR in `begin`).
+    pub(super) async fn send_with_dpop(
+        &mut self,
+        step: &'static str,
+        request: Request,
+        key: Option<&DpopKey>,
+        access_token: Option<&str>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Response, ClientError> {
+        let (response, wants_nonce) = self.send_proved(step, request.clone(), key, access_token, rng).await?;
+        if !wants_nonce {
+            return Ok(response);
+        }
+        let (response, _) = self
+            .send_proved(retry_step(step), request, key, access_token, rng)
+            .await?;
+        Ok(response)
     }
 
     pub(super) async fn send(&mut self, step: &'static str, request: Request) -> Result<Response, ClientError> {
@@ -309,6 +389,32 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
                 payload,
             });
         }
+    }
+}
+
+/// The timeline name of a retried exchange.
+fn retry_step(step: &str) -> &'static str {
+    match step {
+        "par" => "par (DPoP nonce retry)",
+        "token" => "token (DPoP nonce retry)",
+        "refresh" => "refresh (DPoP nonce retry)",
+        "userinfo" => "userinfo (DPoP nonce retry)",
+        _ => "DPoP nonce retry",
+    }
+}
+
+/// The timeline name of the proof sent with an exchange.
+fn proof_step(step: &str) -> &'static str {
+    match step {
+        "par" => "dpop_proof (par)",
+        "par (DPoP nonce retry)" => "dpop_proof (par, nonce retry)",
+        "token" => "dpop_proof (token)",
+        "token (DPoP nonce retry)" => "dpop_proof (token, nonce retry)",
+        "refresh" => "dpop_proof (refresh)",
+        "refresh (DPoP nonce retry)" => "dpop_proof (refresh, nonce retry)",
+        "userinfo" => "dpop_proof (userinfo)",
+        "userinfo (DPoP nonce retry)" => "dpop_proof (userinfo, nonce retry)",
+        _ => "dpop_proof",
     }
 }
 
@@ -551,6 +657,16 @@ where
     if options.regenerate {
         request.regenerate(rng);
     }
+    // RFC 9449 §10: dpop_jkt binds the authorization code to the DPoP key, whatever the
+    // delivery (at PAR the proof binds it too, and the server checks both name one key).
+    if let Some(key) = &config.dpop {
+        request
+            .extra
+            .retain(|(name, _)| name != crate::protocol::param::DPOP_JKT);
+        request
+            .extra
+            .push((crate::protocol::param::DPOP_JKT.into(), key.jkt().to_string()));
+    }
     let authorization_endpoint = endpoint(&metadata, &metadata.authorization_endpoint, "authorization_endpoint")?;
     let endpoints = Endpoints {
         issuer: &metadata.issuer,
@@ -572,7 +688,17 @@ where
     let authorize_url = match prepared.first {
         FirstMessage::Redirect { authorize_url } => authorize_url,
         FirstMessage::Push { request: http } => {
-            let response = d.send("par", http).await?;
+            let dpop = config.dpop.as_ref();
+            let (mut response, wants_nonce) = d.send_proved("par", http, dpop, None, rng).await?;
+            if wants_nonce {
+                // RFC 9449 §8: push again with the nonce, the request (its request object and
+                // client assertion, whose jtis a server may have spent) made anew.
+                let now = d.clock.now();
+                let again = prepare_authorization(&run_config, &endpoints, &par_audience, now, rng, d.backend).await?;
+                if let FirstMessage::Push { request: http } = again.first {
+                    response = d.send_proved(retry_step("par"), http, dpop, None, rng).await?.0;
+                }
+            }
             let pushed = process_pushed_authorization_response(&response)?;
             par_authorization_url(authorization_endpoint, &request.client_id, &pushed.request_uri)
         }
@@ -729,6 +855,7 @@ where
 
     // 6. The token endpoint.
     let mut access_token = response.access_token().map(|t| SecretString::new(t.to_string()));
+    let mut access_token_type = String::from("Bearer");
     if let Some(code) = response.code() {
         let token_endpoint = endpoint(metadata, &metadata.token_endpoint, "token_endpoint")?;
         let verifier = request.pkce.as_ref().and_then(|p| p.verifier.clone());
@@ -740,6 +867,7 @@ where
                 &request.client_id,
                 &auth,
                 &audience(token_endpoint),
+                config.dpop.as_ref(),
                 rng,
             )
             .await?;
@@ -761,6 +889,7 @@ where
             .into());
         }
         access_token = Some(tokens.access_token.clone());
+        access_token_type = tokens.token_type.clone();
         d.outcome.tokens = Some(tokens);
     }
 
@@ -776,16 +905,27 @@ where
                 &request.client_id,
                 &auth,
                 &audience(token_endpoint),
+                config.dpop.as_ref(),
                 rng,
             )
             .await?;
+        access_token_type = refreshed.token_type.clone();
         access_token = Some(refreshed.access_token.clone());
         d.outcome.refreshed = Some(refreshed);
     }
 
     // 8. Userinfo.
     if let (true, Some(token), Some(userinfo)) = (options.userinfo, &access_token, &metadata.userinfo_endpoint) {
-        let http_response = d.send("userinfo", userinfo_request(userinfo, token)).await?;
+        // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof with ath.
+        let bound = access_token_type.eq_ignore_ascii_case(protocol_dpop::SCHEME);
+        let http_response = match (bound, config.dpop.as_ref()) {
+            (true, Some(key)) => {
+                let request = dpop_userinfo_request(userinfo, token);
+                d.send_with_dpop("userinfo", request, Some(key), Some(token.expose()), rng)
+                    .await?
+            }
+            _ => d.send("userinfo", userinfo_request(userinfo, token)).await?,
+        };
         d.outcome.userinfo = Some(process_userinfo_response(&http_response)?);
     }
     Ok(())

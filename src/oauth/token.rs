@@ -206,6 +206,17 @@ pub fn process_token_response(response: &Response) -> Result<TokenResponse, Clie
 }
 
 /// OIDC Core §5.3.1 with RFC 6750 §2.1: `GET` with `Authorization: Bearer`.
+/// RFC 9449 §7.1: `Authorization: DPoP <token>`; the caller adds the proof (with `ath`).
+pub fn dpop_userinfo_request(endpoint: &str, access_token: &SecretString) -> Request {
+    let mut request = Request::get(endpoint);
+    request.headers.append(
+        "Authorization",
+        format!("{} {}", crate::protocol::dpop::SCHEME, access_token.expose()),
+    );
+    request.headers.append("Accept", "application/json");
+    request
+}
+
 pub fn userinfo_request(endpoint: &str, access_token: &SecretString) -> Request {
     let mut request = Request::get(endpoint);
     request

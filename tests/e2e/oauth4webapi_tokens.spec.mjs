@@ -37,6 +37,9 @@ async function setUp(page, settings) {
         client_id: 'o4w-service',
         client_secret: secret,
         grant_types: ['client_credentials'],
+        // RFC 7591 §2.1: no authorization endpoint, so no response types (the default, code,
+        // needs the authorization_code grant and registration refuses the mismatch).
+        response_types: [],
         token_endpoint_auth_method: 'client_secret_basic',
         scope: 'api:read api:write',
       });
