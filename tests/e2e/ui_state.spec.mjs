@@ -3,21 +3,23 @@
 // failed before the state was hoisted out of the closures that re-run on workspace changes.
 import { test, expect, openApp, setText } from './fixtures.mjs';
 
-// Types a new value into a text field and leaves it the way a user does, by moving on to the
-// next control: the field commits (its `change` event) and the next action follows at once,
-// while the preview is still being rebuilt for the new value.
-async function typeThenMoveTo(page, field, value, next) {
-  await page.fill(field, value);
-  await page.focus(next);
-}
-
 // The sequence of the report: Client ID changed, a response mode picked, "Edit before signing"
-// clicked once. The editor must open on that click and stay open once the preview caught up,
-// with the values just chosen.
+// clicked once. A user's click can land while the preview is still being rebuilt for the new
+// values; Playwright's own click waits for the page to settle first, so the three steps are
+// dispatched in one task, as the browser would deliver them to a quick user: the field commits
+// (its `change` event), the response mode changes, the button is clicked, and only then does the
+// page get to re-render. The editor must open on that click and stay open once the preview
+// caught up, with the values just chosen.
 async function editOpensOnFirstClick(page) {
-  await typeThenMoveTo(page, '#client-id', 'first-click-client', '#req-response-mode');
-  await page.selectOption('#req-response-mode', 'fragment');
-  await page.click('#edit-start');
+  await page.fill('#client-id', 'first-click-client');
+  await page.evaluate(() => {
+    document.querySelector('#client-id').dispatchEvent(new Event('change', { bubbles: true }));
+    const mode = document.querySelector('#req-response-mode');
+    mode.value = 'fragment';
+    mode.dispatchEvent(new Event('input', { bubbles: true }));
+    mode.dispatchEvent(new Event('change', { bubbles: true }));
+    document.querySelector('#edit-start').click();
+  });
   const payload = page.locator('#edit-payload');
   await expect(payload).toBeVisible();
   await expect(payload).toHaveValue(/"client_id": "first-click-client"/);
