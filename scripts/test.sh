@@ -47,6 +47,9 @@ webkit_tests=(env WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --locked --target was
 step "browser tests in WebKit (wasm-bindgen-test, WebKitWebDriver, Xvfb; p384 unchecked)" \
   env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum "${webkit_tests[@]}"
 step "release build (trunk build --release --offline)" trunk build --release --offline --quiet
+# The same build for a sub-path, served under /some/path/ by tests/e2e/subpath.spec.mjs.
+step "release build for a sub-path (make dist PUBLIC_URL=/some/path/)" \
+  scripts/dist.sh /some/path/ target/subpath-dist
 # The native mock-server the Playwright specs start (oauth4webapi, external mode): the debug
 # build `cargo test` already made for tests/mock_server_bin.rs, so this step only checks it.
 step "mock-server binary (cargo build --bin mock-server)" cargo build --quiet --locked --bin mock-server

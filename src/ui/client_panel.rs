@@ -291,13 +291,15 @@ fn KeyManager() -> impl IntoView {
         }
     };
 
+    // Only the keys and the choice among them: rebuilt on any workspace change, the rows
+    // would drop their copy status and the keyboard focus whenever another panel changed.
+    let keys = Memo::new(move |_| ws.with(|w| (w.keys.clone(), w.active_key.clone())));
     let rows = move || {
-        ws.with(|w| {
-            w.keys
-                .iter()
+        keys.with(|(keys, active_key)| {
+            keys.iter()
                 .map(|entry| {
                     let kid = entry.kid();
-                    let active = w.active_key.as_deref() == Some(kid.as_str());
+                    let active = active_key.as_deref() == Some(kid.as_str());
                     let private = entry.jwk.is_private();
                     let state_text = match (private, entry.private_forgotten) {
                         (true, _) => "private + public",

@@ -15,6 +15,7 @@ use super::context::{page_rng, state, AppState, PendingRun, RunRecord};
 use super::fetch_transport::FetchTransport;
 use super::mock_api::BrowserClock;
 use super::request_panel::{SelectField, TextField};
+use super::site::callback_url;
 use super::webcrypto::WebCryptoBackend;
 use super::widgets::{CodeBlock, JsonBlock};
 use crate::oauth::discovery::discover;
@@ -33,21 +34,6 @@ const RECEIVED: &str = "received";
 const WINDOW_NAME: &str = "oauth-playground-authorize";
 /// Where `make mock-server` listens: the native binary's default issuer.
 pub const LOCAL_MOCK_SERVER: &str = "http://127.0.0.1:9000";
-/// The path of this app's callback route.
-pub const CALLBACK_PATH: &str = "/callback";
-
-/// This page's callback URL (`<origin>/callback`), the redirect URI to register at a real server.
-pub fn callback_url() -> Option<String> {
-    let origin = web_sys::window()?.location().origin().ok()?;
-    Some(format!("{origin}{CALLBACK_PATH}"))
-}
-
-/// Whether the page was opened on the callback route.
-pub fn on_callback_route() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .is_some_and(|p| p.trim_end_matches('/') == CALLBACK_PATH)
-}
 
 /// The metadata of the server the workspace targets, as far as it is known without a request:
 /// the in-page server's, the endpoints given (by hand or a PingOne environment), or the
@@ -207,7 +193,7 @@ fn PingOneFields() -> impl IntoView {
 #[component]
 fn RealServerNotes() -> impl IntoView {
     let ws = state().workspace;
-    let callback = callback_url().unwrap_or_else(|| CALLBACK_PATH.into());
+    let callback = callback_url().unwrap_or_else(|| crate::site::CALLBACK.into());
     let uses_callback = {
         let callback = callback.clone();
         Memo::new(move |_| ws.with(|w| w.request.redirect_uri.as_deref() == Some(callback.as_str())))
@@ -548,6 +534,7 @@ pub fn CallbackPage() -> impl IntoView {
         heard.set(Some(false));
     }
     let params = params_of(&href);
+    let home = super::site::base_path();
     view! {
         <main id="main" class="callback-page">
             <h1>"OAuth Playground — callback"</h1>
@@ -557,7 +544,7 @@ pub fn CallbackPage() -> impl IntoView {
                 Some(false) => view! {
                     <p role="alert" id="callback-status">
                         "No playground window is waiting for this response. Copy the URL below into the Run step's \"paste the URL\" box of the window that started the flow, or "
-                        <a href="/">"open the playground"</a>
+                        <a href=home.clone()>"open the playground"</a>
                         "."
                     </p>
                 }

@@ -13,6 +13,7 @@ mod jwt_tool;
 pub mod keys_audit;
 mod learn;
 pub mod mock_api;
+mod offline;
 mod preflight;
 pub mod preview;
 mod registration_panel;
@@ -22,6 +23,8 @@ pub mod run_panel;
 mod sequence;
 mod server_panel;
 mod session_panel;
+pub mod site;
+mod storage;
 mod tamper_panel;
 mod token_calls;
 pub mod webcrypto;
@@ -34,7 +37,7 @@ pub use app::App;
 pub fn mount() {
     mark("app-start");
     install_panic_screen();
-    if external::on_callback_route() {
+    if site::on_callback_route() {
         // A window coming back from a real server: hand the URL over, touch nothing else.
         leptos::mount::mount_to_body(external::CallbackPage);
         return;
@@ -105,12 +108,7 @@ pub fn show_panic_screen(message: &str) -> Option<()> {
     reset.set_text_content(Some("Reset saved state and reload"));
     let on_click = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
         if let Some(window) = web_sys::window() {
-            if let Ok(Some(storage)) = window.local_storage() {
-                if let Ok(Some(text)) = storage.get_item(crate::workspace::STORAGE_KEY) {
-                    let _ = storage.set_item(crate::workspace::SET_ASIDE_KEY, &text);
-                }
-                let _ = storage.remove_item(crate::workspace::STORAGE_KEY);
-            }
+            storage::reset_saved_state();
             let _ = window.location().reload();
         }
     });

@@ -10,9 +10,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::announce::announcer;
-use super::context::{fill_in, first_visit_workspace, local_storage, state, AppState};
+use super::context::{fill_in, first_visit_workspace, state, AppState};
 use super::copy_button::CopyButton;
 use super::run_panel::TimelineItem;
+use super::storage::{self, Saved};
 use super::widgets::{chosen_file, download, file_text, JsonBlock, Toggle};
 use crate::clock::{format_rfc3339, parse_rfc3339, UnixTime};
 use crate::reproducible::{Reproducible, MAX_SEED_CHARS};
@@ -43,7 +44,7 @@ pub enum SharedNotice {
 /// share link in the address, if there is one (the saved state `saved` is then set aside
 /// under [`BEFORE_LINK_KEY`]), and what to tell the user. The fragment is removed from the
 /// address bar either way, so a reload does not apply it again.
-pub fn open_shared_link(saved: Option<&str>) -> (Option<Workspace>, Option<SharedNotice>) {
+pub fn open_shared_link(saved: Option<&Saved>) -> (Option<Workspace>, Option<SharedNotice>) {
     let Some(window) = web_sys::window() else {
         return (None, None);
     };
@@ -53,11 +54,11 @@ pub fn open_shared_link(saved: Option<&str>) -> (Option<Workspace>, Option<Share
     clear_fragment(&window);
     match outcome {
         Ok(shared) => {
-            if let (Some(storage), Some(text)) = (local_storage(), saved) {
+            if let Some(saved) = saved {
                 // Best effort: the copy in memory below is what Undo uses in this tab.
-                let _ = storage.set_item(BEFORE_LINK_KEY, text);
+                let _ = saved.keep_under(BEFORE_LINK_KEY);
             }
-            let previous = saved.map(|text| Box::new(crate::workspace::load(text).0));
+            let previous = saved.map(|saved| Box::new(saved.load().0));
             (
                 Some(shared.workspace),
                 Some(SharedNotice::Applied {
@@ -100,9 +101,7 @@ fn watch_for_links(app: AppState) {
         match outcome {
             Ok(shared) => {
                 let previous = app.workspace.get_untracked();
-                if let Some(storage) = local_storage() {
-                    let _ = storage.set_item(BEFORE_LINK_KEY, &previous.to_saved_json());
-                }
+                let _ = storage::save(BEFORE_LINK_KEY, &previous);
                 let mut next = shared.workspace;
                 fill_in(&mut next);
                 app.workspace.set(next);
@@ -139,9 +138,7 @@ pub fn SharedBanner() -> impl IntoView {
         app.workspace.set(restored);
         app.run.set(None);
         app.imported_run.set(None);
-        if let Some(storage) = local_storage() {
-            let _ = storage.remove_item(BEFORE_LINK_KEY);
-        }
+        storage::forget(BEFORE_LINK_KEY);
         app.shared_notice.set(Some(SharedNotice::Restored));
     };
     let dismiss = move |_| app.shared_notice.set(None);

@@ -1,5 +1,6 @@
 // The playground aimed at a real authorization server (oidc-provider on loopback), as a user
-// sets it up: shared by the interop tests and the accessibility tests' keyboard walk.
+// sets it up: shared by the interop tests, the accessibility tests' keyboard walk and the
+// sub-path build's test (tests/e2e/subpath.spec.mjs).
 import { expect, openApp, setText } from './fixtures.mjs';
 import { startProvider } from './oidc-provider.mjs';
 
@@ -17,11 +18,13 @@ export async function generateRsaKey(page) {
 }
 
 // The playground aimed at the provider: external issuer, private_key_jwt, PAR + JAR RS256.
-export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt' } = {}) {
-  await openApp(page);
+// `path` is where the app is served (a build for a sub-path is opened there).
+export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt', path = '/' } = {}) {
+  await openApp(page, path);
   const keys = await generateRsaKey(page);
   for (const key of keys) expect(key.d, 'only the public half is registered').toBeUndefined();
-  const redirectUri = new URL('/callback', page.url()).href;
+  // The callback route sits under the app's public URL.
+  const redirectUri = new URL('callback', page.url()).href;
   // With a client secret, the client authenticates without the signing key.
   const client =
     auth === 'private_key_jwt'

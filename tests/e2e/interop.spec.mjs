@@ -6,7 +6,7 @@
 // Then requests the provider must refuse, each with the provider's error shown by the app.
 import { test, expect, timelineComplete } from './fixtures.mjs';
 import { OIDC_PROVIDER_VERSION } from './oidc-provider.mjs';
-import { generateRsaKey, setUp, runToProvider, signIn } from './external-flow.mjs';
+import { generateRsaKey, runToProvider, setUp, signIn } from './external-flow.mjs';
 
 test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
   let op;
