@@ -1,12 +1,19 @@
 # The two commands that matter: `make serve` and `make test`. Both install what is missing
 # and are quiet when it is there. See README.md.
-.PHONY: serve test size size-breakdown bench bench-crypto bench-browser bench-server mock-server coverage fuzz fuzz-all screenshot
+.PHONY: serve test dist size size-breakdown bench bench-crypto bench-browser bench-server mock-server coverage fuzz fuzz-all screenshot
 
 serve:
 	@scripts/serve.sh
 
 test:
 	@scripts/test.sh
+
+# The release build to copy onto any static server: `make dist PUBLIC_URL=/path/` for a
+# build served under /path/ (README, "Deploy"); DIST picks the folder (default dist).
+PUBLIC_URL ?= /
+DIST ?= dist
+dist:
+	@scripts/dist.sh "$(PUBLIC_URL)" "$(DIST)"
 
 # The mock authorization server as a native HTTP server on http://127.0.0.1:9000, with the
 # example clients (README "Testing your own client"); `make mock-server ARGS="--profile strict"`.

@@ -26,5 +26,7 @@ const digest = createHash('sha384').update(body).digest();
 const name = `loader-${digest.subarray(0, 8).toString('hex')}.js`;
 writeFileSync(join(dir, name), body);
 const integrity = `sha384-${digest.toString('base64')}`;
-const replacement = `<script type="module" src="/${name}" integrity="${integrity}" crossorigin="anonymous"></script>`;
+// Under the public URL like every asset Trunk links (`trunk build --public-url /path/`).
+const publicUrl = process.env.TRUNK_PUBLIC_URL || '/';
+const replacement = `<script type="module" src="${publicUrl}${name}" integrity="${integrity}" crossorigin="anonymous"></script>`;
 writeFileSync(indexPath, html.replace(tag, replacement));

@@ -18,6 +18,9 @@ row kind file raw gzip
 row ------ -------------------------------------------- --------- ---------
 for f in dist/*.wasm dist/*.js dist/*.css dist/index.html dist/*.svg; do
   [ -f "$f" ] || continue
+  # Fetched after the page is interactive, not for its first render: the service worker
+  # (registered by the running app) and the manifest's icon (for installing the app).
+  case "${f#dist/}" in sw.js | icon.svg) continue ;; esac
   raw=$(wc -c <"$f")
   gz=$(gzip -9 -c "$f" | wc -c)
   total_raw=$((total_raw + raw))
@@ -26,4 +29,8 @@ for f in dist/*.wasm dist/*.js dist/*.css dist/index.html dist/*.svg; do
   row "$kind" "${f#dist/}" "$(kb "$raw")" "$(kb "$gz")"
 done
 row total "first load" "$(kb "$total_raw")" "$(kb "$total_gz")"
+for f in dist/sw.js dist/icon.svg dist/manifest.webmanifest; do
+  [ -f "$f" ] || continue
+  row after "${f#dist/} (after interactive)" "$(kb "$(wc -c <"$f")")" "$(kb "$(gzip -9 -c "$f" | wc -c)")"
+done
 echo

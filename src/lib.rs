@@ -14,6 +14,7 @@
 //!   server's answer, run against a fresh mock server, with the check code that must fire.
 //! - [`reproducible`]: the fixed clock and seeded streams of reproducible mode.
 //! - [`session`]: a whole session as a file (export/import) and as a share link.
+//! - [`site`]: paths under the public URL the app is built for (the callback route).
 //! - `ui` (wasm32 only): the Leptos application.
 //!
 //! Only `ui` may touch the browser; everything else runs natively under `cargo test`
@@ -28,6 +29,7 @@ pub mod oauth;
 pub mod protocol;
 pub mod reproducible;
 pub mod session;
+pub mod site;
 pub mod tamper;
 pub mod workspace;
 

@@ -474,9 +474,12 @@ impl Workspace {
 
     /// The JSON saved to storage: secrets only with the opt-in.
     pub fn to_saved_json(&self) -> String {
-        let document =
-            serde_json::json!({ "version": STATE_VERSION, "workspace": self.shareable(self.remember_secrets) });
-        document.to_string()
+        self.to_saved_document().to_string()
+    }
+
+    /// The document saved to storage, before it is written as text.
+    pub fn to_saved_document(&self) -> Value {
+        serde_json::json!({ "version": STATE_VERSION, "workspace": self.shareable(self.remember_secrets) })
     }
 
     /// This workspace as it may leave memory (storage, an exported file): with
@@ -542,6 +545,18 @@ pub fn load(text: &str) -> (Workspace, LoadReport) {
             return (workspace, report);
         }
     };
+    load_parsed(&document, || text.to_string())
+}
+
+/// Reads a saved document that storage already parsed, as [`load`] does; what is set aside
+/// is the document written back as text.
+pub fn load_document(document: &Value) -> (Workspace, LoadReport) {
+    load_parsed(document, || document.to_string())
+}
+
+fn load_parsed(document: &Value, text: impl Fn() -> String) -> (Workspace, LoadReport) {
+    let mut report = LoadReport::default();
+    let workspace = Workspace::default();
     let version = document.get("version").and_then(Value::as_u64).unwrap_or(STATE_VERSION);
     if version > STATE_VERSION {
         report.problems.push(format!(
@@ -553,12 +568,12 @@ pub fn load(text: &str) -> (Workspace, LoadReport) {
         report
             .problems
             .push("the saved state has no \"workspace\" object; defaults were used".into());
-        report.set_aside = Some(text.to_string());
+        report.set_aside = Some(text());
         return (workspace, report);
     };
     let workspace = Workspace::from_sections(sections, &mut report.problems);
     if !report.problems.is_empty() {
-        report.set_aside = Some(text.to_string());
+        report.set_aside = Some(text());
     }
     (workspace, report)
 }
@@ -630,6 +645,20 @@ mod tests {
         assert_eq!(report.problems.len(), 1, "{report:?}");
         assert!(report.problems[0].starts_with("delivery:"));
         assert_eq!(report.set_aside.as_deref(), Some(text));
+    }
+
+    #[test]
+    fn a_parsed_document_keeps_its_readable_sections_and_sets_the_rest_aside() {
+        let document =
+            serde_json::json!({"version": 1, "workspace": {"client": {"client_id": "kept"}, "keys": "nope"}});
+        let (w, report) = load_document(&document);
+        assert_eq!(w.client.client_id, "kept");
+        assert_eq!(report.problems.len(), 1, "{report:?}");
+        assert!(report.problems[0].starts_with("keys:"));
+        assert_eq!(report.set_aside, Some(document.to_string()));
+        let (back, report) = load_document(&w.to_saved_document());
+        assert!(report.problems.is_empty() && report.set_aside.is_none(), "{report:?}");
+        assert_eq!(back.client.client_id, "kept");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 12] = [
+const CORE: [&str; 13] = [
     "src/jose",
     "src/learn",
     "src/oauth",
@@ -18,6 +18,7 @@ const CORE: [&str; 12] = [
     "src/tamper",
     "src/reproducible.rs",
     "src/session",
+    "src/site.rs",
     "src/fuzzing.rs",
 ];
 const BROWSER_CRATES: [&str; 6] = [

@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 
+use super::announce::{provide_announcer, LiveRegion};
 use super::client_panel::ClientPanel;
-use super::context::{local_storage, AppState};
+use super::context::AppState;
 use super::jws_signer::JwsSigner;
 use super::jwt_tool::JwtTool;
 use super::learn::LearnPages;
+use super::offline::UpdatePrompt;
 use super::preflight::PreflightPanel;
 use super::preview::{CompareView, PreviewPanel};
 use super::request_panel::RequestPanel;
@@ -28,9 +30,10 @@ const STEPS: [(&str, &str); 5] = [
 #[component]
 pub fn App() -> impl IntoView {
     let app = AppState::load_and_provide();
+    provide_announcer();
     super::external::listen_for_callbacks();
     view! {
-        <a class="skip" href="#main">"Skip to the playground"</a>
+        <a class="skip-link" href="#main">"Skip to the playground"</a>
         <header class="masthead">
             <div>
                 <h1>"OAuth Playground"</h1>
@@ -50,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <a href="#learn-par">"Why PAR?"</a>
             </nav>
         </header>
+        <UpdatePrompt/>
         <LoadNotice/>
         <SharedBanner/>
         {move || app.storage_error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}
@@ -73,6 +77,7 @@ pub fn App() -> impl IntoView {
             <JwsSigner/>
             <LearnPages/>
         </main>
+        <LiveRegion/>
     }
 }
 
@@ -82,9 +87,7 @@ fn WorkspaceBar() -> impl IntoView {
     let app = super::context::state();
     let ws = app.workspace;
     let reset = move |_| {
-        if let Some(storage) = local_storage() {
-            let _ = storage.remove_item(STORAGE_KEY);
-        }
+        super::storage::forget(STORAGE_KEY);
         let keep_origin = ws.with_untracked(|w| (w.client.redirect_uris.clone(), w.request.redirect_uri.clone()));
         let mut fresh = Workspace::default();
         fresh.client.redirect_uris = keep_origin.0;

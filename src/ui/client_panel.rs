@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::announce::{announcer, refocus_if_lost};
 use super::context::{page_rng, register_now, state};
 use super::copy_button::CopyButton;
 use super::registration_panel::RegistrationEndpoint;
@@ -160,6 +161,18 @@ fn KeyManager() -> impl IntoView {
     let kind = RwSignal::new("rsa-2048".to_string());
     let busy = RwSignal::new(None::<String>);
     let message = RwSignal::new(None::<Result<String, String>>);
+    // A key generated (after up to seconds of waiting) or imported is said through the
+    // page's live region; a refusal is a `role="alert"` in place.
+    let voice = announcer();
+    Effect::watch(
+        move || message.get(),
+        move |m, _, _| {
+            if let (Some(voice), Some(Ok(text))) = (voice, m) {
+                voice.say(text.clone());
+            }
+        },
+        false,
+    );
     let import_text = RwSignal::new(String::new());
 
     let add_keys = move |keys: Vec<Jwk>, origin: String| {
@@ -216,6 +229,7 @@ fn KeyManager() -> impl IntoView {
                 }
                 Err(e) => message.set(Some(Err(format!("Key generation failed: {e}")))),
             }
+            refocus_if_lost("key-generate").await;
         });
     };
 
@@ -277,13 +291,15 @@ fn KeyManager() -> impl IntoView {
         }
     };
 
+    // Only the keys and the choice among them: rebuilt on any workspace change, the rows
+    // would drop their copy status and the keyboard focus whenever another panel changed.
+    let keys = Memo::new(move |_| ws.with(|w| (w.keys.clone(), w.active_key.clone())));
     let rows = move || {
-        ws.with(|w| {
-            w.keys
-                .iter()
+        keys.with(|(keys, active_key)| {
+            keys.iter()
                 .map(|entry| {
                     let kid = entry.kid();
-                    let active = w.active_key.as_deref() == Some(kid.as_str());
+                    let active = active_key.as_deref() == Some(kid.as_str());
                     let private = entry.jwk.is_private();
                     let state_text = match (private, entry.private_forgotten) {
                         (true, _) => "private + public",
@@ -327,7 +343,7 @@ fn KeyManager() -> impl IntoView {
     };
 
     view! {
-        <div class="key-manager" aria-labelledby="keys-title">
+        <div class="key-manager" role="group" aria-labelledby="keys-title">
             <h3 id="keys-title">"Keys"</h3>
             <div class="fields">
                 <label for="key-kind">"Generate"</label>
@@ -357,7 +373,7 @@ fn KeyManager() -> impl IntoView {
                 {move || busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
             </p>
             {move || match message.get() {
-                Some(Ok(m)) => Some(view! { <p class="ok" role="status" id="key-message">{m}</p> }.into_any()),
+                Some(Ok(m)) => Some(view! { <p class="ok" id="key-message">{m}</p> }.into_any()),
                 Some(Err(e)) => Some(view! { <p class="error" role="alert" id="key-message">{e}</p> }.into_any()),
                 None => None,
             }}

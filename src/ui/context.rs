@@ -8,12 +8,13 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use super::mock_api::SharedServer;
+use super::storage::{self, Saved};
 use crate::http::Request;
 use crate::mock_as::{path, Event, InProcessTransport};
 use crate::oauth::discovery::process_discovery_response;
 use crate::oauth::{FlowRun, ServerMetadata};
 use crate::session::RunExport;
-use crate::workspace::{self, LoadReport, UiSecret, Workspace, SET_ASIDE_KEY, STORAGE_KEY};
+use crate::workspace::{LoadReport, UiSecret, Workspace, STORAGE_KEY};
 
 thread_local! {
     /// The page's one authorization server (also offered to scripts as
@@ -111,17 +112,16 @@ impl AppState {
     /// secret, state, nonce, PKCE verifier), and starts the effects that save it and keep
     /// the server configured.
     pub fn load_and_provide() -> Self {
-        let storage = local_storage();
-        let saved = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let saved = Saved::read(STORAGE_KEY);
         // A share link in the address replaces the saved state (which is set aside for undo).
-        let (shared, notice) = super::session_panel::open_shared_link(saved.as_deref());
+        let (shared, notice) = super::session_panel::open_shared_link(saved.as_ref());
         let (mut ws, report) = match (shared, saved) {
             (Some(ws), _) => (ws, None),
-            (None, Some(text)) => {
-                let (ws, report) = workspace::load(&text);
-                if let (Some(storage), Some(set_aside)) = (&storage, &report.set_aside) {
+            (None, Some(saved)) => {
+                let (ws, report) = saved.load();
+                if let Some(text) = &report.set_aside {
                     // Kept for the user to copy back; a failure here only loses the copy.
-                    let _ = storage.set_item(SET_ASIDE_KEY, set_aside);
+                    let _ = storage::set_aside(text);
                 }
                 (ws, (!report.problems.is_empty()).then_some(report))
             }
@@ -139,10 +139,7 @@ impl AppState {
     fn start_effects(self) {
         // Save on every change.
         Effect::new(move |_| {
-            let text = self.workspace.with(Workspace::to_saved_json);
-            let outcome = local_storage()
-                .ok_or_else(|| "this browser offers no localStorage".to_string())
-                .and_then(|s| s.set_item(STORAGE_KEY, &text).map_err(|e| format!("{e:?}")));
+            let outcome = self.workspace.with(|w| storage::save(STORAGE_KEY, w));
             self.storage_error.set(
                 outcome
                     .err()
@@ -156,18 +153,19 @@ impl AppState {
         // Keep the in-page server configured as the Server and Client panels say.
         Effect::new(move |_| {
             let outcome = self.workspace.with(sync_server);
+            if outcome != Ok(false) {
+                self.server_revision.update(|r| *r += 1);
+            }
             self.server_error.set(outcome.err());
-            self.server_revision.update(|r| *r += 1);
         });
     }
 }
 
-/// The workspace of a first visit: the defaults, with this page's `/callback` as the
-/// redirect URI.
+/// The workspace of a first visit: the defaults, with this page's callback (under the public
+/// URL the app was built for) as the redirect URI.
 pub fn first_visit_workspace() -> Workspace {
     let mut ws = Workspace::default();
-    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
-        let callback = format!("{origin}/callback");
+    if let Some(callback) = super::site::callback_url() {
         ws.client.redirect_uris = vec![callback.clone()];
         ws.request.redirect_uri = Some(callback);
     }
@@ -189,13 +187,16 @@ pub fn fill_in(ws: &mut Workspace) {
     }
 }
 
-/// Applies the workspace's server settings and (when asked) the client registration.
-pub fn sync_server(ws: &Workspace) -> Result<(), String> {
+/// Applies the workspace's server settings and (when asked) the client registration; says
+/// whether either changed the server.
+pub fn sync_server(ws: &Workspace) -> Result<bool, String> {
     let server = server().ok_or("the in-page server is not running (WebCrypto unavailable?)")?;
     let mut server = server
         .try_borrow_mut()
         .map_err(|_| "the in-page server is busy; try again".to_string())?;
+    let mut changed = false;
     if server.settings() != &ws.server {
+        changed = true;
         server
             .configure(ws.server.clone())
             .map_err(|e| format!("Server settings refused: {e}"))?;
@@ -203,12 +204,13 @@ pub fn sync_server(ws: &Workspace) -> Result<(), String> {
     if ws.client.sync_registration {
         let metadata = ws.client_metadata();
         if server.client(&metadata.client_id) != Some(&metadata) {
+            changed = true;
             server
                 .register_client(metadata)
                 .map_err(|e| format!("Client registration refused: {e}"))?;
         }
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Registers the client now, whatever the sync switch says.
@@ -268,10 +270,6 @@ pub fn mock_metadata() -> Option<ServerMetadata> {
         .send_now(&Request::get(format!("{issuer}{}", path::DISCOVERY).as_str()))
         .ok()?;
     process_discovery_response(&issuer, &response).ok()
-}
-
-pub fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// A CSPRNG seeded from `crypto.getRandomValues` (all zeros only if the browser has no

@@ -15,6 +15,7 @@ use super::context::{page_rng, state, AppState, PendingRun, RunRecord};
 use super::fetch_transport::FetchTransport;
 use super::mock_api::BrowserClock;
 use super::request_panel::{SelectField, TextField};
+use super::site::callback_url;
 use super::webcrypto::WebCryptoBackend;
 use super::widgets::{CodeBlock, JsonBlock};
 use crate::oauth::discovery::discover;
@@ -31,21 +32,8 @@ pub const CALLBACK_CHANNEL: &str = "oauth-playground.callback";
 const RECEIVED: &str = "received";
 /// The name of the window the authorization server opens in (reused by "open again").
 const WINDOW_NAME: &str = "oauth-playground-authorize";
-/// The path of this app's callback route.
-pub const CALLBACK_PATH: &str = "/callback";
-
-/// This page's callback URL (`<origin>/callback`), the redirect URI to register at a real server.
-pub fn callback_url() -> Option<String> {
-    let origin = web_sys::window()?.location().origin().ok()?;
-    Some(format!("{origin}{CALLBACK_PATH}"))
-}
-
-/// Whether the page was opened on the callback route.
-pub fn on_callback_route() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .is_some_and(|p| p.trim_end_matches('/') == CALLBACK_PATH)
-}
+/// Where `make mock-server` listens: the native binary's default issuer.
+pub const LOCAL_MOCK_SERVER: &str = "http://127.0.0.1:9000";
 
 /// The metadata of the server the workspace targets, as far as it is known without a request:
 /// the in-page server's, the endpoints given (by hand or a PingOne environment), or the
@@ -128,6 +116,18 @@ fn ExternalFields() -> impl IntoView {
         <div class="fields">
             <TextField id="external-issuer" label="Issuer" get=|w| w.target.issuer.clone() set=|w, v| w.target.issuer = v.trim().to_string()
                 help="The issuer identifier; its discovery document is at /.well-known/openid-configuration (RFC 8414 §3, OIDC Discovery §4)."/>
+            <span class="label-like">"Presets"</span>
+            <span>
+                <button type="button" id="external-preset-mock-server" aria-describedby="external-preset-mock-server-help"
+                    on:click=move |_| ws.update(|w| {
+                        w.target.issuer = LOCAL_MOCK_SERVER.into();
+                        w.target.manual = false;
+                    })>"Local mock-server"</button>
+                <span class="help" id="external-preset-mock-server-help">
+                    "The in-page server's code as a native program on "<code>{LOCAL_MOCK_SERVER}</code>": start it with "
+                    <code>"make mock-server"</code>" (README, \"Testing your own client\"); it allows loopback origins such as this page's."
+                </span>
+            </span>
             <label for="external-manual">"Endpoints"</label>
             <span class="toggle">
                 <input type="checkbox" id="external-manual" prop:checked=move || manual.get()
@@ -193,7 +193,7 @@ fn PingOneFields() -> impl IntoView {
 #[component]
 fn RealServerNotes() -> impl IntoView {
     let ws = state().workspace;
-    let callback = callback_url().unwrap_or_else(|| CALLBACK_PATH.into());
+    let callback = callback_url().unwrap_or_else(|| crate::site::CALLBACK.into());
     let uses_callback = {
         let callback = callback.clone();
         Memo::new(move |_| ws.with(|w| w.request.redirect_uri.as_deref() == Some(callback.as_str())))
@@ -253,6 +253,7 @@ fn DiscoveryView() -> impl IntoView {
                 Err(e) => failure.set(Some(e)),
             }
             busy.set(false);
+            super::announce::refocus_if_lost("external-discover").await;
         });
     };
     let shown = Memo::new(move |_| {
@@ -467,7 +468,7 @@ pub fn ExternalWaiting() -> impl IntoView {
             let url = run.pending.authorize_url.clone();
             let redirect = run.pending.request.redirect_uri.clone().unwrap_or_default();
             view! {
-                <div class="waiting" id="run-waiting" role="status">
+                <div class="waiting" id="run-waiting" tabindex="-1">
                     <p>
                         <strong>"Waiting for the authorization server. "</strong>
                         {if run.window_opened {
@@ -533,6 +534,7 @@ pub fn CallbackPage() -> impl IntoView {
         heard.set(Some(false));
     }
     let params = params_of(&href);
+    let home = super::site::base_path();
     view! {
         <main id="main" class="callback-page">
             <h1>"OAuth Playground — callback"</h1>
@@ -542,7 +544,7 @@ pub fn CallbackPage() -> impl IntoView {
                 Some(false) => view! {
                     <p role="alert" id="callback-status">
                         "No playground window is waiting for this response. Copy the URL below into the Run step's \"paste the URL\" box of the window that started the flow, or "
-                        <a href="/">"open the playground"</a>
+                        <a href=home.clone()>"open the playground"</a>
                         "."
                     </p>
                 }

@@ -246,6 +246,7 @@ pub fn JwtTool() -> impl IntoView {
                         .and_then(|(href, jwks)| verify_with(&jwt, &jwks, &format!("the JWKS fetched from {href}")));
                     verdict.set(Some(outcome));
                     fetching.set(false);
+                    super::announce::refocus_if_lost("jwt-verify").await;
                 });
                 return;
             }

@@ -1,5 +1,6 @@
 //! The browser application: Leptos components and everything that needs the browser.
 
+mod announce;
 mod app;
 mod client_panel;
 pub mod context;
@@ -13,6 +14,7 @@ mod jwt_tool;
 pub mod keys_audit;
 mod learn;
 pub mod mock_api;
+mod offline;
 mod preflight;
 pub mod preview;
 mod registration_panel;
@@ -22,6 +24,8 @@ pub mod run_panel;
 mod sequence;
 mod server_panel;
 mod session_panel;
+pub mod site;
+mod storage;
 mod tamper_panel;
 mod token_calls;
 pub mod webcrypto;
@@ -34,7 +38,7 @@ pub use app::App;
 pub fn mount() {
     mark("app-start");
     install_panic_screen();
-    if external::on_callback_route() {
+    if site::on_callback_route() {
         // A window coming back from a real server: hand the URL over, touch nothing else.
         leptos::mount::mount_to_body(external::CallbackPage);
         return;
@@ -96,17 +100,16 @@ pub fn show_panic_screen(message: &str) -> Option<()> {
     ));
     let pre = document.create_element("pre").ok()?;
     pre.set_text_content(Some(message));
+    // Scrolls when the message is long: reachable and named for the keyboard (WCAG 2.1.1).
+    pre.set_attribute("tabindex", "0").ok()?;
+    pre.set_attribute("role", "region").ok()?;
+    pre.set_attribute("aria-label", "The bug's message").ok()?;
     let reset = document.create_element("button").ok()?;
     reset.set_id("panic-reset");
     reset.set_text_content(Some("Reset saved state and reload"));
     let on_click = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
         if let Some(window) = web_sys::window() {
-            if let Ok(Some(storage)) = window.local_storage() {
-                if let Ok(Some(text)) = storage.get_item(crate::workspace::STORAGE_KEY) {
-                    let _ = storage.set_item(crate::workspace::SET_ASIDE_KEY, &text);
-                }
-                let _ = storage.remove_item(crate::workspace::STORAGE_KEY);
-            }
+            storage::reset_saved_state();
             let _ = window.location().reload();
         }
     });
@@ -118,5 +121,9 @@ pub fn show_panic_screen(message: &str) -> Option<()> {
         overlay.append_child(child).ok()?;
     }
     body.append_child(&overlay).ok()?;
+    // An alertdialog takes focus (WAI-ARIA 1.2, alertdialog): the one thing left to do.
+    if let Some(button) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&reset) {
+        let _ = button.focus();
+    }
     Some(())
 }

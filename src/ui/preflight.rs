@@ -147,7 +147,7 @@ fn real_server_findings(ws: &Workspace, config: &crate::oauth::Config, items: &m
             remedy: Remedy::None,
         });
     }
-    let own = super::external::callback_url();
+    let own = super::site::callback_url();
     if let (Some(own), Some(uri)) = (own, &config.request.redirect_uri) {
         if *uri != own {
             items.push(Item {
@@ -178,6 +178,33 @@ fn severity_text(s: Severity) -> &'static str {
         Severity::Error => "Error",
         Severity::Warning => "Warning",
         Severity::Info => "Note",
+    }
+}
+
+fn finding(item: Item, apply: impl Fn(Remedy) + Copy + 'static) -> impl IntoView {
+    let remedy = item.remedy.clone();
+    let fix_label = match &item.remedy {
+        Remedy::Lint(_) => Some("Apply fix"),
+        Remedy::GenerateKey(_) => Some("Generate a key"),
+        Remedy::GenerateDpopKey => Some("Generate a DPoP key"),
+        Remedy::None => None,
+    };
+    let sev = severity_text(item.severity);
+    view! {
+        <li class=format!("finding severity-{}", sev.to_lowercase()) data-code=item.code>
+            <span class="severity">{format!("{sev}:")}</span>
+            " "
+            <span class="message">{item.message}</span>
+            <span class="meta">
+                <code>{item.code}</code>
+                " · "
+                <cite>{item.reference}</cite>
+            </span>
+            <LearnNote code=item.code/>
+            {fix_label.map(|label| view! {
+                <button type="button" class="fix" aria-label=format!("{label}: {}", item.code) on:click=move |_| apply(remedy.clone())>{label}</button>
+            })}
+        </li>
     }
 }
 
@@ -257,42 +284,18 @@ pub fn PreflightPanel() -> impl IntoView {
         <section class="panel" id="preflight" aria-labelledby="preflight-title">
             <h2 id="preflight-title">"Pre-flight checks"</h2>
             {move || status.get().map(|s| view! { <p role="status">{s}</p> })}
-            {move || {
-                let list = items.get();
-                if list.is_empty() {
-                    return view! { <p class="ok" id="preflight-clean">"✓ No findings: the request fits the server's metadata and the specifications."</p> }.into_any();
-                }
-                view! {
-                    <ul class="findings" id="preflight-findings">
-                        {list.into_iter().map(|item| {
-                            let remedy = item.remedy.clone();
-                            let fix_label = match &item.remedy {
-                                Remedy::Lint(_) => Some("Apply fix"),
-                                Remedy::GenerateKey(_) => Some("Generate a key"),
-                                Remedy::GenerateDpopKey => Some("Generate a DPoP key"),
-                                Remedy::None => None,
-                            };
-                            let sev = severity_text(item.severity);
-                            view! {
-                                <li class=format!("finding severity-{}", sev.to_lowercase()) data-code=item.code>
-                                    <span class="severity">{format!("{sev}:")}</span>
-                                    " "
-                                    <span class="message">{item.message}</span>
-                                    <span class="meta">
-                                        <code>{item.code}</code>
-                                        " · "
-                                        <cite>{item.reference}</cite>
-                                    </span>
-                                    <LearnNote code=item.code/>
-                                    {fix_label.map(|label| view! {
-                                        <button type="button" class="fix" aria-label=format!("{label}: {}", item.code) on:click=move |_| apply(remedy.clone())>{label}</button>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            <Show
+                when=move || !items.with(Vec::is_empty)
+                fallback=|| view! { <p class="ok" id="preflight-clean">"✓ No findings: the request fits the server's metadata and the specifications."</p> }
+            >
+                <ul class="findings" id="preflight-findings">
+                    // Keyed by what a finding says: one appearing or going leaves the others (and
+                    // a "Why?" the user opened) as they are.
+                    <For each=move || items.get() key=|item| (item.code, item.message.clone()) let:item>
+                        {finding(item, apply)}
+                    </For>
+                </ul>
+            </Show>
         </section>
     }
 }

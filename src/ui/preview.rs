@@ -9,6 +9,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
+use super::announce::focus_when_shown;
 use super::context::state;
 use super::external::target_metadata;
 use super::mock_api::BrowserClock;
@@ -125,37 +126,53 @@ pub fn PreviewPanel() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let config = Memo::new(move |_| ws.with(|w| w.config()));
+    // Only the target's own fields: reading the whole workspace here would rebuild the
+    // preview on every change, the run options and the server panel's included.
+    let target = Memo::new(move |_| ws.with(|w| w.target.clone()));
     let prepared = async_memo(move || {
         let config = config.get();
-        let target = ws.with(|w| w.target.clone());
+        let target = target.get();
         let discovered = app.discovered.get();
         async move { prepare(config, target, discovered).await }
     });
+    // The request object's header and payload as the form makes them, when the delivery has one.
+    let object = Memo::new(move |_| {
+        prepared.with(|p| match p {
+            Some(Ok((_, prepared))) => prepared.request_object.as_ref().map(|o| {
+                (
+                    pretty(&Value::Object(o.header.clone())),
+                    pretty(&Value::Object(o.claims.clone())),
+                )
+            }),
+            _ => None,
+        })
+    });
+    let has_object = Memo::new(move |_| object.with(Option::is_some));
+    // Created once for the panel: the preview below is rebuilt whenever the request changes,
+    // and an editor living inside it would close (and lose its draft) under the user's click.
+    let editor = EditorState::new();
     view! {
         <section class="panel" id="preview" aria-labelledby="preview-title" aria-live="polite">
             <h2 id="preview-title">"Preview: what will be sent"</h2>
             {move || match prepared.get() {
-                None => view! { <p class="muted">"Preparing…"</p> }.into_any(),
-                Some(Err(e)) => view! {
+                None => Some(view! { <p class="muted">"Preparing…"</p> }.into_any()),
+                Some(Err(e)) => Some(view! {
                     <p class="error" role="alert" id="preview-error"><strong>"Cannot build the request: "</strong>{e}</p>
                 }
-                .into_any(),
-                Some(Ok((address, prepared))) => view! { <PreparedView prepared address/> }.into_any(),
+                .into_any()),
+                Some(Ok(_)) => None,
             }}
+            <Show when=move || has_object.get()>
+                <RequestObjectEditor object editor/>
+            </Show>
+            {move || prepared.get().and_then(Result::ok).map(|(address, prepared)| view! { <PreparedView prepared address/> })}
         </section>
     }
 }
 
+/// What follows the request object: the signed JWT and the first message.
 #[component]
 fn PreparedView(prepared: PreparedAuthorization, address: String) -> impl IntoView {
-    let object = prepared.request_object.clone().map(|object| {
-        view! {
-            <RequestObjectEditor
-                header=pretty(&Value::Object(object.header))
-                payload=pretty(&Value::Object(object.claims))
-            />
-        }
-    });
     let jwt = prepared
         .request_object_jwt
         .clone()
@@ -179,7 +196,6 @@ fn PreparedView(prepared: PreparedAuthorization, address: String) -> impl IntoVi
         .into_any(),
     };
     view! {
-        {object}
         {jwt}
         {first}
     }
@@ -207,87 +223,144 @@ pub fn HttpRequestView(request: Request, #[prop(optional)] id: Option<&'static s
     }
 }
 
+/// The editor's state, owned by the preview panel so that rebuilding the preview (on every
+/// change to the request) keeps what the user is doing.
+#[derive(Clone, Copy)]
+struct EditorState {
+    editing: RwSignal<bool>,
+    header: RwSignal<String>,
+    payload: RwSignal<String>,
+    /// Whether the user typed in the drafts; until then they follow the form.
+    touched: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+}
+
+impl EditorState {
+    fn new() -> Self {
+        Self {
+            editing: RwSignal::new(false),
+            header: RwSignal::new(String::new()),
+            payload: RwSignal::new(String::new()),
+            touched: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    fn open(self, (header, payload): (String, String)) {
+        self.header.set(header);
+        self.payload.set(payload);
+        self.touched.set(false);
+        self.error.set(None);
+        self.editing.set(true);
+    }
+
+    fn close(self) {
+        self.editing.set(false);
+        self.error.set(None);
+    }
+}
+
+fn check_edited(text: &str, part: &str) -> Result<(), String> {
+    if text.len() > MAX_EDIT_BYTES {
+        return Err(format!(
+            "the {part} is {} bytes; an edited part may have at most {} KB (enough to test any server's size limit)",
+            text.len(),
+            MAX_EDIT_BYTES / 1000
+        ));
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(_)) => Ok(()),
+        Ok(_) => Err(format!("the {part} must be a JSON object")),
+        Err(e) => Err(format!(
+            "the {part} is not JSON: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        )),
+    }
+}
+
 /// The request object's header and payload; "Edit before signing" turns them into text areas
 /// whose JSON is checked before it is signed, and which never touch the form values.
 #[component]
-fn RequestObjectEditor(header: String, payload: String) -> impl IntoView {
+fn RequestObjectEditor(object: Memo<Option<(String, String)>>, editor: EditorState) -> impl IntoView {
     let ws = state().workspace;
     let edited = Memo::new(move |_| ws.with(|w| w.edit.is_some()));
-    let editing = RwSignal::new(false);
-    let header_draft = RwSignal::new(header.clone());
-    let payload_draft = RwSignal::new(payload.clone());
-    let error = RwSignal::new(None::<String>);
-    let check = |text: &str, part: &str| -> Result<(), String> {
-        if text.len() > MAX_EDIT_BYTES {
-            return Err(format!(
-                "the {part} is {} bytes; an edited part may have at most {} KB (enough to test any server's size limit)",
-                text.len(),
-                MAX_EDIT_BYTES / 1000
-            ));
-        }
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(_)) => Ok(()),
-            Ok(_) => Err(format!("the {part} must be a JSON object")),
-            Err(e) => Err(format!(
-                "the {part} is not JSON: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            )),
-        }
-    };
-    let sign = move |_| {
-        let (h, p) = (header_draft.get_untracked(), payload_draft.get_untracked());
-        match check(&h, "header").and_then(|()| check(&p, "payload")) {
-            Ok(()) => {
-                error.set(None);
-                editing.set(false);
-                ws.update(|w| w.edit = Some(RequestObjectEdit { header: h, payload: p }));
+    // A click can land while the preview is still catching up with the form (a text field
+    // commits when the user moves on): untouched drafts take the newest object when it comes.
+    Effect::new(move |_| {
+        let newest = object.get();
+        if editor.editing.get_untracked() && !editor.touched.get_untracked() {
+            if let Some((header, payload)) = newest {
+                editor.header.set(header);
+                editor.payload.set(payload);
             }
-            Err(e) => error.set(Some(e)),
+        }
+    });
+    let sign = move |_| {
+        let (h, p) = (editor.header.get_untracked(), editor.payload.get_untracked());
+        match check_edited(&h, "header").and_then(|()| check_edited(&p, "payload")) {
+            Ok(()) => {
+                editor.close();
+                ws.update(|w| w.edit = Some(RequestObjectEdit { header: h, payload: p }));
+                leptos::task::spawn_local(focus_when_shown("edit-start"));
+            }
+            Err(e) => editor.error.set(Some(e)),
         }
     };
-    let (header_view, payload_view) = (header.clone(), payload.clone());
+    let start = move |_| {
+        if let Some(parts) = object.get_untracked() {
+            editor.open(parts);
+            leptos::task::spawn_local(focus_when_shown("edit-header"));
+        }
+    };
+    let draft_input = move |draft: RwSignal<String>| {
+        move |ev| {
+            editor.touched.set(true);
+            draft.set(event_target_value(&ev));
+        }
+    };
     view! {
         <h3>"Request object"</h3>
         <Show when=move || edited.get()>
             <p class="notice" id="edit-notice">
                 <strong>"Edited by hand: "</strong>
                 "this object is signed exactly as typed; the form above no longer changes it. "
-                <button type="button" id="edit-discard" on:click=move |_| ws.update(|w| w.edit = None)>"Discard edits"</button>
+                <button type="button" id="edit-discard" on:click=move |_| {
+                    ws.update(|w| w.edit = None);
+                    leptos::task::spawn_local(focus_when_shown("edit-start"));
+                }>"Discard edits"</button>
             </p>
         </Show>
         <Show
-            when=move || editing.get()
-            fallback=move || {
-                let (h, p) = (header_view.clone(), payload_view.clone());
-                let (hd, pd) = (h.clone(), p.clone());
-                view! {
+            when=move || editor.editing.get()
+            fallback=move || view! {
+                {move || object.get().map(|(h, p)| view! {
                     <div class="jwt-parts">
                         <JsonBlock what="Header" value=serde_json::from_str(&h).unwrap_or(Value::Null) id="preview-header"/>
                         <JsonBlock what="Payload (claims)" value=serde_json::from_str(&p).unwrap_or(Value::Null) id="preview-payload"/>
                     </div>
-                    <button type="button" id="edit-start" on:click=move |_| {
-                        header_draft.set(hd.clone());
-                        payload_draft.set(pd.clone());
-                        editing.set(true);
-                    }>"Edit before signing"</button>
-                }
+                })}
+                <button type="button" id="edit-start" on:click=start>"Edit before signing"</button>
             }
         >
             <div class="jwt-parts">
                 <div>
                     <label for="edit-header">"Header (JSON)"</label>
-                    <textarea id="edit-header" rows="6" spellcheck="false" prop:value=move || header_draft.get() on:input=move |ev| header_draft.set(event_target_value(&ev))></textarea>
+                    <textarea id="edit-header" rows="6" spellcheck="false" prop:value=move || editor.header.get() on:input=draft_input(editor.header)></textarea>
                 </div>
                 <div>
                     <label for="edit-payload">"Payload (JSON)"</label>
-                    <textarea id="edit-payload" rows="14" spellcheck="false" prop:value=move || payload_draft.get() on:input=move |ev| payload_draft.set(event_target_value(&ev))></textarea>
+                    <textarea id="edit-payload" rows="14" spellcheck="false" prop:value=move || editor.payload.get() on:input=draft_input(editor.payload)></textarea>
                 </div>
             </div>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" id="edit-error">{e}</p> })}
+            {move || editor.error.get().map(|e| view! { <p class="error" role="alert" id="edit-error">{e}</p> })}
             <div class="actions">
                 <button type="button" id="edit-sign" on:click=sign>"Sign these edits"</button>
-                <button type="button" on:click=move |_| { editing.set(false); error.set(None); }>"Cancel"</button>
+                <button type="button" id="edit-cancel" on:click=move |_| {
+                    editor.close();
+                    // Closing the editor gives focus back to the button that opened it.
+                    leptos::task::spawn_local(focus_when_shown("edit-start"));
+                }>"Cancel"</button>
             </div>
         </Show>
     }
@@ -354,7 +427,9 @@ pub fn CompareView() -> impl IntoView {
                             view! {
                                 <dl>
                                     <dt>"Address bar"</dt>
-                                    <dd><code class="url">{url.clone()}</code></dd>
+                                    // Scrolls when long (JAR by value): focusable and named, so the keyboard
+                                    // reaches and scrolls it (WCAG 2.1.1).
+                                    <dd><code class="url" tabindex="0" role="region" aria-label=format!("Address bar, {}", delivery_label(delivery))>{url.clone()}</code></dd>
                                     <dt>"URL length"</dt>
                                     <dd class="url-length">{format!("{} characters", url.len())}</dd>
                                     <dt>"Query parameters"</dt>

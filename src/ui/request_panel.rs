@@ -257,7 +257,7 @@ pub fn RequestPanel() -> impl IntoView {
                         <option value="plain" selected=move || ws.with(|w| matches!(w.request.pkce, Some(Pkce { method: PkceMethod::Plain, .. })))>"plain"</option>
                         <option value="none" selected=move || ws.with(|w| w.request.pkce.is_none())>"none"</option>
                     </select>
-                    <button type="button" aria-label="New PKCE verifier" on:click=regenerate("verifier")>"New verifier"</button>
+                    <button type="button" aria-label="New verifier (PKCE code_verifier)" on:click=regenerate("verifier")>"New verifier"</button>
                 </span>
             </div>
             <DpopFields/>

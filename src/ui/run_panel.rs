@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::announce::{announcer, focus_when_shown};
 use super::context::{page_rng, server, state, sync_server, RunRecord};
 use super::external::{flow_options, start_external, transport_failure, ExternalWaiting};
 use super::learn::LearnNote;
@@ -173,6 +174,43 @@ pub fn RunPanel() -> impl IntoView {
             app.running.set(false);
         });
     };
+    // A run started here ends out of sight of a keyboard or screen-reader user (the outcome
+    // appears below the button, or while they were in the server's window): say how it ended
+    // and move focus to it (WCAG 2.4.3 focus order, 4.1.3 status messages). Only the Run
+    // button and the external callback toggle `running`; tamper presets do not, so their
+    // runs leave focus in the preset list.
+    let voice = announcer();
+    Effect::watch(
+        move || (app.running.get(), app.pending.with(Option::is_some)),
+        move |&(running, waiting), previous, _| {
+            let Some(&(was_running, was_waiting)) = previous else {
+                return;
+            };
+            if was_running && !running && !waiting {
+                let (words, target) = match (
+                    app.run.with_untracked(|r| r.as_ref().map(outcome_words)),
+                    error.get_untracked(),
+                ) {
+                    (_, Some(e)) => (format!("Run could not start: {e}"), "run-error"),
+                    (Some(words), None) => (words, "run-outcome"),
+                    (None, None) => return,
+                };
+                if let Some(voice) = voice {
+                    voice.say(words);
+                }
+                leptos::task::spawn_local(focus_when_shown(target));
+            } else if waiting && !was_waiting {
+                if let Some(voice) = voice {
+                    voice.say("Waiting for the authorization server: sign in in the window it opened.");
+                }
+                leptos::task::spawn_local(focus_when_shown("run-waiting"));
+            } else if was_waiting && !waiting && !running {
+                // Cancelled: back to the control that started it.
+                leptos::task::spawn_local(focus_when_shown("run-button"));
+            }
+        },
+        false,
+    );
     let toggle = |id: &'static str, label: &'static str, get: fn(&Workspace) -> bool, set: fn(&mut Workspace, bool)| {
         view! {
             <Toggle id=id label=label checked=Signal::derive(move || ws.with(get)) on_change=Callback::new(move |on| ws.update(|w| set(w, on)))/>
@@ -202,7 +240,7 @@ pub fn RunPanel() -> impl IntoView {
                     <span class="measure" id="run-time">{format!("last run: {:.1} ms, {} exchanges", r.elapsed_ms, r.flow.timeline.iter().filter(|e| matches!(e, TimelineEvent::Exchange { .. })).count())}</span>
                 })}
             </div>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" id="run-error" tabindex="-1">{e}</p> })}
             <ExternalWaiting/>
             <div hidden=move || grant.get() != Grant::DeviceCode>
                 <super::device_run::DeviceRunView signals=device/>
@@ -217,7 +255,7 @@ pub fn RunPanel() -> impl IntoView {
 fn RunView(record: RunRecord) -> impl IntoView {
     let summary = match &record.flow.error {
         None => view! {
-            <p class="outcome success" id="run-outcome" role="status">
+            <p class="outcome success" id="run-outcome" tabindex="-1">
                 <span aria-hidden="true">"✓ "</span>
                 <strong>"Succeeded: "</strong>
                 {if record.flow.timeline.iter().any(|e| matches!(e, TimelineEvent::Exchange { step: "client_credentials", .. })) {
@@ -259,6 +297,21 @@ fn RunView(record: RunRecord) -> impl IntoView {
         </ol>
         // A real server's log is its own; only the in-page server's is shown.
         {move || (shown.get() == total && !events.is_empty()).then(|| view! { <ServerEvents events=events.clone()/> })}
+    }
+}
+
+/// What the live region says when a run ends: the outcome's first line.
+fn outcome_words(record: &RunRecord) -> String {
+    match &record.flow.error {
+        None => format!(
+            "Run succeeded: {} flow completed, every check passed.",
+            record.delivery.name()
+        ),
+        Some(e) => format!(
+            "Run failed at step {}: {}.",
+            failing_step(&record.flow).unwrap_or("configuration"),
+            e.code()
+        ),
     }
 }
 
@@ -310,7 +363,7 @@ fn FailureView(error: FlowError, flow: FlowRun, events: Vec<crate::mock_as::Even
     });
     let unreadable = transport_failure(&flow);
     view! {
-        <div class="outcome failure" id="run-outcome" role="alert">
+        <div class="outcome failure" id="run-outcome" tabindex="-1">
             <p>
                 <span aria-hidden="true">"✗ "</span>
                 <strong>"Failed at step "</strong>

@@ -169,6 +169,10 @@ pub fn SequenceDiagram(flow: FlowRun) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="sequence">
+            // At narrow widths (WCAG 1.4.10 reflow) the diagram keeps its size and scrolls
+            // sideways in this box alone; focusable and named, so the keyboard scrolls it too
+            // (WCAG 2.1.1).
+            <div class="sequence-scroll" tabindex="0" role="region" aria-label="Sequence diagram of the run (scrolls sideways)">
             <svg
                 id="sequence-diagram"
                 viewBox=format!("0 0 {WIDTH} {height}")
@@ -186,6 +190,7 @@ pub fn SequenceDiagram(flow: FlowRun) -> impl IntoView {
                 {lifelines}
                 {messages}
             </svg>
+            </div>
             <figcaption>
                 <span class="legend-front">"- - - front channel (through the browser)"</span>
                 " · "

@@ -565,18 +565,23 @@ fn SettingsJsonEditor() -> impl IntoView {
 #[component]
 fn ServerDocuments() -> impl IntoView {
     let app = state();
+    // Memos, so a block is rebuilt only when its document changed, not on every
+    // reconfiguration (a client registration changes neither).
     let document = move |p: &'static str| {
-        app.server_revision.track();
-        match server_document(p) {
-            Ok(text) => serde_json::from_str::<Value>(&text).map(|v| pretty(&v)).unwrap_or(text),
-            Err(e) => format!("unavailable: {e}"),
-        }
+        Memo::new(move |_| {
+            app.server_revision.track();
+            match server_document(p) {
+                Ok(text) => serde_json::from_str::<Value>(&text).map(|v| pretty(&v)).unwrap_or(text),
+                Err(e) => format!("unavailable: {e}"),
+            }
+        })
     };
+    let (discovery, jwks) = (document(path::DISCOVERY), document(path::JWKS));
     view! {
         <details class="documents">
             <summary>"Discovery document and JWKS"</summary>
-            {move || view! { <CodeBlock what="GET /.well-known/openid-configuration" text=document(path::DISCOVERY) id="server-discovery"/> }}
-            {move || view! { <CodeBlock what="GET /jwks" text=document(path::JWKS) id="server-jwks"/> }}
+            {move || view! { <CodeBlock what="GET /.well-known/openid-configuration" text=discovery.get() id="server-discovery"/> }}
+            {move || view! { <CodeBlock what="GET /jwks" text=jwks.get() id="server-jwks"/> }}
         </details>
     }
 }

@@ -9,9 +9,11 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::context::{fill_in, first_visit_workspace, local_storage, state, AppState};
+use super::announce::announcer;
+use super::context::{fill_in, first_visit_workspace, state, AppState};
 use super::copy_button::CopyButton;
 use super::run_panel::TimelineItem;
+use super::storage::{self, Saved};
 use super::widgets::{chosen_file, download, file_text, JsonBlock, Toggle};
 use crate::clock::{format_rfc3339, parse_rfc3339, UnixTime};
 use crate::reproducible::{Reproducible, MAX_SEED_CHARS};
@@ -42,7 +44,7 @@ pub enum SharedNotice {
 /// share link in the address, if there is one (the saved state `saved` is then set aside
 /// under [`BEFORE_LINK_KEY`]), and what to tell the user. The fragment is removed from the
 /// address bar either way, so a reload does not apply it again.
-pub fn open_shared_link(saved: Option<&str>) -> (Option<Workspace>, Option<SharedNotice>) {
+pub fn open_shared_link(saved: Option<&Saved>) -> (Option<Workspace>, Option<SharedNotice>) {
     let Some(window) = web_sys::window() else {
         return (None, None);
     };
@@ -52,11 +54,11 @@ pub fn open_shared_link(saved: Option<&str>) -> (Option<Workspace>, Option<Share
     clear_fragment(&window);
     match outcome {
         Ok(shared) => {
-            if let (Some(storage), Some(text)) = (local_storage(), saved) {
+            if let Some(saved) = saved {
                 // Best effort: the copy in memory below is what Undo uses in this tab.
-                let _ = storage.set_item(BEFORE_LINK_KEY, text);
+                let _ = saved.keep_under(BEFORE_LINK_KEY);
             }
-            let previous = saved.map(|text| Box::new(crate::workspace::load(text).0));
+            let previous = saved.map(|saved| Box::new(saved.load().0));
             (
                 Some(shared.workspace),
                 Some(SharedNotice::Applied {
@@ -99,9 +101,7 @@ fn watch_for_links(app: AppState) {
         match outcome {
             Ok(shared) => {
                 let previous = app.workspace.get_untracked();
-                if let Some(storage) = local_storage() {
-                    let _ = storage.set_item(BEFORE_LINK_KEY, &previous.to_saved_json());
-                }
+                let _ = storage::save(BEFORE_LINK_KEY, &previous);
                 let mut next = shared.workspace;
                 fill_in(&mut next);
                 app.workspace.set(next);
@@ -138,9 +138,7 @@ pub fn SharedBanner() -> impl IntoView {
         app.workspace.set(restored);
         app.run.set(None);
         app.imported_run.set(None);
-        if let Some(storage) = local_storage() {
-            let _ = storage.remove_item(BEFORE_LINK_KEY);
-        }
+        storage::forget(BEFORE_LINK_KEY);
         app.shared_notice.set(Some(SharedNotice::Restored));
     };
     let dismiss = move |_| app.shared_notice.set(None);
@@ -213,6 +211,18 @@ pub fn SessionBar() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let message = RwSignal::new(None::<Message>);
+    // An export or import done is said through the page's live region; a refusal is a
+    // `role="alert"` in place.
+    let voice = announcer();
+    Effect::watch(
+        move || message.with(|m| m.as_ref().filter(|m| m.ok).map(|m| m.text.clone())),
+        move |text, _, _| {
+            if let (Some(voice), Some(text)) = (voice, text) {
+                voice.say(text.clone());
+            }
+        },
+        false,
+    );
     let status = move || {
         ws.with(|w| match w.reproducible.fixed_instant() {
             Some(instant) => format!(
@@ -235,7 +245,7 @@ pub fn SessionBar() -> impl IntoView {
                 <ShareLink/>
             </div>
             {move || message.get().map(|m| {
-                let (class, role) = if m.ok { ("ok", "status") } else { ("error", "alert") };
+                let (class, role) = if m.ok { ("ok", None) } else { ("error", Some("alert")) };
                 view! {
                     <div class=format!("session-message {class}") role=role id="session-message">
                         <p>{if m.ok { "✓ " } else { "✗ " }}{m.text}</p>

@@ -126,6 +126,7 @@ pub fn TamperPanel() -> impl IntoView {
                 app.run.set(Some(run));
             }
             busy.set(false);
+            super::announce::refocus_if_lost(format!("tamper-run-{}", preset.id)).await;
         });
     };
 
@@ -145,6 +146,7 @@ pub fn TamperPanel() -> impl IntoView {
                 }
             }
             busy.set(false);
+            super::announce::refocus_if_lost("tamper-run-all").await;
         });
     };
 

@@ -30,7 +30,10 @@ pub fn CodeBlock(
                 <span class="code-title">{what}</span>
                 <CopyButton text=copy what=what/>
             </div>
-            <pre id=id tabindex="0" aria-label=what><code>{text}</code></pre>
+            // A box that may scroll (long bodies): focusable, so the keyboard scrolls it (WCAG
+            // 2.1.1), and a named region, since a plain <pre> may not carry a name (ARIA 1.2:
+            // aria-label is prohibited on generic elements).
+            <pre id=id tabindex="0" role="region" aria-label=what><code>{text}</code></pre>
         </div>
     }
 }

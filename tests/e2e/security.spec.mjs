@@ -17,6 +17,9 @@ test('the Content-Security-Policy forbids inline script and eval, and the app ru
   expect(csp).toContain("default-src 'none'");
   expect(csp).not.toContain('unsafe-inline');
   expect(csp).not.toMatch(/'unsafe-eval'/);
+  // The service worker and the manifest: this origin only.
+  expect(csp).toContain("worker-src 'self'");
+  expect(csp).toContain("manifest-src 'self'");
   // No inline script is left in the served page.
   expect(await page.locator('script:not([src])').count()).toBe(0);
   // A whole run with key generation (WebCrypto, wasm) under the policy: no violation.
