@@ -181,8 +181,19 @@ fn severity_text(s: Severity) -> &'static str {
     }
 }
 
-fn finding(item: Item, apply: impl Fn(Remedy) + Copy + 'static) -> impl IntoView {
-    let remedy = item.remedy.clone();
+/// One finding's row. The row is keyed by code and message (so an open "Why?" survives), but a
+/// remedy can change while both stay the same (a fix's alg follows the other signature's), so
+/// the button applies the remedy the finding has when it is clicked, not the one it had when the
+/// row was made: a stale one made two fixes undo each other forever.
+fn finding(item: Item, items: Memo<Vec<Item>>, apply: impl Fn(Remedy) + Copy + 'static) -> impl IntoView {
+    let (code, message) = (item.code, item.message.clone());
+    let current_remedy = move || {
+        items.with_untracked(|list| {
+            list.iter()
+                .find(|i| i.code == code && i.message == message)
+                .map(|i| i.remedy.clone())
+        })
+    };
     let fix_label = match &item.remedy {
         Remedy::Lint(_) => Some("Apply fix"),
         Remedy::GenerateKey(_) => Some("Generate a key"),
@@ -202,7 +213,11 @@ fn finding(item: Item, apply: impl Fn(Remedy) + Copy + 'static) -> impl IntoView
             </span>
             <LearnNote code=item.code/>
             {fix_label.map(|label| view! {
-                <button type="button" class="fix" aria-label=format!("{label}: {}", item.code) on:click=move |_| apply(remedy.clone())>{label}</button>
+                <button type="button" class="fix" aria-label=format!("{label}: {}", item.code) on:click=move |_| {
+                    if let Some(remedy) = current_remedy() {
+                        apply(remedy);
+                    }
+                }>{label}</button>
             })}
         </li>
     }
@@ -292,7 +307,7 @@ pub fn PreflightPanel() -> impl IntoView {
                     // Keyed by what a finding says: one appearing or going leaves the others (and
                     // a "Why?" the user opened) as they are.
                     <For each=move || items.get() key=|item| (item.code, item.message.clone()) let:item>
-                        {finding(item, apply)}
+                        {finding(item, items, apply)}
                     </For>
                 </ul>
             </Show>
