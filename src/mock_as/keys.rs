@@ -96,7 +96,7 @@ impl AuthorizationServer {
     }
 
     /// The public keys that verify what this server signed and still vouches for: the current
-    /// keys, then those in their overlap period (the same set as [`Self::published_jwks`]).
+    /// keys, then those in their overlap period (newest rotation first).
     pub(super) fn verification_keys(&self) -> Jwks {
         let now = self.clock.now();
         let mut keys: Vec<Jwk> = match &self.keys.current {
@@ -113,36 +113,10 @@ impl AuthorizationServer {
         Jwks::new(keys)
     }
 
-    /// The public JWKS as the JWKS endpoint serves it now: the current keys, then the keys
-    /// still in their overlap period (newest rotation first).
+    /// The public JWKS as the JWKS endpoint serves it now: [`Self::verification_keys`] (the
+    /// current keys, then the keys still in their overlap period, newest rotation first).
     pub fn published_jwks(&self) -> Value {
-        let now = self.clock.now();
-        let mut keys: Vec<Jwk> = match &self.keys.current {
-            Some(current) => current.to_public().keys,
-            None => return self.with_retiring(crypto::server_jwks(), now),
-        };
-        keys.extend(
-            self.keys
-                .retiring
-                .iter()
-                .filter(|r| r.retire_at > now)
-                .map(|r| r.key.clone()),
-        );
-        serde_json::from_str(&Jwks::new(keys).to_json()).unwrap_or_else(|_| json!({ "keys": [] }))
-    }
-
-    fn with_retiring(&self, mut published: Value, now: UnixTime) -> Value {
-        let retiring: Vec<Value> = self
-            .keys
-            .retiring
-            .iter()
-            .filter(|r| r.retire_at > now)
-            .filter_map(|r| serde_json::from_str(&r.key.to_json()).ok())
-            .collect();
-        if let Some(keys) = published.get_mut("keys").and_then(Value::as_array_mut) {
-            keys.extend(retiring);
-        }
-        published
+        serde_json::from_str(&self.verification_keys().to_json()).unwrap_or_else(|_| json!({ "keys": [] }))
     }
 
     /// Moves the keys whose overlap has passed from `retiring` to `retired`.
