@@ -371,7 +371,7 @@ pub struct ServerSettings {
     /// FAPI 2.0 Security Profile §5.3.2.1 (sender-constrained access tokens only): every token
     /// request must carry a DPoP proof, whatever the client registered.
     pub require_dpop: bool,
-    /// Upper bound on every client's `code_lifetime` (FAPI 2.0 Security Profile §5.3.2.2: at
+    /// Upper bound on every client's `code_lifetime` (FAPI 2.0 Security Profile §5.3.2.1: at
     /// most 60 s); `0` = each client's own lifetime.
     pub authorization_code_max_lifetime: i64,
     /// JARM for every client, whatever its `jarm_mode` (FAPI 2.0 Message Signing §5.4).
@@ -473,6 +473,15 @@ impl ServerSettings {
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());
         }
+        // The DPoP proof's jti goes into the same cache whatever jti_replay_protection says
+        // (that setting is about request objects): with no room, every replayed proof would
+        // pass. RFC 9449 §11.1 makes the jti check the server's defence against proof replay.
+        if self.jti_cache_capacity == 0 && !self.dpop_signing_algs.is_empty() {
+            return Err(
+                "jti_cache_capacity must be at least 1 while DPoP proofs are accepted (dpop_signing_algs not empty): a replayed proof is refused by its jti (RFC 9449 §11.1)"
+                    .into(),
+            );
+        }
         Ok(())
     }
 }
@@ -532,6 +541,22 @@ mod tests {
             ..ServerSettings::default()
         };
         assert!(settings.validate().is_err());
+    }
+
+    #[test]
+    fn an_empty_jti_cache_is_refused_while_dpop_proofs_are_accepted() {
+        let settings = ServerSettings {
+            jti_replay_protection: false,
+            jti_cache_capacity: 0,
+            ..ServerSettings::default()
+        };
+        let refused = settings.validate().expect_err("DPoP replay check would be off");
+        assert!(refused.contains("RFC 9449 §11.1"), "{refused}");
+        let no_dpop = ServerSettings {
+            dpop_signing_algs: Vec::new(),
+            ..settings
+        };
+        assert_eq!(no_dpop.validate(), Ok(()));
     }
 
     #[test]

@@ -37,7 +37,7 @@ const USERINFO: &str = "userinfo";
 
 impl AuthorizationServer {
     /// The client's code lifetime, capped by the server's `authorization_code_max_lifetime`
-    /// (FAPI 2.0 Security Profile §5.3.2.2: at most 60 seconds).
+    /// (FAPI 2.0 Security Profile §5.3.2.1: at most 60 seconds).
     fn code_lifetime(&self, client: &ClientMetadata) -> i64 {
         match self.settings.authorization_code_max_lifetime {
             0 => client.code_lifetime,
@@ -615,13 +615,23 @@ impl AuthorizationServer {
             return self.error_json(USERINFO, None, &failure);
         };
         let handle = self.access_token_handle(&token);
+        // RFC 9449 §7.1: a request made with the DPoP scheme is answered with a DPoP challenge
+        // whatever is wrong with its token (RFC 6750 §3 would say Bearer, which tells a DPoP
+        // client nothing about the scheme it has to use).
+        let token_error = |server: &mut Self, client_id: Option<&str>, failure: &Failure| {
+            if proof_jkt.is_some() {
+                server.dpop_resource_error(USERINFO, client_id, failure)
+            } else {
+                server.error_json(USERINFO, client_id, failure)
+            }
+        };
         let Some(access) = self.access_tokens.get(&handle).cloned() else {
             let failure = Failure::new(
                 Check::UserinfoTokenInvalid,
                 "an access token issued by this server",
                 "unknown token",
             );
-            return self.error_json(USERINFO, None, &failure);
+            return token_error(self, None, &failure);
         };
         if access.expires_at < now {
             let failure = Failure::new(
@@ -629,7 +639,7 @@ impl AuthorizationServer {
                 format!("used before {}", access.expires_at),
                 format!("now {now}"),
             );
-            return self.error_json(USERINFO, Some(&access.client_id), &failure);
+            return token_error(self, Some(&access.client_id), &failure);
         }
         match (&access.jkt, &proof_jkt) {
             (Some(bound), Some(presented)) if bound != presented => {
