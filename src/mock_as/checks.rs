@@ -126,7 +126,7 @@ table! {
     TokenCodeMissing => "token.code_missing", e::INVALID_REQUEST, 400, "RFC 6749 §4.1.3", "the code parameter is missing";
     TokenCodeInvalid => "token.code_invalid", e::INVALID_GRANT, 400, "RFC 6749 §5.2", "the code was never issued";
     TokenCodeReused => "token.code_reused", e::INVALID_GRANT, 400, "RFC 6749 §4.1.2 (used once; tokens revoked)", "the code was already redeemed";
-    TokenCodeExpired => "token.code_expired", e::INVALID_GRANT, 400, "RFC 6749 §4.1.2 (short lifetime) / server cap authorization_code_max_lifetime (FAPI 2.0 Security Profile §5.3.2.2: at most 60 s)", "the code has expired";
+    TokenCodeExpired => "token.code_expired", e::INVALID_GRANT, 400, "RFC 6749 §4.1.2 (short lifetime) / server cap authorization_code_max_lifetime (FAPI 2.0 Security Profile §5.3.2.1: at most 60 s)", "the code has expired";
     TokenClientMismatch => "token.client_mismatch", e::INVALID_GRANT, 400, "RFC 6749 §4.1.3", "the code was issued to another client";
     TokenRedirectUriMismatch => "token.redirect_uri_mismatch", e::INVALID_GRANT, 400, "RFC 6749 §4.1.3", "redirect_uri differs from the authorization request";
     TokenPkceMissing => "token.pkce_missing", e::INVALID_GRANT, 400, "RFC 7636 §4.5–4.6", "code_verifier is missing";

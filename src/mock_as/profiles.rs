@@ -149,7 +149,7 @@ pub fn fapi2_security(issuer: &str) -> ServerSettings {
         description: "FAPI 2.0 Security Profile: PAR required (§5.3.2.2), response_type=code only, S256 PKCE \
             required, private_key_jwt only (§5.3.2.1; MTLS is not emulated), PS256/ES256/EdDSA only (§5.4.1), \
             sender-constrained access tokens: a DPoP proof at every token request (§5.3.2.1), codes valid at \
-            most 60 s, RFC 9207 iss in every authorization response, JWT access tokens (PS256)."
+            most 60 s (§5.3.2.1), RFC 9207 iss in every authorization response, JWT access tokens (PS256)."
             .into(),
         request_object_algs: algs(&FAPI2_ALGS),
         par_mode: ParMode::Required,

@@ -259,7 +259,7 @@ const FIELDS: &[Field] = &[
         key: "authorization_code_max_lifetime",
         label: "Code lifetime cap (0 = the client's)",
         kind: Kind::Number("s"),
-        help: "FAPI 2.0 Security Profile §5.3.2.2: at most 60 s",
+        help: "FAPI 2.0 Security Profile §5.3.2.1: at most 60 s",
     },
     Field {
         key: "require_jarm",
