@@ -34,11 +34,17 @@ struct World {
 }
 
 fn world(grant_types: &[&str]) -> World {
+    world_with(
+        grant_types,
+        ServerSettings {
+            issuer: ISSUER.into(),
+            ..ServerSettings::default()
+        },
+    )
+}
+
+fn world_with(grant_types: &[&str], settings: ServerSettings) -> World {
     let clock = Rc::new(FixedClock::at(NOW));
-    let settings = ServerSettings {
-        issuer: ISSUER.into(),
-        ..ServerSettings::default()
-    };
     let server = AuthorizationServer::new(
         settings,
         Box::new(Rc::clone(&clock)),
@@ -202,6 +208,7 @@ fn approved_on_the_verification_page_the_polling_client_gets_tokens_once() {
         auth: &ClientAuth::None,
         audience: ISSUER,
         authorization: &auth,
+        dpop: None,
     };
     let outcome = run(poll_device_token(
         &polling,
@@ -283,6 +290,7 @@ fn the_poller_adds_five_seconds_after_each_slow_down_and_keeps_it() {
         auth: &ClientAuth::None,
         audience: "https://as.example",
         authorization: &auth,
+        dpop: None,
     };
     let waits = RefCell::new(Vec::new());
     let outcome = run(poll_device_token(
@@ -350,6 +358,7 @@ fn the_poller_stops_once_the_code_lifetime_has_passed_on_its_clock() {
         auth: &ClientAuth::None,
         audience: ISSUER,
         authorization: &auth,
+        dpop: None,
     };
     let mut count = 0;
     let outcome = run(poll_device_token(
@@ -497,4 +506,136 @@ fn the_device_driver_runs_discovery_to_a_checked_id_token_and_names_the_matching
         before, after,
         "the ID token after the rotation is signed with the new key"
     );
+}
+
+/// RFC 9449 with the device grant: every poll carries a fresh proof; with server nonces on,
+/// the first poll is answered use_dpop_nonce and polled again at once with that nonce (§8),
+/// and the tokens come back bound (token_type DPoP).
+#[test]
+fn with_a_dpop_key_each_poll_carries_a_proof_and_a_nonce_request_is_answered_at_once() {
+    use oauth_playground::jose::{jws, keygen, Algorithm};
+    use oauth_playground::oauth::dpop::DpopKey;
+
+    let w = world_with(
+        &[DEVICE_GRANT],
+        ServerSettings {
+            issuer: ISSUER.into(),
+            dpop_nonce_required: true,
+            ..ServerSettings::default()
+        },
+    );
+    let auth = w.start("profile").unwrap();
+    let url = auth.verification_uri_complete.clone().unwrap();
+    let key = DpopKey::new(
+        keygen::generate_for(Algorithm::ES256, &mut ChaCha20Rng::seed_from_u64(5)).unwrap(),
+        Algorithm::ES256,
+    )
+    .unwrap();
+    let pause = ClockPause {
+        clock: &w.clock,
+        waits: Cell::new(0),
+        act_after: 2,
+        act: Box::new(|| {
+            w.decide(&url, None, "approve");
+        }),
+        total: Cell::new(0),
+    };
+    let polling = DevicePolling {
+        token_endpoint: &format!("{ISSUER}/token"),
+        client_id: "tv",
+        auth: &ClientAuth::None,
+        audience: ISSUER,
+        authorization: &auth,
+        dpop: Some(&key),
+    };
+    let polls = RefCell::new(Vec::new());
+    let outcome = run(poll_device_token(
+        &polling,
+        &w.transport,
+        &backend(),
+        w.clock.as_ref(),
+        &pause,
+        &mut rng(),
+        |p| {
+            let proof = p.proof.as_deref().expect("every poll carries a proof");
+            let decoded = jws::decode_unverified(proof).unwrap();
+            let claims: serde_json::Value = serde_json::from_slice(&decoded.payload).unwrap();
+            assert_eq!(decoded.header["typ"], "dpop+jwt");
+            assert_eq!(claims["htm"], "POST");
+            assert_eq!(claims["htu"], format!("{ISSUER}/token"));
+            assert_eq!(p.request.headers.get("DPoP"), Some(proof));
+            polls
+                .borrow_mut()
+                .push((p.answer, p.waited, claims.get("nonce").is_some()));
+        },
+    ))
+    .unwrap();
+    let DeviceOutcome::Tokens(tokens) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(tokens.token_type, "DPoP");
+    assert_eq!(
+        *polls.borrow(),
+        vec![
+            // No nonce yet: asked for one, and polled again without waiting.
+            ("use_dpop_nonce", 5, false),
+            ("authorization_pending", 0, true),
+            ("tokens", 5, true),
+        ]
+    );
+}
+
+/// A server that ignores the proof and answers a Bearer token is refused (RFC 9449 §5).
+#[test]
+fn a_bearer_answer_to_a_dpop_poll_is_refused() {
+    use oauth_playground::jose::{keygen, Algorithm};
+    use oauth_playground::oauth::dpop::DpopKey;
+
+    let transport = CannedTransport::new(vec![json_response(
+        200,
+        r#"{"access_token":"at","token_type":"Bearer"}"#,
+    )]);
+    let clock = FixedClock::at(NOW);
+    let auth = DeviceAuthorizationResponse {
+        device_code: SecretString::new("dc".to_string()),
+        user_code: "BCDF-GHJK".into(),
+        verification_uri: "https://as.example/device".into(),
+        verification_uri_complete: None,
+        expires_in: 600,
+        interval: DEFAULT_INTERVAL,
+        extra: serde_json::Map::new(),
+    };
+    let pause = ClockPause {
+        clock: &clock,
+        waits: Cell::new(0),
+        act_after: 0,
+        act: Box::new(|| {}),
+        total: Cell::new(0),
+    };
+    let key = DpopKey::new(
+        keygen::generate_for(Algorithm::ES256, &mut ChaCha20Rng::seed_from_u64(5)).unwrap(),
+        Algorithm::ES256,
+    )
+    .unwrap();
+    let polling = DevicePolling {
+        token_endpoint: "https://as.example/token",
+        client_id: "tv",
+        auth: &ClientAuth::None,
+        audience: "https://as.example",
+        authorization: &auth,
+        dpop: Some(&key),
+    };
+    let answers = RefCell::new(Vec::new());
+    let outcome = run(poll_device_token(
+        &polling,
+        &transport,
+        &backend(),
+        &clock,
+        &pause,
+        &mut rng(),
+        |p| answers.borrow_mut().push(p.answer),
+    ));
+    let error = outcome.unwrap_err();
+    assert_eq!(error.code(), "token.token_type_not_dpop", "{error:?}");
+    assert_eq!(*answers.borrow(), vec!["token.token_type_not_dpop"]);
 }

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::client_auth::ClientAuth;
 use super::config::Config;
 use super::discovery::{discovery_request, process_discovery_response, process_jwks_response};
+use super::dpop::{requested_nonce, with_proof, DpopKey, DpopProof};
 use super::error::ClientError;
 use super::flow::{FlowError, TimelineEvent};
 use super::id_token::{validate_id_token, IdTokenExpectations, VerifiedIdToken};
@@ -19,7 +20,7 @@ use super::token::{process_token_response, TokenRequest, TokenResponse};
 use crate::clock::{Clock, UnixTime};
 use crate::http::{Request, Response, Transport};
 use crate::jose::{CryptoBackend, Jwks, SecretString};
-use crate::protocol::{error as e, param};
+use crate::protocol::{dpop as protocol_dpop, error as e, param};
 
 /// RFC 8628 §3.2 `interval`: "If no value is provided, clients MUST use 5 as the default."
 pub const DEFAULT_INTERVAL: u64 = 5;
@@ -179,8 +180,11 @@ pub struct Poll {
     pub waited: u64,
     pub request: Request,
     pub response: Response,
-    /// `tokens`, `authorization_pending`, `slow_down`, `access_denied`, `expired_token`, or
-    /// the failure's code.
+    /// The DPoP proof the request carried (compact JWS), when the client has a DPoP key.
+    pub proof: Option<String>,
+    /// `tokens`, `authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
+    /// `use_dpop_nonce` (answered by polling again at once with the nonce), or the failure's
+    /// code.
     pub answer: &'static str,
     /// The interval in force after this answer.
     pub interval: u64,
@@ -206,12 +210,16 @@ pub struct DevicePolling<'a> {
     /// A client assertion's `aud` (the token endpoint URL, RFC 7523 §3).
     pub audience: &'a str,
     pub authorization: &'a DeviceAuthorizationResponse,
+    /// RFC 9449: a proof with every poll, and a `token_type: DPoP` answer expected.
+    pub dpop: Option<&'a DpopKey>,
 }
 
 /// Polls the token endpoint (RFC 8628 §3.4) until the user decides or the code expires:
 /// waits the interval before every request, adds 5 s after each `slow_down`, stops at
 /// `access_denied`, `expired_token`, tokens, or once `expires_in` has passed on `clock`.
-/// `on_poll` sees every exchange as it happens.
+/// With a DPoP key every poll carries a fresh proof (RFC 9449 §5) with the server's latest
+/// nonce; a `use_dpop_nonce` answer (§8) is polled again at once with the nonce it gave, once
+/// in a row. `on_poll` sees every exchange as it happens.
 #[allow(clippy::too_many_arguments)]
 pub async fn poll_device_token<T, B, C, P>(
     polling: &DevicePolling<'_>,
@@ -234,9 +242,13 @@ where
         .saturating_add(i64::try_from(authorization.expires_in).unwrap_or(i64::MAX));
     let mut interval = authorization.interval.max(1);
     let token_request = TokenRequest::device_code(polling.token_endpoint, authorization.device_code.clone());
+    let mut nonce: Option<String> = None;
+    let mut nonce_retry = false;
     for number in 1..=MAX_POLLS {
-        let waited = interval;
-        if !pause.pause(waited).await {
+        // A poll answering a nonce request follows at once: the server asked for the same
+        // request with a nonce, not for a new poll (RFC 9449 §8).
+        let waited = if nonce_retry { 0 } else { interval };
+        if waited > 0 && !pause.pause(waited).await {
             return Ok(DeviceOutcome::Stopped);
         }
         let now = clock.now();
@@ -253,8 +265,31 @@ where
                 backend,
             )
             .await?;
+        let (request, proof) = match polling.dpop {
+            Some(key) => {
+                let jti = super::random::random_token(&mut *rng, 16);
+                let proof = DpopProof::new(request.method.as_str(), &request.url, now, jti)
+                    .nonce(nonce.as_deref())
+                    .sign(key, backend)
+                    .await?;
+                (with_proof(&request, &proof), Some(proof))
+            }
+            None => (request, None),
+        };
         let response = transport.send(request.clone()).await?;
-        let answer = process_device_token_response(&response);
+        if let Some(given) = response.headers.get(protocol_dpop::NONCE_HEADER) {
+            nonce = Some(given.trim().to_string());
+        }
+        let wants_nonce = polling.dpop.is_some() && !nonce_retry && requested_nonce(&response).is_some();
+        nonce_retry = wants_nonce;
+        let answer = if wants_nonce {
+            Ok(PollAnswer::Pending)
+        } else {
+            process_device_token_response(&response).and_then(|answer| match answer {
+                PollAnswer::Tokens(tokens) if polling.dpop.is_some() => dpop_bound(*tokens),
+                other => Ok(other),
+            })
+        };
         if matches!(answer, Ok(PollAnswer::SlowDown)) {
             interval = interval.saturating_add(SLOW_DOWN_STEP);
         }
@@ -264,7 +299,9 @@ where
             waited,
             request,
             response,
+            proof,
             answer: match &answer {
+                _ if wants_nonce => e::USE_DPOP_NONCE,
                 Ok(a) => a.name(),
                 Err(err) => err.code(),
             },
@@ -278,6 +315,22 @@ where
         }
     }
     Ok(DeviceOutcome::Expired)
+}
+
+/// RFC 9449 §5: tokens asked for with a proof come back as `token_type: DPoP`; a Bearer
+/// answer means the server ignored the proof, and the token is not sender-constrained.
+fn dpop_bound(tokens: TokenResponse) -> Result<PollAnswer, ClientError> {
+    if tokens.token_type.eq_ignore_ascii_case(protocol_dpop::SCHEME) {
+        Ok(PollAnswer::Tokens(Box::new(tokens)))
+    } else {
+        Err(ClientError::invalid(
+            "token.token_type_not_dpop",
+            format!(
+                "RFC 9449 §5: a token request with a DPoP proof must be answered with token_type DPoP, got {}",
+                tokens.token_type
+            ),
+        ))
+    }
 }
 
 /// What a device run reports while it runs: every timeline entry as it is made, and the
@@ -300,6 +353,7 @@ pub struct DeviceFlowRun {
 /// Timeline steps of a device run.
 pub const STEP_AUTHORIZATION: &str = "device_authorization";
 pub const STEP_POLL: &str = "device_token";
+pub const STEP_POLL_PROOF: &str = "dpop_proof (device_token)";
 const STEP_ID_TOKEN: &str = "id_token (token response)";
 
 /// The device authorization grant from discovery to a checked ID token: discovery and the
@@ -444,17 +498,32 @@ where
         auth: &auth,
         audience: &token_endpoint,
         authorization: &authorization,
+        dpop: config.dpop.as_ref(),
     };
     let mut polls = Vec::new();
     let outcome = poll_device_token(&polling, transport, backend, clock, pause, &mut *rng, |poll| {
+        // The proof first, decoded, then the exchange that carried it (as the code flow shows
+        // its proofs).
+        let proof = poll.proof.as_deref().and_then(|compact| {
+            let decoded = crate::jose::jws::decode_unverified(compact).ok()?;
+            let payload = serde_json::from_slice(&decoded.payload).ok()?;
+            Some(TimelineEvent::Jwt {
+                step: STEP_POLL_PROOF,
+                compact: compact.to_string(),
+                header: decoded.header,
+                payload,
+            })
+        });
         let event = TimelineEvent::Exchange {
             step: STEP_POLL,
             request: poll.request.clone(),
             response: Some(poll.response.clone()),
             transport_error: None,
         };
-        observe(DeviceProgress::Event(&event));
-        polls.push(event);
+        for event in proof.into_iter().chain([event]) {
+            observe(DeviceProgress::Event(&event));
+            polls.push(event);
+        }
     })
     .await;
     run.timeline.extend(polls);
