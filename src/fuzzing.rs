@@ -13,6 +13,7 @@
 //! | [`callback`] | a redirect URL, a form body or a form_post page to the client's callback parsing and response validation | — |
 //! | [`server`] | up to four HTTP requests to the mock server's `handle`, later ones able to quote codes and tokens the earlier ones obtained | a redirect or an auto-submitting form only ever goes to a registered redirect URI |
 //! | [`request_object`] | request-object claims (and optionally header) MACed with client-1's secret, sent by value or pushed | the same as [`server`] |
+//! | [`dpop`] | a DPoP proof's header and claims, signed ES256 by the harness key, at PAR, the token endpoint or userinfo, with or without server nonces | a proof the server accepts meets RFC 9449 §4.3 (typ, public jwk, htm, htu, iat window, nonce, ath), and one proof is never accepted twice (§11.1) |
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -34,7 +35,7 @@ use crate::oauth::{validate_authorization_response, ResponseExpectations};
 use crate::protocol::{append_to_url, form_encode, UrlParts};
 
 /// The names `make fuzz TARGET=…` accepts, one per function below.
-pub const TARGETS: [&str; 5] = ["jws", "keys", "callback", "server", "request_object"];
+pub const TARGETS: [&str; 6] = ["jws", "keys", "callback", "server", "request_object", "dpop"];
 
 /// Runs target `name` on `data`; `false` if there is no such target.
 pub fn run(name: &str, data: &[u8]) -> bool {
@@ -44,6 +45,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "callback" => callback(data),
         "server" => server(data),
         "request_object" => request_object(data),
+        "dpop" => dpop(data),
         _ => return false,
     }
     true
@@ -219,7 +221,10 @@ pub fn callback(data: &[u8]) {
 /// A mock server as the scenario tests build it: `profile`'s preset, a fixed clock, a seeded
 /// RNG, and client-1 (client_secret_basic, both redirect URIs, every response type).
 fn mock_server(profile: ProfileName) -> Option<AuthorizationServer> {
-    let settings = profiles::preset(profile, ISSUER);
+    mock_server_with(profiles::preset(profile, ISSUER))
+}
+
+fn mock_server_with(settings: crate::mock_as::ServerSettings) -> Option<AuthorizationServer> {
     let clock = Box::new(FixedClock::at(NOW));
     let mut server = AuthorizationServer::new(settings, clock, Box::new(ChaCha20Rng::seed_from_u64(7))).ok()?;
     let client = serde_json::json!({
@@ -229,7 +234,7 @@ fn mock_server(profile: ProfileName) -> Option<AuthorizationServer> {
         "response_types": ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"],
         // RFC 7591 §2.1: the implicit and hybrid types need the implicit grant; the spec's
         // default is authorization_code alone.
-        "grant_types": ["authorization_code", "implicit", "refresh_token"],
+        "grant_types": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
         "token_endpoint_auth_method": "client_secret_basic",
         "jwks": { "keys": [{ "kty": "oct", "kid": "k1", "k": base64url::encode(SECRET) }] },
     });
@@ -475,4 +480,244 @@ pub fn request_object_response(data: &[u8]) -> Option<Response> {
         assert!(named, "no iss in {params:?}");
     }
     Some(response)
+}
+
+/// The key the [`dpop`] harness signs every proof with (P-256, from a fixed seed), and its
+/// public JWK as the `jwk` header carries it (no `kid`).
+fn dpop_key() -> Option<&'static (Jwk, String)> {
+    static KEY: OnceLock<Option<(Jwk, String)>> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let key = crate::jose::keygen::generate_for(Algorithm::ES256, &mut ChaCha20Rng::seed_from_u64(19)).ok()?;
+        let mut public: Value = serde_json::from_str(&key.to_public().ok()?.to_json()).ok()?;
+        public.as_object_mut()?.remove("kid");
+        Some((key, public.to_string()))
+    })
+    .as_ref()
+}
+
+/// Where a [`dpop`] input sends its proof.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DpopTarget {
+    Par,
+    Token,
+    Userinfo,
+    /// The same proof twice at PAR.
+    ParTwice,
+}
+
+/// A DPoP proof (RFC 9449) whose header and claims come from the fuzzer, signed ES256 with
+/// the harness key so that every check past the signature is reached. The first byte: bits
+/// 0–1 pick PAR, the token endpoint (client credentials), userinfo (with a DPoP-bound token
+/// the harness obtained first) or the same proof twice at PAR; bit 2 turns server nonces on
+/// (the harness fetches one first). Then the header, a NUL byte and the claims; without a
+/// NUL, all of it is the claims under `{"typ":"dpop+jwt","alg":"ES256","jwk":$jwk}`. In both,
+/// `$jwk` becomes the harness key's public JWK, `$htu` the endpoint's URL, `$now` the clock,
+/// `$nonce` the server's nonce and `$ath` the access token's hash.
+pub fn dpop(data: &[u8]) {
+    dpop_exchange(data);
+}
+
+/// [`dpop`], returning the answers to the fuzzer's proof (two for the twice target).
+pub fn dpop_exchange(data: &[u8]) -> Vec<Response> {
+    let mut answers = Vec::new();
+    let Some((&flags, rest)) = data.split_first() else {
+        return answers;
+    };
+    let Some((key, public_jwk)) = dpop_key() else {
+        return answers;
+    };
+    let target = match flags & 3 {
+        0 => DpopTarget::Par,
+        1 => DpopTarget::Token,
+        2 => DpopTarget::Userinfo,
+        _ => DpopTarget::ParTwice,
+    };
+    let mut settings = profiles::preset(ProfileName::Hardened, ISSUER);
+    settings.dpop_nonce_required = flags & 4 != 0;
+    let Some(mut server) = mock_server_with(settings.clone()) else {
+        return answers;
+    };
+    let backend = crate::jose::RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(23));
+    let sign = |header: &str, claims: &str| -> Option<String> {
+        let input = format!("{}.{}", base64url::encode(header), base64url::encode(claims));
+        let signature = backend.sign_now(Algorithm::ES256, key, input.as_bytes()).ok()?;
+        Some(format!("{input}.{}", base64url::encode(signature)))
+    };
+    let default_header = format!(r#"{{"typ":"dpop+jwt","alg":"ES256","jwk":{public_jwk}}}"#);
+    let (method, url) = match target {
+        DpopTarget::Par | DpopTarget::ParTwice => ("POST", format!("{ISSUER}/par")),
+        DpopTarget::Token => ("POST", format!("{ISSUER}/token")),
+        DpopTarget::Userinfo => ("GET", format!("{ISSUER}/userinfo")),
+    };
+    let harness_proof = |method: &str, url: &str, jti: &str, nonce: Option<&str>| {
+        let mut claims = serde_json::json!({ "jti": jti, "htm": method, "htu": url, "iat": NOW });
+        if let (Some(nonce), Some(map)) = (nonce, claims.as_object_mut()) {
+            map.insert("nonce".into(), Value::from(nonce));
+        }
+        sign(&default_header, &claims.to_string())
+    };
+    let basic = {
+        use base64::Engine;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{SECRET}"))
+        )
+    };
+    let client_credentials = |proof: Option<String>| {
+        let mut request = Request::form_post(
+            format!("{ISSUER}/token"),
+            form_encode([("grant_type", "client_credentials")]),
+        );
+        request.headers.append("Authorization", basic.clone());
+        if let Some(proof) = proof {
+            request.headers.append("DPoP", proof);
+        }
+        request
+    };
+    // With nonces on, a first proof without one is answered use_dpop_nonce and a DPoP-Nonce
+    // header (RFC 9449 §8); that nonce is the one `$nonce` names.
+    let nonce = if settings.dpop_nonce_required {
+        let Some(proof) = harness_proof("POST", &format!("{ISSUER}/token"), "harness-nonce", None) else {
+            return answers;
+        };
+        server
+            .handle(&client_credentials(Some(proof)))
+            .headers
+            .get("DPoP-Nonce")
+            .map(str::to_string)
+    } else {
+        None
+    };
+    // Userinfo needs a token bound to the harness key.
+    let access_token = if target == DpopTarget::Userinfo {
+        let Some(proof) = harness_proof("POST", &format!("{ISSUER}/token"), "harness-token", nonce.as_deref()) else {
+            return answers;
+        };
+        let answer = server.handle(&client_credentials(Some(proof)));
+        serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .and_then(|body| body.get("access_token").and_then(Value::as_str).map(str::to_string))
+    } else {
+        None
+    };
+    let ath = access_token
+        .as_deref()
+        .map(crate::oauth::dpop::access_token_hash)
+        .unwrap_or_default();
+    let fill = |text: &str| {
+        text.replace("$jwk", public_jwk)
+            .replace("$htu", &url)
+            .replace("$now", &NOW.to_string())
+            .replace("$nonce", nonce.as_deref().unwrap_or_default())
+            .replace("$ath", &ath)
+    };
+    let text = String::from_utf8_lossy(rest);
+    let (header, claims) = match text.split_once('\0') {
+        Some((header, claims)) => (fill(header), fill(claims)),
+        None => (default_header.clone(), fill(&text)),
+    };
+    let Some(proof) = sign(&header, &claims) else {
+        return answers;
+    };
+    let request = match target {
+        DpopTarget::Par | DpopTarget::ParTwice => {
+            let mut push = Request::form_post(
+                url.clone(),
+                form_encode([
+                    ("client_id", CLIENT_ID),
+                    ("response_type", "code"),
+                    ("redirect_uri", REDIRECT_URIS[0]),
+                    ("scope", "openid"),
+                    ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+                    ("code_challenge_method", "S256"),
+                ]),
+            );
+            push.headers.append("Authorization", basic.clone());
+            push
+        }
+        DpopTarget::Token => client_credentials(None),
+        DpopTarget::Userinfo => {
+            let mut call = Request::get(url.clone());
+            call.headers.append(
+                "Authorization",
+                format!("DPoP {}", access_token.as_deref().unwrap_or_default()),
+            );
+            call
+        }
+    };
+    let mut sent = request;
+    sent.headers.append("DPoP", proof);
+    let sends = if target == DpopTarget::ParTwice { 2 } else { 1 };
+    let mut accepted = 0;
+    for _ in 0..sends {
+        let answer = server.handle(&sent);
+        if (200..300).contains(&answer.status) {
+            accepted += 1;
+            assert_accepted_proof_is_valid(
+                &header,
+                &claims,
+                method,
+                &url,
+                &settings,
+                nonce.as_deref(),
+                access_token.as_deref(),
+            );
+        }
+        answers.push(answer);
+    }
+    // §11.1: the jti cache refuses the second use of a proof the server took once.
+    assert!(accepted <= 1, "the same DPoP proof was accepted {accepted} times");
+    answers
+}
+
+/// The oracle of [`dpop`]: what RFC 9449 §4.3 requires of any proof a server accepts, checked
+/// on the text the harness signed, independently of the server's own code.
+fn assert_accepted_proof_is_valid(
+    header: &str,
+    claims: &str,
+    method: &str,
+    url: &str,
+    settings: &crate::mock_as::ServerSettings,
+    nonce: Option<&str>,
+    access_token: Option<&str>,
+) {
+    let header: Value = serde_json::from_str(header).unwrap_or(Value::Null);
+    let claims: Value = serde_json::from_str(claims).unwrap_or(Value::Null);
+    assert_eq!(header["typ"], "dpop+jwt", "accepted a proof typed {}", header["typ"]);
+    let jwk = header["jwk"].as_object();
+    assert!(
+        jwk.is_some_and(|jwk| !["d", "p", "q", "dp", "dq", "qi", "k"]
+            .iter()
+            .any(|m| jwk.contains_key(*m))),
+        "accepted a proof whose jwk is no public key: {}",
+        header["jwk"]
+    );
+    assert_eq!(claims["htm"], method, "accepted a proof for another method");
+    // The htu without query and fragment names this endpoint (scheme and host compared in any
+    // case, the default port allowed: RFC 3986 §6.2.2.1, §6.2.3).
+    let htu = claims["htu"].as_str().unwrap_or_default();
+    let htu = htu.split(['?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    let htu = htu.replacen(":443/", "/", 1);
+    assert_eq!(htu, url.to_ascii_lowercase(), "accepted a proof for another URL");
+    let iat = claims["iat"].as_i64();
+    let window = (NOW - settings.dpop_proof_max_age - settings.clock_skew)..=(NOW + settings.clock_skew);
+    assert!(
+        iat.is_some_and(|iat| window.contains(&iat)),
+        "accepted a proof with iat {iat:?}"
+    );
+    assert!(claims["jti"].is_string(), "accepted a proof without a jti");
+    if settings.dpop_nonce_required {
+        assert_eq!(
+            claims["nonce"].as_str(),
+            nonce,
+            "accepted a proof without the server's nonce"
+        );
+    }
+    if let Some(token) = access_token {
+        assert_eq!(
+            claims["ath"].as_str(),
+            Some(crate::oauth::dpop::access_token_hash(token).as_str()),
+            "accepted a proof at a resource without the token's hash"
+        );
+    }
 }

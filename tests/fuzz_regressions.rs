@@ -372,6 +372,37 @@ mod seeds {
             write("request_object", name, &bytes);
         }
 
+        // dpop: a valid proof at each endpoint, with and without server nonces, and one proof
+        // sent twice (the second refused by its jti).
+        for (name, flags, method, extra, statuses) in [
+            ("par", 0u8, "POST", "", vec![201]),
+            ("token", 1, "POST", "", vec![200]),
+            ("userinfo", 2, "GET", r#","ath":"$ath""#, vec![200]),
+            ("par-twice", 3, "POST", "", vec![201, 400]),
+            ("par-nonce", 4, "POST", r#","nonce":"$nonce""#, vec![201]),
+            (
+                "userinfo-nonce",
+                6,
+                "GET",
+                r#","ath":"$ath","nonce":"$nonce""#,
+                vec![200],
+            ),
+        ] {
+            let claims = format!(r#"{{"jti":"seed-{name}","htm":"{method}","htu":"$htu","iat":$now{extra}}}"#);
+            let mut bytes = vec![flags];
+            bytes.extend(claims.as_bytes());
+            let got: Vec<u16> = fuzzing::dpop_exchange(&bytes).iter().map(|r| r.status).collect();
+            assert_eq!(got, statuses, "dpop seed {name}");
+            write("dpop", name, &bytes);
+        }
+        let header = r#"{"typ":"dpop+jwt","alg":"ES256","jwk":$jwk}"#;
+        let claims = r#"{"jti":"seed-header","htm":"POST","htu":"$htu","iat":$now}"#;
+        let mut bytes = vec![1u8];
+        bytes.extend(format!("{header}\0{claims}").as_bytes());
+        let got: Vec<u16> = fuzzing::dpop_exchange(&bytes).iter().map(|r| r.status).collect();
+        assert_eq!(got, [200], "dpop seed with-header");
+        write("dpop", "with-header", &bytes);
+
         // callback: real authorization responses (query, fragment, form_post page, JARM).
         let query = location_of(&by_name["code-flow-token-userinfo-refresh"]);
         let jarm = location_of(&by_name["jarm-response"]);
