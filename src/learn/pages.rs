@@ -1,6 +1,6 @@
-//! The two pages for trainers, "Why JAR" and "Why PAR", as data: what goes wrong with a plain
-//! authorization request, what each mechanism changes, what it costs, and which controls of
-//! the playground show it. The UI renders them with one component (`ui::learn`), so their text
+//! The pages for trainers, "Why JAR", "Why PAR" and "Why DPoP", as data: what goes wrong
+//! without each mechanism, what it changes, what it costs, and which controls of the
+//! playground show it. The UI renders them with one component (`ui::learn`), so their text
 //! is a data segment rather than code, and their section numbers are tested natively.
 
 /// A page: an anchor, a title and its blocks in order.
@@ -114,8 +114,59 @@ pub const WHY_PAR: Page = Page {
     ],
 };
 
-/// Both pages, in the order the page shows them.
-pub const PAGES: [&Page; 2] = [&WHY_JAR, &WHY_PAR];
+pub const WHY_DPOP: Page = Page {
+    id: "learn-dpop",
+    title: "Why DPoP: sender-constrained tokens (RFC 9449)",
+    blocks: &[
+        Block::Heading("The problem: a bearer token works for whoever holds it"),
+        Block::Paragraph("An ordinary access token is a bearer token (RFC 6750 §1.2): the resource server serves anyone who presents it, and asks nothing else. JAR and PAR protect the request on its way to the server; once tokens are issued, they are back to being strings that can be copied. Tokens leak: through logs and proxies, a compromised or misconfigured resource server that was handed one, cross-site scripting in a single-page app, or browser storage read by an extension (RFC 9700 §4.10 and RFC 9449 §2)."),
+        Block::Points(&[
+            point("A stolen bearer access token", "can be used from the attacker's machine, against every resource that accepts it, until it expires."),
+            point("A stolen bearer refresh token", "of a public client is worse: it mints new access tokens for as long as it lives, since a public client has no secret that would also be needed."),
+            point("A stolen authorization code", "can be redeemed by anyone who also has the PKCE verifier, or by anyone at all when the client used no PKCE."),
+        ]),
+        Block::Heading("What DPoP changes"),
+        Block::Paragraph("The client makes a key pair of its own, ideally non-extractable so that script cannot read the private half. With every token request and every resource call it sends a DPoP header: a short JWT, the proof, with typ dpop+jwt and its public key in the jwk header, signed with the private key (RFC 9449 §4.2). Its claims tie it to one request: htm, the method; htu, the URL without query or fragment; iat, when it was made; jti, a unique identifier; at a resource also ath, the hash of the access token it accompanies (§4.2, §7.1)."),
+        Block::Points(&[
+            point("Tokens are bound to the key.", "The server puts the key's RFC 7638 thumbprint into the access token as cnf.jkt (or into its introspection answer) and returns token_type DPoP (§5, §6). A resource accepts the token only with a fresh proof from that key, under the DPoP scheme; the same token presented as Bearer is refused (§7.1, §7.2)."),
+            point("Refresh tokens of public clients are bound too,", "so refreshing also needs the key (§5)."),
+            point("The code can be bound from the start:", "dpop_jkt in the authorization request, or a proof sent with the pushed request, names the key that must redeem the code (§10, §10.1)."),
+            point("Replay of a proof is limited:", "the server refuses a proof outside its short iat window and a jti it has seen (§11.1), and can demand a nonce it issued, so that proofs cannot be made in advance (§8, §11.2)."),
+        ]),
+        Block::Heading("What a thief can and cannot do"),
+        Block::Points(&[
+            point("With a copied DPoP-bound token alone:", "nothing. Every call needs a proof signed by the private key, and the proof names the token's hash, the method and the URL."),
+            point("With a copied token and a captured proof:", "little. The proof fits one method and URL, expires within minutes, and its jti is refused the second time; with server nonces it goes stale even sooner."),
+            point("With code running in the client itself:", "a lot. Script that can call the page's signing function can make fresh proofs while it runs, even if the key cannot be exported (§11.4). DPoP limits the damage to the time the attacker is in the page; it does not replace keeping script injection out."),
+        ]),
+        Block::Heading("What it does not do"),
+        Block::Points(&[
+            point("It does not hide anything:", "tokens and proofs are sent as before, and TLS still does the confidentiality."),
+            point("It does not protect the request's body:", "the proof covers method, URL, time and token only, not the rest of the HTTP message (§11.7)."),
+            point("It does not authenticate the client:", "any party can make a key pair, so the key says who holds the token, not which client was registered (§11.11). Client authentication (private_key_jwt) still does that."),
+            point("It is only as strong as the resource's checks:", "a resource that still takes the token as Bearer, or ignores ath and htu, undoes the binding (§7.2)."),
+        ]),
+        Block::Heading("What it costs"),
+        Block::Points(&[
+            point("", "One signature per request: a key operation for every token request and every API call, plus one more round trip whenever the server asks for a fresh nonce."),
+            point("", "Key handling in the client: a key per client instance that lives as long as its tokens, kept where script cannot export it (a non-extractable WebCrypto key here)."),
+            point("", "State on the server: a jti cache bounded by the proof window, and nonces to issue and rotate."),
+            point("", "Every resource server has to check proofs, not only the authorization server."),
+        ]),
+        Block::Heading("Show it in the playground"),
+        Block::Steps(&[
+            "In Request, turn on DPoP and pick a proof key. Run the flow: the timeline shows the DPoP header of each exchange decoded, the token response says token_type DPoP, and the access token's cnf.jkt is the key's thumbprint.",
+            "In Server, set DPoP nonces to required and run again: the first token request is answered use_dpop_nonce with a DPoP-Nonce header, and the timeline shows the client's one retry with that nonce.",
+            "Open the Compare view: the bearer-versus-DPoP row says what a token thief can do with each.",
+            "In the Tamper section, replay a proof, point its htu elsewhere, leave out ath, sign it with another key or downgrade the token to Bearer: the server answers dpop.jti_replayed, dpop.htu_mismatch, dpop.ath_missing, dpop.signature_invalid or dpop.bound_token_as_bearer, each with its Why? note.",
+            "Choose a FAPI 2.0 profile in Server: it requires DPoP (or another sender constraint), and the pre-flight offers the fixes one click at a time.",
+        ]),
+        Block::Sections("Sections: RFC 9449 §2, §4.2, §5, §6, §7.1, §7.2, §8, §10, §10.1, §11.1, §11.2, §11.4, §11.7, §11.11; RFC 6750 §1.2; RFC 7638; RFC 9700 §4.10."),
+    ],
+};
+
+/// The pages, in the order the page shows them.
+pub const PAGES: [&Page; 3] = [&WHY_JAR, &WHY_PAR, &WHY_DPOP];
 
 /// The whole text of a page, for search and for tests.
 pub fn text(page: &Page) -> String {
@@ -170,6 +221,18 @@ mod tests {
         ] {
             assert!(par.contains(needed), "Why PAR lacks {needed}");
         }
+        let dpop = text(&WHY_DPOP);
+        for needed in [
+            "What it costs",
+            "Tamper section",
+            "What a thief can and cannot do",
+            "RFC 9449 §4.2",
+            "§7.2",
+            "§10.1",
+            "§11.4",
+        ] {
+            assert!(dpop.contains(needed), "Why DPoP lacks {needed}");
+        }
     }
 
     #[test]
@@ -179,7 +242,7 @@ mod tests {
             let codes = text
                 .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
                 .map(|w| w.trim_end_matches(['.', ':']))
-                .filter(|w| ["jar.", "par.", "lint."].iter().any(|p| w.starts_with(p)));
+                .filter(|w| ["jar.", "par.", "dpop.", "lint."].iter().any(|p| w.starts_with(p)));
             for code in codes {
                 assert!(
                     super::super::note(code).is_some(),

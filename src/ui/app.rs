@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
             <nav aria-label="Learn" class="learn-nav">
                 <a href="#learn-jar">"Why JAR?"</a>
                 <a href="#learn-par">"Why PAR?"</a>
+                <a href="#learn-dpop">"Why DPoP?"</a>
             </nav>
         </header>
         <UpdatePrompt/>

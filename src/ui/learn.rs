@@ -1,6 +1,6 @@
 //! The learning notes in the page: a "Why?" disclosure wherever a check code or a flow step is
-//! shown ([`LearnNote`]), and two pages for trainers, "Why JAR" and "Why PAR" ([`LearnPages`],
-//! anchors `#learn-jar` and `#learn-par`). Notes and pages are data in [`crate::learn`].
+//! shown ([`LearnNote`]), and the pages for trainers, "Why JAR", "Why PAR" and "Why DPoP"
+//! ([`LearnPages`], anchors `#learn-jar`, `#learn-par`, `#learn-dpop`). Notes and pages are data in [`crate::learn`].
 
 use leptos::prelude::*;
 
@@ -22,15 +22,17 @@ pub fn LearnNote(#[prop(into)] code: String) -> impl IntoView {
     })
 }
 
-/// Links to the two trainer pages, for the places that talk about deliveries.
+/// Links to the trainer pages, for the places that talk about deliveries and tokens.
 #[component]
 pub fn LearnLinks() -> impl IntoView {
     view! {
         <p class="learn-links">
             "New to this? Read "
             <a href="#learn-jar">"Why JAR"</a>
-            " and "
+            ", "
             <a href="#learn-par">"Why PAR"</a>
+            " and "
+            <a href="#learn-dpop">"Why DPoP"</a>
             "."
         </p>
     }
@@ -64,13 +66,13 @@ pub fn StepNotes(steps: Vec<&'static str>) -> impl IntoView {
     }
 }
 
-/// "Why JAR" and "Why PAR": what each solves, what it costs, how to show it here.
+/// "Why JAR", "Why PAR", "Why DPoP": what each solves, what it costs, how to show it here.
 #[component]
 pub fn LearnPages() -> impl IntoView {
     view! {
         <section class="panel learn" id="learn" aria-labelledby="learn-title">
-            <h2 id="learn-title">"Learn: why JAR, why PAR"</h2>
-            <p class="hint">"Two short pages for trainers and the curious. Each says what goes wrong with a plain authorization request, what the mechanism changes, what it costs, and which controls of this playground show it. Section numbers point into the specifications."</p>
+            <h2 id="learn-title">"Learn: why JAR, why PAR, why DPoP"</h2>
+            <p class="hint">"Short pages for trainers and the curious. Each says what goes wrong without the mechanism (a plain authorization request, a bearer token), what it changes, what it costs, and which controls of this playground show it. Section numbers point into the specifications."</p>
             {PAGES.into_iter().map(|page| view! { <LearnPage page/> }).collect_view()}
         </section>
     }

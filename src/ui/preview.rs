@@ -389,11 +389,84 @@ fn attacker(delivery: Delivery) -> (&'static str, &'static str) {
     }
 }
 
+/// The two kinds of access token side by side, for the compare view's "bearer vs DPoP" row:
+/// what the token is presented as, then what a thief holding a copy can do (RFC 9449 §2, §11).
+/// Each entry is (term, bearer, DPoP-bound).
+const TOKEN_BINDING: [(&str, &str, &str); 5] = [
+    (
+        "Presented as",
+        "Authorization: Bearer <token>; nothing else is asked (RFC 6750 §2.1).",
+        "Authorization: DPoP <token> plus a DPoP header: a proof signed by the client's key, naming the method, the URL and the token's hash (RFC 9449 §7.1).",
+    ),
+    (
+        "A thief with a copy of the access token",
+        "Calls every resource that accepts it, from anywhere, until it expires.",
+        "Nothing: without the private key there is no proof, and the same token sent as Bearer is refused (RFC 9449 §7.2).",
+    ),
+    (
+        "…with a public client's refresh token",
+        "Mints new access tokens for as long as the refresh token lives.",
+        "Nothing: the refresh token is bound to the same key (RFC 9449 §5).",
+    ),
+    (
+        "…with a captured proof as well",
+        "(no proofs)",
+        "Little: the proof fits one method and URL, is accepted for minutes, and its jti only once; server nonces shorten that further (RFC 9449 §11.1, §8).",
+    ),
+    (
+        "Not covered",
+        "Everything: possession is the whole check.",
+        "Script running inside the client, which can ask the key for fresh proofs while it runs (RFC 9449 §11.4); the request body (§11.7).",
+    ),
+];
+
+/// "Bearer vs DPoP": what a token thief can do with each, the current request's kind marked
+/// in words (not by colour alone).
+#[component]
+fn TokenBindingCompare(dpop: Signal<Option<String>>) -> impl IntoView {
+    let card = move |bound: bool| {
+        let title = if bound { "DPoP-bound token" } else { "Bearer token" };
+        let current = move || {
+            let on = dpop.get().is_some();
+            (on == bound).then(|| view! { " " <span class="badge">"this request"</span> })
+        };
+        view! {
+            <article class="compare-card" data-token=if bound { "dpop" } else { "bearer" }>
+                <h4>{title}{current}</h4>
+                <dl>
+                    {TOKEN_BINDING.iter().map(|(term, bearer, dpop)| view! {
+                        <dt>{*term}</dt>
+                        <dd>{if bound { *dpop } else { *bearer }}</dd>
+                    }).collect_view()}
+                </dl>
+            </article>
+        }
+    };
+    view! {
+        <div class="token-binding" id="compare-tokens">
+            <h3>"Bearer vs DPoP: what a token thief can do"</h3>
+            <p class="hint" id="compare-tokens-now">{move || match dpop.get() {
+                Some(key) => format!("This request uses DPoP: its tokens will be bound to {key}. Read Why DPoP for the whole story."),
+                None => "This request gets bearer tokens. Turn on DPoP in Request to bind them to a key; Why DPoP tells the whole story.".to_string(),
+            }}" "<a href="#learn-dpop">"Why DPoP"</a></p>
+            <div class="compare-grid">{card(false)}{card(true)}</div>
+        </div>
+    }
+}
+
 #[component]
 pub fn CompareView() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let config = Memo::new(move |_| ws.with(|w| w.config()));
+    // The DPoP key of the current request, in words (alg and RFC 7638 thumbprint).
+    let dpop_key = Signal::derive(move || {
+        config.with(|c| {
+            c.dpop
+                .as_ref()
+                .map(|key| format!("the {} key with thumbprint {}", key.alg().name(), key.jkt()))
+        })
+    });
     let all = async_memo(move || {
         let config = config.get();
         let target = ws.with(|w| w.target.clone());
@@ -412,8 +485,8 @@ pub fn CompareView() -> impl IntoView {
     });
     view! {
         <section class="panel" id="compare" aria-labelledby="compare-title">
-            <h2 id="compare-title">"Compare the four deliveries"</h2>
-            <p class="hint">"The same request, four ways: what the address bar shows, what travels on the back channel, and what an attacker in the front channel can read or change."</p>
+            <h2 id="compare-title">"Compare the four deliveries, and bearer vs DPoP"</h2>
+            <p class="hint">"The same request, four ways: what the address bar shows, what travels on the back channel, and what an attacker in the front channel can read or change. Below, the tokens it gets: bearer or bound to a key."</p>
             <div class="compare-grid">
                 {move || all.get().map(|items| items.into_iter().map(|(delivery, outcome)| {
                     let (reads, changes) = attacker(delivery);
@@ -459,6 +532,7 @@ pub fn CompareView() -> impl IntoView {
                     }
                 }).collect_view())}
             </div>
+            <TokenBindingCompare dpop=dpop_key/>
         </section>
     }
 }

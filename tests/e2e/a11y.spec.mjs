@@ -157,11 +157,11 @@ test.describe('axe-core finds no WCAG 2.0/2.1 A or AA violation', () => {
   test('in the compare view, with the long JAR address', async ({ page }) => {
     await openApp(page);
     await page.check('#delivery-jar');
-    await expect(page.locator('#compare .compare-card')).toHaveCount(4);
+    await expect(page.locator('#compare > .compare-grid > .compare-card')).toHaveCount(4);
     await expectNoViolations(page, '#compare');
   });
 
-  for (const learnPage of ['learn-jar', 'learn-par']) {
+  for (const learnPage of ['learn-jar', 'learn-par', 'learn-dpop']) {
     test(`on the ${learnPage} page, opened from its link`, async ({ page }) => {
       await openApp(page);
       await page.click(`.learn-nav a[href="#${learnPage}"]`);

@@ -96,6 +96,7 @@ async function tabTo(page, selector, limit = 60) {
 for (const [page_, title, sections] of [
   ['jar', 'Why JAR', ['RFC 9101 §4', '§6.2', '§10.5', '§10.8', 'RFC 8725 §3.1', 'RFC 9700 §4.2']],
   ['par', 'Why PAR', ['RFC 9126 §1', '§2.1', '§2.2', '§7.1', '§7.3', '§8']],
+  ['dpop', 'Why DPoP', ['RFC 9449 §4.2', '§7.2', '§10.1', '§11.1', '§11.4', 'RFC 6750 §1.2']],
 ]) {
   test(`the ${title} page is reachable by keyboard and cites its sections`, async ({ page }) => {
     await openApp(page);
@@ -116,10 +117,36 @@ for (const [page_, title, sections] of [
 test('the trainer pages read at 390 px without sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openApp(page, '/#learn-par');
-  for (const id of ['#learn-jar', '#learn-par']) {
+  for (const id of ['#learn-jar', '#learn-par', '#learn-dpop']) {
     const overflow = await page.locator(id).evaluate((e) => e.scrollWidth - e.clientWidth);
     expect(overflow, id).toBeLessThanOrEqual(0);
     const box = await page.locator(id).boundingBox();
     expect(box.x + box.width, id).toBeLessThanOrEqual(390);
   }
+});
+
+// The compare view's "bearer vs DPoP" row: both kinds side by side, the current request's kind
+// marked in words, and the mark moving when DPoP is turned on with a key.
+test('compare view: bearer vs DPoP says what a token thief can do, and marks this request', async ({ page }) => {
+  await openApp(page);
+  const tokens = page.locator('#compare-tokens');
+  await expect(tokens.locator('h3')).toHaveText('Bearer vs DPoP: what a token thief can do');
+  const bearer = tokens.locator('[data-token="bearer"]');
+  const dpop = tokens.locator('[data-token="dpop"]');
+  await expect(bearer).toContainText('until it expires');
+  await expect(dpop).toContainText('RFC 9449 §7.2');
+  await expect(dpop).toContainText('RFC 9449 §11.4');
+  await expect(bearer.locator('.badge')).toHaveText('this request');
+  await expect(dpop.locator('.badge')).toHaveCount(0);
+  await expect(page.locator('#compare-tokens-now')).toContainText('bearer tokens');
+
+  await page.selectOption('#key-kind', 'ec-p256');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated EC P-256 key');
+  await page.check('#dpop-enabled');
+  await expect(dpop.locator('.badge')).toHaveText('this request');
+  await expect(bearer.locator('.badge')).toHaveCount(0);
+  await expect(page.locator('#compare-tokens-now')).toContainText(/the ES256 key with thumbprint [A-Za-z0-9_-]{43}/);
+  await tokens.locator('a[href="#learn-dpop"]').click();
+  await expect(page.locator('#learn-dpop')).toBeInViewport();
 });

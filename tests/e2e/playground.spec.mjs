@@ -199,7 +199,7 @@ test('pre-flight: a finding explains itself and its fix applies in one click', a
 
 test('compare view: four deliveries side by side', async ({ page }) => {
   await openApp(page);
-  const cards = page.locator('#compare .compare-card');
+  const cards = page.locator('#compare > .compare-grid > .compare-card');
   await expect(cards).toHaveCount(4);
   await expect(cards.nth(0)).toContainText('code_challenge');
   await expect(cards.nth(1)).toContainText('request');
