@@ -446,9 +446,9 @@ fn TokenBindingCompare(dpop: Signal<Option<String>>) -> impl IntoView {
         <div class="token-binding" id="compare-tokens">
             <h3>"Bearer vs DPoP: what a token thief can do"</h3>
             <p class="hint" id="compare-tokens-now">{move || match dpop.get() {
-                Some(key) => format!("This request uses DPoP: its tokens will be bound to {key}. Read Why DPoP for the whole story."),
-                None => "This request gets bearer tokens. Turn on DPoP in Request to bind them to a key; Why DPoP tells the whole story.".to_string(),
-            }}" "<a href="#learn-dpop">"Why DPoP"</a></p>
+                Some(key) => format!("This request uses DPoP: its tokens will be bound to {key}."),
+                None => "This request gets bearer tokens; turn on DPoP in Request to bind them to a key.".to_string(),
+            }}" The whole story: "<a href="#learn-dpop">"Why DPoP"</a>"."</p>
             <div class="compare-grid">{card(false)}{card(true)}</div>
         </div>
     }
