@@ -318,3 +318,76 @@ async fn a_verification_key_is_imported_once_and_only_for_the_same_public_key() 
         .await
         .unwrap();
 }
+
+/// DPoP proofs (RFC 9449 §4.2) across the backends: a proof the client signs through WebCrypto
+/// with a key WebCrypto generated passes the in-page server's check of its signature by its own
+/// `jwk` header (RustCrypto, §4.3 point 6) with the key's RFC 7638 thumbprint, and a proof signed
+/// by RustCrypto verifies under WebCrypto with the public key its header carries.
+#[wasm_bindgen_test]
+async fn dpop_proofs_signed_by_one_backend_verify_under_the_other() {
+    use oauth_playground::jose::jws::decode_unverified;
+    use oauth_playground::mock_as::crypto::verify_with_embedded_key;
+    use oauth_playground::oauth::dpop::{DpopKey, DpopProof};
+
+    let web = WebCryptoBackend::new().unwrap();
+    let rust = RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(9449));
+    let cases = [
+        (KeyGenSpec::Ec { crv: EcCurve::P256 }, Algorithm::ES256),
+        (KeyGenSpec::Rsa { bits: 2048 }, Algorithm::PS256),
+        (KeyGenSpec::Rsa { bits: 2048 }, Algorithm::RS256),
+        (KeyGenSpec::Ed25519, Algorithm::EdDSA),
+    ];
+    let mut rows = vec!["| alg | WebCrypto proof, RustCrypto check | RustCrypto proof, WebCrypto check |".to_string()];
+    for (spec, alg) in cases {
+        let private = web.generate(spec).await.unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+        let key = DpopKey::new(private, alg).unwrap();
+        let proof = DpopProof::new(
+            "POST",
+            "https://as.example/token?x=1",
+            1_800_000_000,
+            format!("jti-{}", alg.name()),
+        )
+        .access_token("an-access-token")
+        .nonce(Some("server-nonce"));
+        for (signer, checker) in [("WebCrypto", "RustCrypto"), ("RustCrypto", "WebCrypto")] {
+            let signed = if signer == "WebCrypto" {
+                proof.sign(&key, &web).await
+            } else {
+                proof.sign(&key, &rust).await
+            };
+            let compact = signed.unwrap_or_else(|e| panic!("{alg:?} signed by {signer}: {e}"));
+            let decoded = decode_unverified(&compact).unwrap();
+            assert_eq!(decoded.header["typ"], "dpop+jwt");
+            let jwk = decoded.header["jwk"].as_object().unwrap().clone();
+            // The header carries the public key only.
+            assert!(
+                ["d", "p", "q", "dp", "dq", "qi"].iter().all(|m| !jwk.contains_key(*m)),
+                "{alg:?}"
+            );
+            if checker == "RustCrypto" {
+                let jkt = verify_with_embedded_key(&compact, &jwk, alg.name())
+                    .unwrap_or_else(|_| panic!("{alg:?}: a WebCrypto proof refused by the server's check"));
+                assert_eq!(jkt, key.jkt(), "{alg:?}: the proof's key is not the DPoP key");
+            } else {
+                let (input, signature) = compact.rsplit_once('.').unwrap();
+                let signature = oauth_playground::jose::base64url::decode(signature, "proof signature").unwrap();
+                let public = Jwk::from_json(&serde_json::Value::Object(jwk).to_string()).unwrap();
+                web.verify(alg, &public, input.as_bytes(), &signature)
+                    .await
+                    .unwrap_or_else(|e| panic!("{alg:?}: a RustCrypto proof refused by WebCrypto: {e}"));
+                let tampered = flip_last_byte(&signature);
+                assert!(
+                    web.verify(alg, &public, input.as_bytes(), &tampered).await.is_err(),
+                    "{alg:?}"
+                );
+            }
+        }
+        rows.push(format!(
+            "| {} | {} | {} |",
+            alg.name(),
+            cell(&web, Operation::Sign(alg)),
+            cell(&web, Operation::Verify(alg))
+        ));
+    }
+    console_log!("DPoP proofs across backends ({}):\n{}", engine(), rows.join("\n"));
+}
