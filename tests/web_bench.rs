@@ -15,6 +15,7 @@ use oauth_playground::jose::{
     base64url, Algorithm, CryptoBackend, EcCurve, JoseError, Jwk, KeyCache, KeyGenSpec, KeyMaterial, KeyOperation,
     RustCryptoBackend, SecretBytes, ShortHmacKeys,
 };
+use oauth_playground::oauth::dpop::{DpopKey, DpopProof};
 use oauth_playground::ui::webcrypto::WebCryptoBackend;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -298,6 +299,26 @@ async fn jose_path_against_raw_webcrypto() {
         let batch = batch_for(&mut jose_sign).await;
         let cells = sample_row(&mut [(&mut raw_sign, batch), (&mut call_sign, batch), (&mut jose_sign, batch)]).await;
         row(format!("{} sign", alg.name()), cells, Some(batch));
+
+        // RFC 9449: a DPoP proof as the client makes one for every token request and API call
+        // (header with the public jwk, claims with htm, htu, iat, jti and ath), built and
+        // signed through the backend, against raw WebCrypto signing the same bytes.
+        if alg.kty() != "oct" {
+            let dpop_key = DpopKey::new(key.clone(), alg).unwrap();
+            let proof = DpopProof::new("POST", "https://as.example/token", 1_800_000_000, "bench-jti")
+                .access_token("bench-access-token");
+            let compact = proof.sign(&dpop_key, web).await.unwrap();
+            let (proof_input, proof_sig) = compact.rsplit_once('.').unwrap();
+            let proof_sig = base64url::decode(proof_sig, "signature").unwrap();
+            let (proof, dpop_key) = (&proof, &dpop_key);
+            let mut dpop_sign = Op(|| async move {
+                proof.sign(dpop_key, web).await.unwrap();
+            });
+            let mut raw_proof = Raw::new(alg, key, "sign", proof_input.as_bytes(), &proof_sig).await;
+            let batch = batch_for(&mut dpop_sign).await;
+            let cells = sample_row(&mut [(&mut raw_proof, batch), (&mut dpop_sign, batch)]).await;
+            row(format!("{} DPoP proof (build + sign)", alg.name()), cells, Some(batch));
+        }
 
         let (token, public) = (&signed.token, &signed.public);
         let mut jose_verify = Op(|| async move {
