@@ -423,3 +423,53 @@ fn metadata_without_an_endpoint_the_flow_needs_is_named() {
     assert!(error.to_string().contains("token_endpoint"), "{error}");
     assert_eq!(transport.sent.borrow().len(), 3);
 }
+
+/// OIDC Core §5.3.2 in the flow: a signed userinfo JWT is verified with the server's JWKS and
+/// shown with its checks; a userinfo whose sub is not the ID token's stops the run (its values
+/// "MUST NOT be used"), and the claims are not kept.
+#[test]
+fn userinfo_is_checked_before_it_is_used() {
+    let answers = |userinfo: Response| {
+        CannedTransport::new(vec![
+            discovery(),
+            jwks(),
+            json_response(
+                201,
+                r#"{"request_uri":"urn:ietf:params:oauth:request_uri:r1","expires_in":60}"#,
+            ),
+            redirect("https://rp.example/cb?code=c-1&state=st-1&iss=https%3A%2F%2Fas.example"),
+            json_response(
+                200,
+                &json!({"access_token": "at-1", "token_type": "Bearer", "id_token": id_token(json!({}))}).to_string(),
+            ),
+            userinfo,
+        ])
+    };
+    let signed = jws::sign_compact(
+        r#"{"alg":"ES256","kid":"srv"}"#,
+        json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "alice"})
+            .to_string()
+            .as_bytes(),
+        &server_key(),
+        ShortHmacKeys::Refuse,
+    )
+    .unwrap();
+    let mut jwt_response = Response::new(200);
+    jwt_response.headers.append("Content-Type", "application/jwt");
+    jwt_response.body = signed.into_bytes();
+    let run = drive(&answers(jwt_response), &config(Delivery::ParJar));
+    assert!(run.succeeded(), "{:?}", run.error);
+    assert!(matches!(run.outcome.userinfo, Some(UserInfo::Jwt(_))));
+    let steps = steps_of(&run);
+    assert!(
+        steps.contains(&"userinfo.signature") && steps.contains(&"userinfo.sub"),
+        "{steps:?}"
+    );
+
+    let run = drive(
+        &answers(json_response(200, r#"{"sub":"mallory"}"#)),
+        &config(Delivery::ParJar),
+    );
+    assert_eq!(run.error.as_ref().map(|e| e.code()), Some("userinfo.sub_mismatch"));
+    assert!(run.outcome.userinfo.is_none());
+}

@@ -35,6 +35,7 @@ pub struct ServerMetadata {
     pub scopes_supported: Option<Vec<String>>,
     pub subject_types_supported: Option<Vec<String>>,
     pub id_token_signing_alg_values_supported: Option<Vec<String>>,
+    pub userinfo_signing_alg_values_supported: Option<Vec<String>>,
     pub authorization_signing_alg_values_supported: Option<Vec<String>>,
     pub authorization_response_iss_parameter_supported: Option<bool>,
     pub code_challenge_methods_supported: Option<Vec<String>>,
@@ -83,6 +84,9 @@ pub struct DerivedDefaults {
     pub response_modes: Vec<String>,
     pub jarm_algs: Vec<Algorithm>,
     pub id_token_algs: Vec<Algorithm>,
+    /// `userinfo_signing_alg_values_supported`, or every signature alg when the server lists
+    /// none (OIDC Discovery §3 makes the member optional); `none` is never among them.
+    pub userinfo_algs: Vec<Algorithm>,
     pub iss_parameter_supported: bool,
 }
 
@@ -145,7 +149,12 @@ impl ServerMetadata {
             v if v.is_empty() => vec![Algorithm::RS256],
             v => v,
         };
+        let userinfo_algs = match algs(&self.userinfo_signing_alg_values_supported) {
+            v if v.is_empty() => Algorithm::ALL.to_vec(),
+            v => v,
+        };
         DerivedDefaults {
+            userinfo_algs,
             request_object_alg,
             delivery,
             has_par_endpoint,

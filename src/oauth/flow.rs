@@ -926,7 +926,26 @@ where
             }
             _ => d.send("userinfo", userinfo_request(userinfo, token)).await?,
         };
-        d.outcome.userinfo = Some(process_userinfo_response(&http_response)?);
+        let info = process_userinfo_response(&http_response)?;
+        if let super::token::UserInfo::Jwt(jwt) = &info {
+            d.jwt("userinfo (signed)", jwt);
+        }
+        // OIDC Core §5.3.2: signed userinfo is verified, and sub must be the ID token's,
+        // before any claim is used.
+        let expect = super::userinfo::UserinfoExpectations {
+            issuer: metadata.issuer.clone(),
+            client_id: request.client_id.clone(),
+            algs: defaults.userinfo_algs.clone(),
+            id_token_sub: d.outcome.id_token.as_ref().and_then(|t| t.sub().map(str::to_string)),
+            client_secret: config.client_secret.clone(),
+        };
+        let report = super::userinfo::validate_userinfo(&info, &expect, Some(jwks), d.backend).await;
+        d.timeline.push(TimelineEvent::Checks {
+            step: "userinfo (checks)",
+            steps: report.steps,
+        });
+        report.result?;
+        d.outcome.userinfo = Some(info);
     }
     Ok(())
 }

@@ -37,6 +37,7 @@ pub use callback::{
 pub use response::{validate_authorization_response, AuthorizationResponse, ResponseExpectations};
 pub mod id_token;
 pub mod token;
+pub mod userinfo;
 
 pub use id_token::{validate_id_token, IdTokenExpectations, IdTokenSource, VerifiedIdToken};
 pub use token::{

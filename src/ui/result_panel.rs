@@ -102,7 +102,7 @@ fn ResultView(flow: FlowRun) -> impl IntoView {
     });
     let userinfo = outcome.userinfo.clone().map(|u| match u {
         UserInfo::Claims(claims) => view! { <h3>"Userinfo"</h3><JsonBlock what="Userinfo claims" value=Value::Object(claims) id="result-userinfo"/> }.into_any(),
-        UserInfo::Jwt(jwt) => view! { <h3>"Userinfo (signed JWT, signature not verified)"</h3><DecodedJwt what="userinfo".to_string() compact=jwt/> }.into_any(),
+        UserInfo::Jwt(jwt) => view! { <h3>"Userinfo (signed JWT, verified: see the userinfo checks in the timeline)"</h3><DecodedJwt what="userinfo".to_string() compact=jwt/> }.into_any(),
     });
     let check_sections = |title: &'static str, sections: Vec<(&'static str, Vec<crate::oauth::Step>)>| {
         sections

@@ -1,0 +1,204 @@
+//! Checking a userinfo response before its claims are used (OpenID Connect Core §5.3.2): a
+//! signed one (`application/jwt`, the client registered `userinfo_signed_response_alg`) is
+//! verified like an ID token — an alg the server offers, never `none`, the server's key or the
+//! client secret, `iss` and `aud` naming the server and the client when present — and in either
+//! form `sub` must be the ID token's, since "if they do not match, the UserInfo Response
+//! values MUST NOT be used" (token substitution).
+
+use serde_json::{Map, Value};
+
+use super::check::{key_identity, server_jwt_key, CheckFailure, Checks, KeyChoice, Report};
+use super::jarm::expected_found;
+use super::token::UserInfo;
+use crate::jose::jws::{self, decode_unverified};
+use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
+
+/// What the client knows before it looks at a userinfo response.
+#[derive(Clone, Debug)]
+pub struct UserinfoExpectations {
+    pub issuer: String,
+    pub client_id: String,
+    /// The algs a signed response may use: the server's `userinfo_signing_alg_values_supported`,
+    /// or every signature alg when it lists none (never `none`).
+    pub algs: Vec<Algorithm>,
+    /// The ID token's `sub`, when the flow validated one.
+    pub id_token_sub: Option<String>,
+    /// For an HS* signed response (keyed with the client secret, OIDC Core §10.1).
+    pub client_secret: Option<SecretString>,
+}
+
+/// The checks of a userinfo response, in order; the claims when all pass.
+pub async fn validate_userinfo<B: CryptoBackend + ?Sized>(
+    info: &UserInfo,
+    expect: &UserinfoExpectations,
+    jwks: Option<&Jwks>,
+    backend: &B,
+) -> Report<Map<String, Value>> {
+    let mut checks = Checks::default();
+    let result = run(&mut checks, info, expect, jwks, backend).await;
+    checks.finish(result)
+}
+
+const SIGNED: &str = "OIDC Core §5.3.2";
+
+async fn run<B: CryptoBackend + ?Sized>(
+    c: &mut Checks,
+    info: &UserInfo,
+    expect: &UserinfoExpectations,
+    jwks: Option<&Jwks>,
+    backend: &B,
+) -> Result<Map<String, Value>, CheckFailure> {
+    let claims = match info {
+        UserInfo::Claims(claims) => {
+            c.skip("userinfo.signature", SIGNED, "a JSON object, not signed");
+            claims.clone()
+        }
+        UserInfo::Jwt(jwt) => verify_signed(c, jwt, expect, jwks, backend).await?,
+    };
+
+    // §5.3.2: "The sub (subject) Claim MUST always be returned in the UserInfo Response", and
+    // must be the ID token's.
+    const SUB: &str = "OIDC Core §5.3.2 (sub must match the ID token's)";
+    let Some(sub) = claims.get("sub").and_then(Value::as_str) else {
+        return Err(c.fail(
+            "userinfo.sub",
+            SUB,
+            "userinfo.sub_missing",
+            "no sub (a string) in the response",
+        ));
+    };
+    match &expect.id_token_sub {
+        Some(expected) if expected != sub => {
+            return Err(c.fail_with(
+                "userinfo.sub",
+                SUB,
+                "userinfo.sub_mismatch",
+                "sub is not the ID token's: the response may be another user's (token substitution)",
+                expected_found(expected, claims.get("sub")),
+            ))
+        }
+        Some(_) => c.pass("userinfo.sub", SUB, format!("{sub}, as in the ID token")),
+        None => c.pass("userinfo.sub", SUB, format!("{sub} (no ID token to compare with)")),
+    }
+    Ok(claims)
+}
+
+async fn verify_signed<B: CryptoBackend + ?Sized>(
+    c: &mut Checks,
+    jwt: &str,
+    expect: &UserinfoExpectations,
+    jwks: Option<&Jwks>,
+    backend: &B,
+) -> Result<Map<String, Value>, CheckFailure> {
+    if jwt.split('.').count() == 5 {
+        return Err(c.fail(
+            "userinfo.decrypt",
+            SIGNED,
+            "userinfo.encrypted_unsupported",
+            "the userinfo response is encrypted (JWE); this client does not decrypt it yet",
+        ));
+    }
+    const PARSE: &str = "OIDC Core §5.3.2; RFC 7519 §7.2";
+    let decoded =
+        decode_unverified(jwt).map_err(|e| c.fail("userinfo.parse", PARSE, "userinfo.malformed", e.to_string()))?;
+    let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(&decoded.payload) else {
+        return Err(c.fail(
+            "userinfo.parse",
+            PARSE,
+            "userinfo.malformed",
+            "the payload is not a JSON object",
+        ));
+    };
+    if let Some(crit) = decoded.header.get("crit") {
+        return Err(c.fail(
+            "userinfo.parse",
+            "RFC 7515 §4.1.11",
+            "userinfo.crit_unknown",
+            format!("crit {crit} lists extensions this client does not understand"),
+        ));
+    }
+    c.pass("userinfo.parse", PARSE, "a signed JWT with a JSON object of claims");
+
+    const ALG: &str = "OIDC Core §5.3.2; OIDC Discovery §3 userinfo_signing_alg_values_supported";
+    let alg = match decoded.alg.as_deref() {
+        Some("none") | None => {
+            return Err(c.fail(
+                "userinfo.alg",
+                ALG,
+                "userinfo.alg_none",
+                "an unsecured (alg none) userinfo JWT: nothing says the server wrote it",
+            ))
+        }
+        Some(name) => match Algorithm::from_name(name) {
+            Ok(alg) if expect.algs.contains(&alg) => alg,
+            _ => {
+                let offered = expect.algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
+                return Err(c.fail_with(
+                    "userinfo.alg",
+                    ALG,
+                    "userinfo.alg_unexpected",
+                    format!("alg {name} is not one of [{offered}]"),
+                    vec![("expected".into(), offered), ("found".into(), name.into())],
+                ));
+            }
+        },
+    };
+    c.pass("userinfo.alg", ALG, alg.name());
+
+    const KEY: &str = "OIDC Core §5.3.2; §10.1 (the server's JWKS, or the client secret for HS*)";
+    let key = match server_jwt_key(jwt, alg, expect.client_secret.as_ref(), jwks) {
+        Ok(key) => key,
+        Err(KeyChoice::Ambiguous(why)) => return Err(c.fail("userinfo.key", KEY, "userinfo.key_ambiguous", why)),
+        Err(KeyChoice::NotFound(why)) => return Err(c.fail("userinfo.key", KEY, "userinfo.key_not_found", why)),
+    };
+    c.pass("userinfo.key", KEY, key_identity(&key));
+    if let Err(e) = jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
+        return Err(c.fail(
+            "userinfo.signature",
+            "OIDC Core §5.3.2; RFC 7515 §5.2",
+            "userinfo.signature_invalid",
+            e.to_string(),
+        ));
+    }
+    c.pass("userinfo.signature", "OIDC Core §5.3.2; RFC 7515 §5.2", "verified");
+
+    // §5.3.2: a signed response "SHOULD contain the Claims iss (issuer) and aud (audience)";
+    // when present they must name this server and this client.
+    const ISS: &str = "OIDC Core §5.3.2 (iss is the issuer)";
+    match claims.get("iss") {
+        None => c.skip("userinfo.iss", ISS, "absent (SHOULD be present)"),
+        Some(Value::String(iss)) if *iss == expect.issuer => c.pass("userinfo.iss", ISS, iss.clone()),
+        other => {
+            return Err(c.fail_with(
+                "userinfo.iss",
+                ISS,
+                "userinfo.iss_mismatch",
+                "iss is not the issuer",
+                expected_found(&expect.issuer, other),
+            ))
+        }
+    }
+    const AUD: &str = "OIDC Core §5.3.2 (aud is or includes the client_id)";
+    let audiences: Option<Vec<&str>> = match claims.get("aud") {
+        None => None,
+        Some(Value::String(aud)) => Some(vec![aud.as_str()]),
+        Some(Value::Array(items)) => Some(items.iter().filter_map(Value::as_str).collect()),
+        Some(_) => Some(Vec::new()),
+    };
+    match audiences {
+        None => c.skip("userinfo.aud", AUD, "absent (SHOULD be present)"),
+        Some(list) if list.contains(&expect.client_id.as_str()) => {
+            c.pass("userinfo.aud", AUD, expect.client_id.clone())
+        }
+        Some(_) => {
+            return Err(c.fail_with(
+                "userinfo.aud",
+                AUD,
+                "userinfo.aud_mismatch",
+                "aud does not contain the client_id",
+                expected_found(&expect.client_id, claims.get("aud")),
+            ))
+        }
+    }
+    Ok(claims)
+}
