@@ -25,6 +25,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 const ISSUER: &str = "https://mock.as.example";
+const TOKEN_ENDPOINT: &str = "https://mock.as.example/token";
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 struct World {
@@ -138,6 +139,48 @@ struct ClockPause<'a> {
     total: Cell<u64>,
 }
 
+/// How the public client "tv" polls (the in-page server's token endpoint; a scripted transport
+/// answers whatever the URL).
+fn polling<'a>(
+    auth: &'a DeviceAuthorizationResponse,
+    dpop: Option<&'a oauth_playground::oauth::dpop::DpopKey>,
+) -> DevicePolling<'a> {
+    DevicePolling {
+        token_endpoint: TOKEN_ENDPOINT,
+        client_id: "tv",
+        auth: &ClientAuth::None,
+        audience: ISSUER,
+        authorization: auth,
+        dpop,
+    }
+}
+
+/// A device authorization as a scripted server would answer it (no verification page behind it).
+fn scripted_authorization() -> DeviceAuthorizationResponse {
+    DeviceAuthorizationResponse {
+        device_code: SecretString::new("dc".to_string()),
+        user_code: "BCDF-GHJK".into(),
+        verification_uri: "https://as.example/device".into(),
+        verification_uri_complete: None,
+        expires_in: 600,
+        interval: DEFAULT_INTERVAL,
+        extra: serde_json::Map::new(),
+    }
+}
+
+impl<'a> ClockPause<'a> {
+    /// Waits by moving `clock`, and does nothing else.
+    fn idle(clock: &'a FixedClock) -> Self {
+        ClockPause {
+            clock,
+            waits: Cell::new(0),
+            act_after: 0,
+            act: Box::new(|| {}),
+            total: Cell::new(0),
+        }
+    }
+}
+
 impl Pause for ClockPause<'_> {
     async fn pause(&self, seconds: u64) -> bool {
         self.clock.advance(seconds as i64);
@@ -202,14 +245,7 @@ fn approved_on_the_verification_page_the_polling_client_gets_tokens_once() {
         }),
         total: Cell::new(0),
     };
-    let polling = DevicePolling {
-        token_endpoint: &format!("{ISSUER}/token"),
-        client_id: "tv",
-        auth: &ClientAuth::None,
-        audience: ISSUER,
-        authorization: &auth,
-        dpop: None,
-    };
+    let polling = polling(&auth, None);
     let outcome = run(poll_device_token(
         &polling,
         &w.transport,
@@ -268,30 +304,9 @@ fn the_poller_adds_five_seconds_after_each_slow_down_and_keeps_it() {
         json_response(200, r#"{"access_token":"at","token_type":"Bearer"}"#),
     ]);
     let clock = FixedClock::at(NOW);
-    let auth = DeviceAuthorizationResponse {
-        device_code: SecretString::new("dc".to_string()),
-        user_code: "BCDF-GHJK".into(),
-        verification_uri: "https://as.example/device".into(),
-        verification_uri_complete: None,
-        expires_in: 600,
-        interval: DEFAULT_INTERVAL,
-        extra: serde_json::Map::new(),
-    };
-    let pause = ClockPause {
-        clock: &clock,
-        waits: Cell::new(0),
-        act_after: 0,
-        act: Box::new(|| {}),
-        total: Cell::new(0),
-    };
-    let polling = DevicePolling {
-        token_endpoint: "https://as.example/token",
-        client_id: "tv",
-        auth: &ClientAuth::None,
-        audience: "https://as.example",
-        authorization: &auth,
-        dpop: None,
-    };
+    let auth = scripted_authorization();
+    let pause = ClockPause::idle(&clock);
+    let polling = polling(&auth, None);
     let waits = RefCell::new(Vec::new());
     let outcome = run(poll_device_token(
         &polling,
@@ -352,14 +367,7 @@ fn the_poller_stops_once_the_code_lifetime_has_passed_on_its_clock() {
         act: Box::new(|| {}),
         total: Cell::new(0),
     };
-    let polling = DevicePolling {
-        token_endpoint: &format!("{ISSUER}/token"),
-        client_id: "tv",
-        auth: &ClientAuth::None,
-        audience: ISSUER,
-        authorization: &auth,
-        dpop: None,
-    };
+    let polling = polling(&auth, None);
     let mut count = 0;
     let outcome = run(poll_device_token(
         &polling,
@@ -540,14 +548,7 @@ fn with_a_dpop_key_each_poll_carries_a_proof_and_a_nonce_request_is_answered_at_
         }),
         total: Cell::new(0),
     };
-    let polling = DevicePolling {
-        token_endpoint: &format!("{ISSUER}/token"),
-        client_id: "tv",
-        auth: &ClientAuth::None,
-        audience: ISSUER,
-        authorization: &auth,
-        dpop: Some(&key),
-    };
+    let polling = polling(&auth, Some(&key));
     let polls = RefCell::new(Vec::new());
     let outcome = run(poll_device_token(
         &polling,
@@ -596,35 +597,14 @@ fn a_bearer_answer_to_a_dpop_poll_is_refused() {
         r#"{"access_token":"at","token_type":"Bearer"}"#,
     )]);
     let clock = FixedClock::at(NOW);
-    let auth = DeviceAuthorizationResponse {
-        device_code: SecretString::new("dc".to_string()),
-        user_code: "BCDF-GHJK".into(),
-        verification_uri: "https://as.example/device".into(),
-        verification_uri_complete: None,
-        expires_in: 600,
-        interval: DEFAULT_INTERVAL,
-        extra: serde_json::Map::new(),
-    };
-    let pause = ClockPause {
-        clock: &clock,
-        waits: Cell::new(0),
-        act_after: 0,
-        act: Box::new(|| {}),
-        total: Cell::new(0),
-    };
+    let auth = scripted_authorization();
+    let pause = ClockPause::idle(&clock);
     let key = DpopKey::new(
         keygen::generate_for(Algorithm::ES256, &mut ChaCha20Rng::seed_from_u64(5)).unwrap(),
         Algorithm::ES256,
     )
     .unwrap();
-    let polling = DevicePolling {
-        token_endpoint: "https://as.example/token",
-        client_id: "tv",
-        auth: &ClientAuth::None,
-        audience: "https://as.example",
-        authorization: &auth,
-        dpop: Some(&key),
-    };
+    let polling = polling(&auth, Some(&key));
     let answers = RefCell::new(Vec::new());
     let outcome = run(poll_device_token(
         &polling,
