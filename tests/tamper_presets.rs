@@ -19,7 +19,7 @@ use oauth_playground::oauth::Delivery;
 use oauth_playground::tamper::{
     presets, presets_json, run_preset, Keyring, PresetOutcome, Side, Summary, TamperPreset, TamperTarget, Verdict,
 };
-use oauth_playground::workspace::{KeyEntry, UiSecret, Workspace};
+use oauth_playground::workspace::{DpopSettings, KeyEntry, UiSecret, Workspace};
 
 const SECRET: &str = "playground-client-secret-0123456789abcdef";
 
@@ -27,6 +27,21 @@ const SECRET: &str = "playground-client-secret-0123456789abcdef";
 fn default_workspace() -> Workspace {
     let mut ws = Workspace::default();
     ws.client.client_secret = Some(UiSecret::new(SECRET));
+    ws
+}
+
+/// The workspace with `jwk` in the key manager and DPoP on with it.
+fn with_dpop_key(mut ws: Workspace, jwk: oauth_playground::jose::Jwk) -> Workspace {
+    let entry = KeyEntry {
+        jwk,
+        origin: "test".into(),
+        private_forgotten: false,
+    };
+    ws.dpop = DpopSettings {
+        enabled: true,
+        key: Some(entry.kid()),
+    };
+    ws.keys.push(entry);
     ws
 }
 
@@ -251,6 +266,22 @@ fn every_preset_produces_its_expected_code_on_other_configurations_too() {
     ws.client.jarm_alg = "HS256".into();
     ws.client.id_token_alg = "HS256".into();
     variants.push(("PAR, implicit id_token, HS256 responses", ws));
+
+    // DPoP on with the user's own keys and server nonces required: every preset must get past
+    // the use_dpop_nonce round trips (RFC 9449 §8) and still stop at its own check.
+    let mut ws = with_dpop_key(default_workspace(), key(Algorithm::PS256));
+    ws.server.dpop_nonce_required = true;
+    variants.push(("DPoP with a PS256 key, nonces required, PAR + JAR", ws));
+
+    let mut ws = with_dpop_key(default_workspace(), key(Algorithm::ES256));
+    ws.server.dpop_nonce_required = true;
+    ws.delivery = Delivery::Plain;
+    ws.client.auth_method = "client_secret_post".into();
+    ws.run.refresh = true;
+    variants.push((
+        "DPoP with an ES256 key, nonces required, plain, client_secret_post, refresh",
+        ws,
+    ));
 
     let mut failures = Vec::new();
     for (name, ws) in variants {

@@ -197,14 +197,16 @@ fn no_run() -> FlowRun {
     }
 }
 
-/// The last answer of `step` in a run's timeline.
+/// The last answer of `step` in a run's timeline, its DPoP nonce retry included (RFC 9449
+/// §8: when the server asked for a nonce, the retry's answer is the one the client used).
 fn last_response(flow: &FlowRun, wanted: &str) -> Option<crate::http::Response> {
+    let retry = format!("{wanted} (DPoP nonce retry)");
     flow.timeline.iter().rev().find_map(|e| match e {
         TimelineEvent::Exchange {
             step,
             response: Some(response),
             ..
-        } if *step == wanted => Some(response.clone()),
+        } if *step == wanted || *step == retry => Some(response.clone()),
         _ => None,
     })
 }
@@ -221,11 +223,20 @@ fn events_after(server: &Rc<RefCell<AuthorizationServer>>, after: Option<u64>) -
         .unwrap_or_default()
 }
 
+/// The check that stopped the run: the first failure, passing over the server's requests for
+/// a DPoP nonce — RFC 9449 §8 has the client retry those with the nonce they carry, so they
+/// stop a run only when nothing else failed (the retry lacked the nonce too).
+fn stopping_check(events: &[Event]) -> Option<&'static str> {
+    let failures = || events.iter().filter(|e| e.outcome == "failure").filter_map(|e| e.check);
+    let asks_for_nonce =
+        |code: &str| Check::from_code(code).is_some_and(|c| c.info().error == crate::protocol::error::USE_DPOP_NONCE);
+    failures()
+        .find(|code| !asks_for_nonce(code))
+        .or_else(|| failures().next())
+}
+
 fn actual(flow: &FlowRun, events: &[Event]) -> Actual {
-    let server_check = events
-        .iter()
-        .find(|e| e.outcome == "failure" && e.check.is_some())
-        .and_then(|e| e.check);
+    let server_check = stopping_check(events);
     let (client_clause, client_detail) = match &flow.error {
         Some(crate::oauth::FlowError::Check(failure)) => (Some(failure.clause), Some(failure.to_string())),
         Some(other) => (None, Some(other.to_string())),
@@ -331,6 +342,8 @@ where
                     authorization_response: last_response(&control, "authorize"),
                     token_response: last_response(&control, "token"),
                 },
+                dpop_key: setup.config.dpop.clone(),
+                dpop_nonce_required: setup.settings.dpop_nonce_required,
             };
             let transport = TamperTransport::new(inner, tamper, cx, seed(rng));
             let flow = run_flow(&setup.config, &transport, backend, &*clock, rng, &setup.options).await;

@@ -21,8 +21,8 @@ use crate::jose::jws::{self, unsecured, Compact};
 use crate::jose::{base64url, Algorithm, CryptoBackend, Jwk, KeyGenSpec, KeyMaterial, SecretBytes, ShortHmacKeys};
 use crate::mock_as::{form_post_page, InProcessTransport};
 use crate::oauth::client_auth::client_assertion;
-use crate::oauth::{parse_form_post_html, ClientAuth};
-use crate::protocol::{claim, form_decode, form_encode, grant_type, param, PAR_REQUEST_URI_PREFIX};
+use crate::oauth::{parse_form_post_html, ClientAuth, DpopKey};
+use crate::protocol::{claim, dpop, form_decode, form_encode, grant_type, param, PAR_REQUEST_URI_PREFIX};
 
 /// How a JARM response is forged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +145,10 @@ pub(crate) struct WireContext<'a, B: ?Sized> {
     pub leeway: i64,
     pub rsa_public_pem: Option<String>,
     pub other_session: OtherSession,
+    /// The client's DPoP key, which signs the proofs the transport re-makes.
+    pub dpop_key: Option<DpopKey>,
+    /// The server requires a nonce in every proof (RFC 9449 §8).
+    pub dpop_nonce_required: bool,
 }
 
 pub(crate) struct TamperTransport<'a, B: ?Sized> {
@@ -170,6 +174,26 @@ fn set(pairs: &mut Pairs, name: &str, value: String) {
         Some((_, v)) => *v = value,
         None => pairs.push((name.to_string(), value)),
     }
+}
+
+/// The request with `name` replaced by `value` (or, with `None`, removed), other headers as
+/// they were.
+fn with_header(request: &Request, name: &str, value: Option<&str>) -> Request {
+    let mut out = Request {
+        method: request.method,
+        url: request.url.clone(),
+        headers: crate::http::Headers::new(),
+        body: request.body.clone(),
+    };
+    for (n, v) in request.headers.iter() {
+        if !n.eq_ignore_ascii_case(name) {
+            out.headers.append(n, v);
+        }
+    }
+    if let Some(value) = value {
+        out.headers.append(name, value);
+    }
+    out
 }
 
 fn without_query(url: &str) -> &str {
@@ -377,10 +401,32 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
         .map_err(|e| e.to_string())
     }
 
+    /// The same DPoP proof with a `jti` of its own, signed again with the client's key.
+    async fn fresh_proof(&self, proof: &str) -> Result<String, String> {
+        let key = self.cx.dpop_key.as_ref().ok_or("the client has no DPoP key")?;
+        let parts = JwsParts::split(proof, "DPoP proof")?;
+        let mut claims = parts.claims("DPoP proof")?;
+        let jti = crate::oauth::random::random_token(&mut self.local_rng(), 16);
+        claims.insert(claim::JTI.into(), Value::from(jti));
+        jws::sign_compact_with(
+            self.cx.backend,
+            &parts.header_text,
+            Value::Object(claims).to_string().as_bytes(),
+            key.signing_key(),
+            ShortHmacKeys::Refuse,
+        )
+        .await
+        .map_err(|e| e.to_string())
+    }
+
     /// A copy of `request` as a second sender would make it: identical, except that a client
-    /// assertion is made afresh (its own `jti`), so only the tampered value is replayed.
+    /// assertion and a DPoP proof are made afresh (each its own `jti`), so only the tampered
+    /// value is replayed.
     async fn second_copy(&self, request: &Request, pairs: &Pairs) -> Result<Request, String> {
         let mut copy = request.clone();
+        if let Some(proof) = request.headers.get(dpop::HEADER) {
+            copy = with_header(&copy, dpop::HEADER, Some(&self.fresh_proof(proof).await?));
+        }
         if let Some(assertion) = get(pairs, param::CLIENT_ASSERTION) {
             let aud = JwsParts::split(assertion, "client assertion")?
                 .claims("client assertion")?
@@ -491,6 +537,20 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
         .map_err(|e| e.to_string())
     }
 
+    /// Whether the server will only answer `request` with a nonce: it requires nonces and the
+    /// request's DPoP proof has none. RFC 9449 §8: the server asks for the nonce before it looks
+    /// at the rest of the request, and the client sends the request again with it; the retry is
+    /// the message the server really judges, so that is the one to tamper with.
+    fn awaiting_nonce(&self, request: &Request) -> Result<bool, String> {
+        match request.headers.get(dpop::HEADER) {
+            Some(proof) if self.cx.dpop_nonce_required => {
+                let claims = JwsParts::split(proof, "DPoP proof")?.claims("DPoP proof")?;
+                Ok(!claims.contains_key(claim::NONCE))
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Changes the request on its way out, when it is the one this tamper is about.
     async fn before(&self, mut request: Request) -> Result<Request, String> {
         let mut pairs = params_of(&request);
@@ -499,7 +559,7 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 *self.pushed_request_object.borrow_mut() = Some(jwt.to_string());
             }
         }
-        if self.applied.get() {
+        if self.applied.get() || self.awaiting_nonce(&request)? {
             return Ok(request);
         }
         let request_object = get(&pairs, param::REQUEST).map(str::to_string);
