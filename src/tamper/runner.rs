@@ -73,12 +73,23 @@ impl Keyring {
         if let Some(key) = cached {
             return Ok(key);
         }
-        let key = backend
-            .generate(spec)
-            .await
-            .map_err(|e| format!("generating the {name} key failed: {e}"))?;
-        self.keys.borrow_mut().push((name.to_string(), key.clone()));
-        Ok(key)
+        // Each name its own key: an attacker's key that happened to be the client's would
+        // make the forgery genuine. A seeded backend (reproducible runs, the native tests)
+        // starting afresh would hand out its first key again, so a repeat is drawn anew.
+        for _ in 0..3 {
+            let key = backend
+                .generate(spec)
+                .await
+                .map_err(|e| format!("generating the {name} key failed: {e}"))?;
+            let thumbprint = key.thumbprint();
+            if self.keys.borrow().iter().all(|(_, k)| k.thumbprint() != thumbprint) {
+                self.keys.borrow_mut().push((name.to_string(), key.clone()));
+                return Ok(key);
+            }
+        }
+        Err(format!(
+            "generating the {name} key failed: the backend kept returning a key the presets already use"
+        ))
     }
 }
 
@@ -376,5 +387,37 @@ where
         events,
         delivery: setup.config.delivery,
         notes: setup.notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use crate::jose::{EcCurve, RustCryptoBackend};
+
+    use super::*;
+
+    /// RustCrypto never waits, so the first poll completes.
+    fn now<T>(future: impl std::future::Future<Output = T>) -> T {
+        let mut future = pin!(future);
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(output) => output,
+            Poll::Pending => panic!("RustCrypto waited"),
+        }
+    }
+
+    #[test]
+    fn a_seeded_backend_started_afresh_never_gives_two_names_one_key() {
+        let keyring = Keyring::new();
+        let spec = KeyGenSpec::Ec { crv: EcCurve::P256 };
+        // Each preset run makes its own backend; seeded alike, each would draw the same key first.
+        let backend = || RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(5));
+        let client = now(keyring.key("client", spec, &backend())).unwrap_or_else(|e| panic!("{e}"));
+        let attacker = now(keyring.key("attacker", spec, &backend())).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(client.thumbprint(), attacker.thumbprint());
+        let again = now(keyring.key("client", spec, &backend())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.thumbprint(), client.thumbprint(), "a name keeps its key");
     }
 }
