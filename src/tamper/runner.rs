@@ -14,9 +14,9 @@ use super::setup::Setup;
 use super::wire::{OtherSession, Tamper, TamperClock, TamperTransport, WireContext};
 use super::{Actual, Change, PresetOutcome, TamperPreset, Verdict};
 use crate::clock::Clock;
-use crate::jose::{CryptoBackend, Jwk, KeyGenSpec};
+use crate::jose::{Algorithm, CryptoBackend, Jwk, KeyGenSpec};
 use crate::mock_as::{path, AuthorizationServer, Check, ClientMetadata, Event, InProcessTransport, Secret};
-use crate::oauth::{run_flow, FlowRun, TimelineEvent};
+use crate::oauth::{run_flow, DpopKey, FlowRun, TimelineEvent};
 use crate::workspace::Workspace;
 
 /// What presets run against: the user's workspace and the client registration the page's
@@ -139,6 +139,15 @@ async fn rsa_public_pem<B: CryptoBackend + ?Sized>(
         }
     };
     public.to_spki_pem().map_err(|e| e.to_string())
+}
+
+/// The DPoP key presets use when the user has none: P-256 for ES256 (an alg FAPI 2.0 Security
+/// Profile §5.4.1 allows too), kept by the keyring for the next preset.
+async fn dpop_key<B: CryptoBackend + ?Sized>(keyring: &Keyring, backend: &B) -> Result<DpopKey, String> {
+    let jwk = keyring
+        .key("client DPoP", KeyGenSpec::for_alg(Algorithm::ES256), backend)
+        .await?;
+    DpopKey::new(jwk, Algorithm::ES256).map_err(|e| format!("the generated DPoP key was refused: {e}"))
 }
 
 /// A fresh server with the setup's settings and client (and, when asked, a second client).
@@ -294,6 +303,12 @@ where
         delivery: setup.config.delivery,
         notes: setup.notes.clone(),
     };
+    if setup.wants_dpop_key {
+        match dpop_key(keyring, backend).await {
+            Ok(key) => setup.use_dpop_key(key),
+            Err(why) => return cannot_run(why, no_run(), Vec::new(), &setup),
+        }
+    }
     let rsa_public_pem = if tamper == Some(Tamper::RequestObjectMacedWithRsaPublicKey) {
         match rsa_public_pem(&mut setup, &target.workspace, backend, keyring).await {
             Ok(pem) => Some(pem),
@@ -343,6 +358,7 @@ where
                 authorization_endpoint: format!("{issuer}{}", path::AUTHORIZE),
                 par_endpoint: format!("{issuer}{}", path::PAR),
                 token_endpoint: format!("{issuer}{}", path::TOKEN),
+                userinfo_endpoint: format!("{issuer}{}", path::USERINFO),
                 issuer: setup.settings.issuer.clone(),
                 client_id: setup.config.request.client_id.clone(),
                 redirect_uri: setup.config.request.redirect_uri.clone().unwrap_or_default(),
@@ -355,6 +371,10 @@ where
                 },
                 dpop_key: setup.config.dpop.clone(),
                 dpop_nonce_required: setup.settings.dpop_nonce_required,
+                dpop_max_age: setup
+                    .settings
+                    .dpop_proof_max_age
+                    .saturating_add(setup.settings.clock_skew.max(0)),
             };
             let transport = TamperTransport::new(inner, tamper, cx, seed(rng));
             let flow = run_flow(&setup.config, &transport, backend, &*clock, rng, &setup.options).await;
