@@ -155,10 +155,9 @@ fn with_dpop_off_the_dpop_presets_turn_it_on_with_a_key_of_their_own() {
         let outcome = go(preset, &target, &keyring);
         assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
         assert!(
-            outcome
-                .notes
-                .iter()
-                .any(|n| n.starts_with("DPoP off → on, with a ES256 key")),
+            outcome.notes.iter().any(
+                |n| n.starts_with("DPoP off → on with a key generated for the presets, proofs signed with ES256 (")
+            ),
             "{}: {:?}",
             outcome.id,
             outcome.notes

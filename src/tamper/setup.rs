@@ -216,7 +216,7 @@ impl Setup {
     pub fn use_dpop_key(&mut self, key: DpopKey) {
         let alg = key.alg().name();
         self.notes.push(format!(
-            "DPoP off → on, with a {alg} key generated for the presets (this preset changes a DPoP proof or a DPoP-bound token)."
+            "DPoP off → on with a key generated for the presets, proofs signed with {alg} (this preset changes a DPoP proof or a DPoP-bound token)."
         ));
         self.config.dpop = Some(key);
         self.wants_dpop_key = false;
