@@ -15,11 +15,12 @@ use oauth_common::{backend, rng, run, NOW};
 use oauth_playground::clock::FixedClock;
 use oauth_playground::jose::Algorithm;
 use oauth_playground::mock_as::{profiles, Check, ProfileName};
-use oauth_playground::oauth::Delivery;
+use oauth_playground::oauth::{Delivery, DpopKey, TimelineEvent};
 use oauth_playground::tamper::{
-    presets, presets_json, run_preset, Keyring, PresetOutcome, Side, Summary, TamperPreset, TamperTarget, Verdict,
+    presets, presets_json, run_preset, Category, Keyring, PresetOutcome, Side, Summary, TamperPreset, TamperTarget,
+    Verdict,
 };
-use oauth_playground::workspace::{KeyEntry, UiSecret, Workspace};
+use oauth_playground::workspace::{dpop_alg, DpopSettings, KeyEntry, UiSecret, Workspace};
 
 const SECRET: &str = "playground-client-secret-0123456789abcdef";
 
@@ -76,6 +77,129 @@ fn there_are_at_least_thirty_presets_with_unique_slug_ids() {
             assert_eq!(p.expected.error, Some(info.error), "{}", p.id);
             assert_eq!(p.expected.clause, info.clause, "{}", p.id);
         }
+    }
+}
+
+/// The workspace with `jwk` in the key manager and DPoP on with it.
+fn with_dpop_key(mut ws: Workspace, jwk: oauth_playground::jose::Jwk) -> Workspace {
+    let entry = KeyEntry {
+        jwk,
+        origin: "test".into(),
+        private_forgotten: false,
+    };
+    ws.dpop = DpopSettings {
+        enabled: true,
+        key: Some(entry.kid()),
+    };
+    ws.keys.push(entry);
+    ws
+}
+
+/// The `jwk` headers of the proofs the client signed in a run (the timeline records them as
+/// signed, before any tampering in flight).
+fn proof_jwks(flow: &oauth_playground::oauth::FlowRun) -> Vec<serde_json::Value> {
+    flow.timeline
+        .iter()
+        .filter_map(|e| match e {
+            TimelineEvent::Jwt { step, header, .. } if step.starts_with("dpop_proof") => Some(header["jwk"].clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn dpop_presets() -> Vec<&'static TamperPreset> {
+    presets().iter().filter(|p| p.category == Category::Dpop).collect()
+}
+
+#[test]
+fn the_dpop_presets_are_at_least_ten_each_expecting_a_dpop_check() {
+    let dpop = dpop_presets();
+    assert!(dpop.len() >= 10, "only {} DPoP presets", dpop.len());
+    for p in &dpop {
+        assert!(p.id.starts_with("dpop-"), "{}", p.id);
+        assert!(p.expected.code.starts_with("dpop."), "{}: {}", p.id, p.expected.code);
+        assert_eq!(p.expected.side, Side::Server, "{}", p.id);
+    }
+    // The list: each of these checks has a preset that must trip it.
+    let codes: HashSet<&str> = dpop.iter().map(|p| p.expected.code).collect();
+    for check in [
+        Check::DpopJtiReplayed,
+        Check::DpopHtuMismatch,
+        Check::DpopHtmMismatch,
+        Check::DpopIatOutOfWindow,
+        Check::DpopAthMissing,
+        Check::DpopAthMismatch,
+        Check::DpopSignatureInvalid,
+        Check::DpopJktProofMismatch,
+        Check::DpopCodeKeyMismatch,
+        Check::DpopTokenKeyMismatch,
+        Check::DpopJwkPrivate,
+        Check::DpopAlgNotAllowed,
+        Check::DpopTypInvalid,
+        Check::DpopNonceMissing,
+        Check::DpopBoundTokenAsBearer,
+    ] {
+        assert!(
+            codes.contains(check.info().code),
+            "no preset expects {}",
+            check.info().code
+        );
+    }
+}
+
+#[test]
+fn with_dpop_off_the_dpop_presets_turn_it_on_with_a_key_of_their_own() {
+    let target = TamperTarget::new(default_workspace());
+    let keyring = Keyring::new();
+    for preset in dpop_presets() {
+        let outcome = go(preset, &target, &keyring);
+        assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
+        assert!(
+            outcome.notes.iter().any(
+                |n| n.starts_with("DPoP off → on with a key generated for the presets, proofs signed with ES256 (")
+            ),
+            "{}: {:?}",
+            outcome.id,
+            outcome.notes
+        );
+        // The tampered run is a DPoP flow: the client signed proofs, all with one key.
+        let jwks = proof_jwks(&outcome.flow);
+        assert!(!jwks.is_empty(), "{}: no DPoP proof in the tampered run", outcome.id);
+        assert!(jwks.windows(2).all(|w| w[0] == w[1]), "{}", outcome.id);
+        // What stopped it is the server's DPoP check, answered as RFC 9449 says.
+        let refused = outcome
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.outcome == "failure")
+            .unwrap_or_else(|| panic!("{}: no failure logged", outcome.id));
+        assert_eq!(refused.check, Some(preset.expected.code), "{}", outcome.id);
+    }
+}
+
+#[test]
+fn with_dpop_on_the_dpop_presets_use_the_users_own_key() {
+    let jwk = oauth_common::key(Algorithm::ES384, 31);
+    let alg = dpop_alg(&jwk).unwrap();
+    assert_eq!(alg, Algorithm::ES384);
+    let own = DpopKey::new(jwk.clone(), alg).unwrap().public_jwk().clone();
+    let target = TamperTarget::new(with_dpop_key(default_workspace(), jwk));
+    let keyring = Keyring::new();
+    for preset in dpop_presets() {
+        let outcome = go(preset, &target, &keyring);
+        assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
+        assert!(
+            !outcome.notes.iter().any(|n| n.contains("DPoP off")),
+            "{}: {:?}",
+            outcome.id,
+            outcome.notes
+        );
+        let jwks = proof_jwks(&outcome.flow);
+        assert!(
+            !jwks.is_empty() && jwks.iter().all(|j| *j == own),
+            "{}: the client's proofs are not all of the user's key",
+            outcome.id
+        );
     }
 }
 
@@ -251,6 +375,23 @@ fn every_preset_produces_its_expected_code_on_other_configurations_too() {
     ws.client.jarm_alg = "HS256".into();
     ws.client.id_token_alg = "HS256".into();
     variants.push(("PAR, implicit id_token, HS256 responses", ws));
+
+    // DPoP on with the user's own keys and server nonces required: every preset, the DPoP ones
+    // and the others, must get past the use_dpop_nonce round trips (RFC 9449 §8) and still
+    // stop at its own check.
+    let mut ws = with_dpop_key(default_workspace(), key(Algorithm::PS256));
+    ws.server.dpop_nonce_required = true;
+    variants.push(("DPoP with a PS256 key, nonces required, PAR + JAR", ws));
+
+    let mut ws = with_dpop_key(default_workspace(), key(Algorithm::ES256));
+    ws.server.dpop_nonce_required = true;
+    ws.delivery = Delivery::Plain;
+    ws.client.auth_method = "client_secret_post".into();
+    ws.run.refresh = true;
+    variants.push((
+        "DPoP with an ES256 key, nonces required, plain, client_secret_post, refresh",
+        ws,
+    ));
 
     let mut failures = Vec::new();
     for (name, ws) in variants {

@@ -87,6 +87,12 @@ impl DpopKey {
     pub fn public_jwk(&self) -> &Value {
         &self.public
     }
+
+    /// The private key itself, for code in this crate that signs a proof by other means
+    /// (the tamper presets re-sign proofs they changed).
+    pub(crate) fn signing_key(&self) -> &Jwk {
+        &self.private
+    }
 }
 
 /// RFC 9449 §4.2 `ath`: base64url(SHA-256(ASCII(access token))).

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::setup::Setup;
-use super::wire::{JarmForgery, Tamper};
+use super::wire::{JarmForgery, ProofAt, ProofChange, Tamper};
 use super::{Category, Change, Expected, TamperPreset};
 use crate::mock_as::Check;
 use crate::oauth::request_object::{Audience, TypHeader};
@@ -30,6 +30,23 @@ fn skew(s: &Setup) -> i64 {
 }
 
 fn no_base(_: &mut Setup) {}
+
+/// DPoP proofs at the token endpoint and at userinfo.
+fn dpop_and_userinfo(s: &mut Setup) {
+    s.dpop();
+    s.userinfo();
+}
+
+/// DPoP proofs at PAR.
+fn dpop_pushed(s: &mut Setup) {
+    s.pushed();
+    s.dpop();
+}
+
+/// A change to the DPoP proof of `at`.
+fn proof(at: ProofAt, change: ProofChange) -> Change {
+    Change::Wire(Tamper::DpopProof { at, change })
+}
 
 /// Every preset, in display order (grouped by [`Category`]).
 pub fn presets() -> &'static [TamperPreset] {
@@ -466,6 +483,154 @@ fn build() -> Vec<TamperPreset> {
                 s.openid();
             },
             Change::Wire(Tamper::TokenResponseFromOtherSession),
+        ),
+        // DPoP: the server's proof and binding checks (RFC 9449).
+        preset(
+            "dpop-proof-replayed",
+            "Replayed DPoP proof (same jti)",
+            Dpop,
+            "A copy of the token request carrying the same DPoP proof reaches the server before the client's own (a client assertion in it is made afresh), so the client's proof arrives with a jti the server has already seen.",
+            Expected::server(Check::DpopJtiReplayed),
+            Setup::dpop,
+            Change::Wire(Tamper::DpopProofReplayed(ProofAt::CodeRedemption)),
+        ),
+        preset(
+            "dpop-htu-other-endpoint",
+            "Proof for another URL (htu)",
+            Dpop,
+            "The token request's DPoP proof names the userinfo endpoint as its htu and is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopHtuMismatch),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::HtuOfOtherEndpoint),
+        ),
+        preset(
+            "dpop-htm-wrong",
+            "Proof for another method (htm)",
+            Dpop,
+            "The token request is a POST, but its DPoP proof says htm GET; the proof is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopHtmMismatch),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::HtmFlipped),
+        ),
+        preset(
+            "dpop-iat-stale",
+            "Stale proof (iat too old)",
+            Dpop,
+            "The token request's DPoP proof gets an iat one minute older than the server accepts (dpop_proof_max_age plus clock skew) and is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopIatOutOfWindow),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::IatStale),
+        ),
+        preset(
+            "dpop-ath-missing",
+            "Proof at userinfo without ath",
+            Dpop,
+            "The DPoP proof that goes to userinfo with the access token loses its ath claim and is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopAthMissing),
+            dpop_and_userinfo,
+            proof(ProofAt::Userinfo, ProofChange::AthRemoved),
+        ),
+        preset(
+            "dpop-ath-other-token",
+            "ath of another access token",
+            Dpop,
+            "The DPoP proof that goes to userinfo gets as ath the hash of the access token the control run received instead of the one it accompanies, and is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopAthMismatch),
+            dpop_and_userinfo,
+            proof(ProofAt::Userinfo, ProofChange::AthOfOtherToken),
+        ),
+        preset(
+            "dpop-signed-by-other-key",
+            "Proof signed by a key other than its jwk",
+            Dpop,
+            "The token request's DPoP proof keeps its header, with the client's public key as jwk, and its claims, but is signed with an attacker's key.",
+            Expected::server(Check::DpopSignatureInvalid),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::SignedByOtherKey),
+        ),
+        preset(
+            "dpop-par-proof-other-key",
+            "PAR proof from another key than dpop_jkt",
+            Dpop,
+            "The pushed request's DPoP proof is replaced by a well-formed proof of an attacker's key (its jwk, its signature), while the dpop_jkt pushed with it still names the client's key.",
+            Expected::server(Check::DpopJktProofMismatch),
+            dpop_pushed,
+            proof(ProofAt::Par, ProofChange::OtherKey),
+        ),
+        preset(
+            "dpop-code-redeemed-with-other-key",
+            "Code redeemed with another DPoP key",
+            Dpop,
+            "The token request's DPoP proof is replaced by a well-formed proof of an attacker's key, as a thief holding the code would send it, although dpop_jkt bound the code to the client's key.",
+            Expected::server(Check::DpopCodeKeyMismatch),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::OtherKey),
+        ),
+        preset(
+            "dpop-token-used-with-other-key",
+            "Bound token used with the thief's key",
+            Dpop,
+            "At userinfo, the DPoP proof is replaced by a well-formed proof of an attacker's key, with the right ath, for an access token bound to the client's key (cnf.jkt).",
+            Expected::server(Check::DpopTokenKeyMismatch),
+            dpop_and_userinfo,
+            proof(ProofAt::Userinfo, ProofChange::OtherKey),
+        ),
+        preset(
+            "dpop-private-key-in-jwk",
+            "Private key in the jwk header",
+            Dpop,
+            "The token request's DPoP proof carries the client's whole private key (d and any other private members) in its jwk header, and is signed again with that key.",
+            Expected::server(Check::DpopJwkPrivate),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::PrivateMembersInJwk),
+        ),
+        preset(
+            "dpop-alg-none",
+            "Unsigned proof (alg none)",
+            Dpop,
+            "The token request's DPoP proof says alg \"none\" and its signature is removed; jwk and claims stay as they were.",
+            Expected::server(Check::DpopAlgNotAllowed),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::AlgNone),
+        ),
+        preset(
+            "dpop-hs256-proof",
+            "HS256 proof keyed with the public jwk",
+            Dpop,
+            "The token request's DPoP proof is re-made as HS256, with the JSON text of its jwk header (the client's public key) as the MAC secret.",
+            Expected::server(Check::DpopAlgNotAllowed),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::Hs256WithPublicJwk),
+        ),
+        preset(
+            "dpop-typ-jwt",
+            "typ JWT instead of dpop+jwt",
+            Dpop,
+            "The token request's DPoP proof says typ \"JWT\" instead of dpop+jwt and is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopTypInvalid),
+            Setup::dpop,
+            proof(ProofAt::CodeRedemption, ProofChange::TypJwt),
+        ),
+        preset(
+            "dpop-nonce-missing",
+            "Server nonce left out",
+            Dpop,
+            "On a server that requires DPoP nonces, the retried proof (the first to carry the nonce the server sent) loses its nonce claim and is signed again with the client's DPoP key.",
+            Expected::server(Check::DpopNonceMissing),
+            |s| {
+                s.dpop();
+                s.server("dpop_nonce_required → true", |x| x.dpop_nonce_required = true);
+            },
+            proof(ProofAt::First, ProofChange::NonceRemoved),
+        ),
+        preset(
+            "dpop-bound-token-as-bearer",
+            "DPoP-bound token downgraded to Bearer",
+            Dpop,
+            "At userinfo, the DPoP-bound access token is sent as Authorization: Bearer with no DPoP proof, as a thief who has the token but not the key would send it.",
+            Expected::server(Check::DpopBoundTokenAsBearer),
+            dpop_and_userinfo,
+            Change::Wire(Tamper::DpopTokenAsBearer),
         ),
     ]
 }

@@ -90,15 +90,17 @@ pub enum Category {
     PushedRequest,
     Endpoints,
     Response,
+    Dpop,
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 6] = [
         Category::RequestObject,
         Category::Lifetime,
         Category::PushedRequest,
         Category::Endpoints,
         Category::Response,
+        Category::Dpop,
     ];
 
     pub fn title(self) -> &'static str {
@@ -108,6 +110,7 @@ impl Category {
             Category::PushedRequest => "PAR and request_uri",
             Category::Endpoints => "Redirect URI, PKCE, code and client authentication",
             Category::Response => "Authorization response, JARM and ID token (client checks)",
+            Category::Dpop => "DPoP proofs and sender-constrained tokens",
         }
     }
 }

@@ -14,9 +14,9 @@ use super::setup::Setup;
 use super::wire::{OtherSession, Tamper, TamperClock, TamperTransport, WireContext};
 use super::{Actual, Change, PresetOutcome, TamperPreset, Verdict};
 use crate::clock::Clock;
-use crate::jose::{CryptoBackend, Jwk, KeyGenSpec};
+use crate::jose::{Algorithm, CryptoBackend, Jwk, KeyGenSpec};
 use crate::mock_as::{path, AuthorizationServer, Check, ClientMetadata, Event, InProcessTransport, Secret};
-use crate::oauth::{run_flow, FlowRun, TimelineEvent};
+use crate::oauth::{run_flow, DpopKey, FlowRun, TimelineEvent};
 use crate::workspace::Workspace;
 
 /// What presets run against: the user's workspace and the client registration the page's
@@ -73,12 +73,23 @@ impl Keyring {
         if let Some(key) = cached {
             return Ok(key);
         }
-        let key = backend
-            .generate(spec)
-            .await
-            .map_err(|e| format!("generating the {name} key failed: {e}"))?;
-        self.keys.borrow_mut().push((name.to_string(), key.clone()));
-        Ok(key)
+        // Each name its own key: an attacker's key that happened to be the client's would
+        // make the forgery genuine. A seeded backend (reproducible runs, the native tests)
+        // starting afresh would hand out its first key again, so a repeat is drawn anew.
+        for _ in 0..3 {
+            let key = backend
+                .generate(spec)
+                .await
+                .map_err(|e| format!("generating the {name} key failed: {e}"))?;
+            let thumbprint = key.thumbprint();
+            if self.keys.borrow().iter().all(|(_, k)| k.thumbprint() != thumbprint) {
+                self.keys.borrow_mut().push((name.to_string(), key.clone()));
+                return Ok(key);
+            }
+        }
+        Err(format!(
+            "generating the {name} key failed: the backend kept returning a key the presets already use"
+        ))
     }
 }
 
@@ -128,6 +139,15 @@ async fn rsa_public_pem<B: CryptoBackend + ?Sized>(
         }
     };
     public.to_spki_pem().map_err(|e| e.to_string())
+}
+
+/// The DPoP key presets use when the user has none: P-256 for ES256 (an alg FAPI 2.0 Security
+/// Profile §5.4.1 allows too), kept by the keyring for the next preset.
+async fn dpop_key<B: CryptoBackend + ?Sized>(keyring: &Keyring, backend: &B) -> Result<DpopKey, String> {
+    let jwk = keyring
+        .key("client DPoP", KeyGenSpec::for_alg(Algorithm::ES256), backend)
+        .await?;
+    DpopKey::new(jwk, Algorithm::ES256).map_err(|e| format!("the generated DPoP key was refused: {e}"))
 }
 
 /// A fresh server with the setup's settings and client (and, when asked, a second client).
@@ -197,14 +217,16 @@ fn no_run() -> FlowRun {
     }
 }
 
-/// The last answer of `step` in a run's timeline.
+/// The last answer of `step` in a run's timeline, its DPoP nonce retry included (RFC 9449
+/// §8: when the server asked for a nonce, the retry's answer is the one the client used).
 fn last_response(flow: &FlowRun, wanted: &str) -> Option<crate::http::Response> {
+    let retry = format!("{wanted} (DPoP nonce retry)");
     flow.timeline.iter().rev().find_map(|e| match e {
         TimelineEvent::Exchange {
             step,
             response: Some(response),
             ..
-        } if *step == wanted => Some(response.clone()),
+        } if *step == wanted || *step == retry => Some(response.clone()),
         _ => None,
     })
 }
@@ -221,11 +243,20 @@ fn events_after(server: &Rc<RefCell<AuthorizationServer>>, after: Option<u64>) -
         .unwrap_or_default()
 }
 
+/// The check that stopped the run: the first failure, passing over the server's requests for
+/// a DPoP nonce — RFC 9449 §8 has the client retry those with the nonce they carry, so they
+/// stop a run only when nothing else failed (the retry lacked the nonce too).
+fn stopping_check(events: &[Event]) -> Option<&'static str> {
+    let failures = || events.iter().filter(|e| e.outcome == "failure").filter_map(|e| e.check);
+    let asks_for_nonce =
+        |code: &str| Check::from_code(code).is_some_and(|c| c.info().error == crate::protocol::error::USE_DPOP_NONCE);
+    failures()
+        .find(|code| !asks_for_nonce(code))
+        .or_else(|| failures().next())
+}
+
 fn actual(flow: &FlowRun, events: &[Event]) -> Actual {
-    let server_check = events
-        .iter()
-        .find(|e| e.outcome == "failure" && e.check.is_some())
-        .and_then(|e| e.check);
+    let server_check = stopping_check(events);
     let (client_clause, client_detail) = match &flow.error {
         Some(crate::oauth::FlowError::Check(failure)) => (Some(failure.clause), Some(failure.to_string())),
         Some(other) => (None, Some(other.to_string())),
@@ -272,6 +303,12 @@ where
         delivery: setup.config.delivery,
         notes: setup.notes.clone(),
     };
+    if setup.wants_dpop_key {
+        match dpop_key(keyring, backend).await {
+            Ok(key) => setup.use_dpop_key(key),
+            Err(why) => return cannot_run(why, no_run(), Vec::new(), &setup),
+        }
+    }
     let rsa_public_pem = if tamper == Some(Tamper::RequestObjectMacedWithRsaPublicKey) {
         match rsa_public_pem(&mut setup, &target.workspace, backend, keyring).await {
             Ok(pem) => Some(pem),
@@ -321,6 +358,7 @@ where
                 authorization_endpoint: format!("{issuer}{}", path::AUTHORIZE),
                 par_endpoint: format!("{issuer}{}", path::PAR),
                 token_endpoint: format!("{issuer}{}", path::TOKEN),
+                userinfo_endpoint: format!("{issuer}{}", path::USERINFO),
                 issuer: setup.settings.issuer.clone(),
                 client_id: setup.config.request.client_id.clone(),
                 redirect_uri: setup.config.request.redirect_uri.clone().unwrap_or_default(),
@@ -331,6 +369,12 @@ where
                     authorization_response: last_response(&control, "authorize"),
                     token_response: last_response(&control, "token"),
                 },
+                dpop_key: setup.config.dpop.clone(),
+                dpop_nonce_required: setup.settings.dpop_nonce_required,
+                dpop_max_age: setup
+                    .settings
+                    .dpop_proof_max_age
+                    .saturating_add(setup.settings.clock_skew.max(0)),
             };
             let transport = TamperTransport::new(inner, tamper, cx, seed(rng));
             let flow = run_flow(&setup.config, &transport, backend, &*clock, rng, &setup.options).await;
@@ -363,5 +407,37 @@ where
         events,
         delivery: setup.config.delivery,
         notes: setup.notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use crate::jose::{EcCurve, RustCryptoBackend};
+
+    use super::*;
+
+    /// RustCrypto never waits, so the first poll completes.
+    fn now<T>(future: impl std::future::Future<Output = T>) -> T {
+        let mut future = pin!(future);
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(output) => output,
+            Poll::Pending => panic!("RustCrypto waited"),
+        }
+    }
+
+    #[test]
+    fn a_seeded_backend_started_afresh_never_gives_two_names_one_key() {
+        let keyring = Keyring::new();
+        let spec = KeyGenSpec::Ec { crv: EcCurve::P256 };
+        // Each preset run makes its own backend; seeded alike, each would draw the same key first.
+        let backend = || RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(5));
+        let client = now(keyring.key("client", spec, &backend())).unwrap_or_else(|e| panic!("{e}"));
+        let attacker = now(keyring.key("attacker", spec, &backend())).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(client.thumbprint(), attacker.thumbprint());
+        let again = now(keyring.key("client", spec, &backend())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.thumbprint(), client.thumbprint(), "a name keeps its key");
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::clock::UnixTime;
 use crate::mock_as::{ClientMetadata, ServerSettings};
-use crate::oauth::{Config, Delivery, FlowOptions, Pkce, PkceMethod};
+use crate::oauth::{Config, Delivery, DpopKey, FlowOptions, Pkce, PkceMethod};
 use crate::protocol::{auth_method, response_mode};
 
 use super::runner::TamperTarget;
@@ -23,6 +23,9 @@ pub(crate) struct Setup {
     /// When the run starts (for claims that must lie in the past or the future).
     pub now: UnixTime,
     pub notes: Vec<String>,
+    /// The base needs a DPoP key and the user's configuration has none; the runner draws one
+    /// from the keyring before the runs (key generation is asynchronous, a base is not).
+    pub wants_dpop_key: bool,
 }
 
 impl Setup {
@@ -55,6 +58,7 @@ impl Setup {
             options,
             now,
             notes,
+            wants_dpop_key: false,
         }
     }
 
@@ -195,6 +199,40 @@ impl Setup {
             self.config.auth_method = auth_method::CLIENT_SECRET_JWT.into();
             self.config.assertion_alg = crate::jose::Algorithm::HS256;
             self.client.token_endpoint_auth_method = auth_method::CLIENT_SECRET_JWT.into();
+        }
+    }
+
+    /// The base needs DPoP proofs (RFC 9449): a code flow (proofs go to the token endpoint,
+    /// and `dpop_jkt` binds the code) with the user's DPoP key, or one from the keyring when
+    /// DPoP is off ([`Setup::use_dpop_key`]).
+    pub fn dpop(&mut self) {
+        self.code();
+        if self.config.dpop.is_none() {
+            self.wants_dpop_key = true;
+        }
+    }
+
+    /// The keyring's DPoP key for a base that wants one, and a server that accepts its alg.
+    pub fn use_dpop_key(&mut self, key: DpopKey) {
+        let alg = key.alg().name();
+        self.notes.push(format!(
+            "DPoP off → on with a key generated for the presets, proofs signed with {alg} (this preset changes a DPoP proof or a DPoP-bound token)."
+        ));
+        self.config.dpop = Some(key);
+        self.wants_dpop_key = false;
+        self.server(&format!("{alg} added to dpop_signing_algs"), |x| {
+            if !x.dpop_signing_algs.iter().any(|a| a == alg) {
+                x.dpop_signing_algs.push(alg.into());
+            }
+        });
+    }
+
+    /// The base needs the userinfo call (where access tokens and `ath` are presented).
+    pub fn userinfo(&mut self) {
+        if !self.options.userinfo {
+            self.notes
+                .push("Userinfo call off → on (this preset changes what is presented at userinfo).".into());
+            self.options.userinfo = true;
         }
     }
 

@@ -21,8 +21,9 @@ use crate::jose::jws::{self, unsecured, Compact};
 use crate::jose::{base64url, Algorithm, CryptoBackend, Jwk, KeyGenSpec, KeyMaterial, SecretBytes, ShortHmacKeys};
 use crate::mock_as::{form_post_page, InProcessTransport};
 use crate::oauth::client_auth::client_assertion;
-use crate::oauth::{parse_form_post_html, ClientAuth};
-use crate::protocol::{claim, form_decode, form_encode, grant_type, param, PAR_REQUEST_URI_PREFIX};
+use crate::oauth::dpop::access_token_hash;
+use crate::oauth::{parse_form_post_html, ClientAuth, DpopKey};
+use crate::protocol::{claim, dpop, form_decode, form_encode, grant_type, param, PAR_REQUEST_URI_PREFIX};
 
 /// How a JARM response is forged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +35,62 @@ pub(crate) enum JarmForgery {
     Expired,
     /// `alg: none`, no signature.
     AlgNone,
+}
+
+/// Which request's DPoP proof (RFC 9449 §4) a tamper changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProofAt {
+    /// The pushed authorization request.
+    Par,
+    /// The token request redeeming the authorization code.
+    CodeRedemption,
+    /// The userinfo request presenting the access token.
+    Userinfo,
+    /// The first request with a proof the server judges (with nonces required, the first
+    /// whose proof carries the nonce: see `awaiting_nonce`).
+    First,
+}
+
+impl ProofAt {
+    fn request(self) -> &'static str {
+        match self {
+            ProofAt::Par => "pushed authorization request with a DPoP proof",
+            ProofAt::CodeRedemption => "token request redeeming a code with a DPoP proof",
+            ProofAt::Userinfo => "userinfo request with a DPoP proof",
+            ProofAt::First => "request with a DPoP proof",
+        }
+    }
+}
+
+/// How a DPoP proof is changed. Unless the variant says otherwise, the changed proof is
+/// signed again with the client's own DPoP key, so only the named change is wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProofChange {
+    /// `htu` names another endpoint of the same server.
+    HtuOfOtherEndpoint,
+    /// `htm` names the other method (GET for a POST, POST for a GET).
+    HtmFlipped,
+    /// `iat` lies one minute before the oldest the server accepts.
+    IatStale,
+    /// `ath` is left out.
+    AthRemoved,
+    /// `ath` is the hash of the access token the control run received.
+    AthOfOtherToken,
+    /// Header and claims unchanged, signed with an attacker's key (the `jwk` stays the
+    /// client's).
+    SignedByOtherKey,
+    /// A well-formed proof of an attacker's key: its `jwk`, its signature.
+    OtherKey,
+    /// The `jwk` header carries the private key's members too.
+    PrivateMembersInJwk,
+    /// `alg: none` and no signature.
+    AlgNone,
+    /// HS256, keyed with the `jwk` header's JSON text.
+    Hs256WithPublicJwk,
+    /// `typ: JWT` instead of `dpop+jwt`.
+    TypJwt,
+    /// The server's `nonce` is left out.
+    NonceRemoved,
 }
 
 /// The one message a tampered run changes in flight.
@@ -73,6 +130,14 @@ pub(crate) enum Tamper {
     /// The server's signing keys were rotated (no overlap) after the control run; the JARM
     /// response is replaced by the control run's, signed by the key now retired.
     ResponseSignedByRetiredKey,
+    /// A DPoP proof is changed.
+    DpopProof { at: ProofAt, change: ProofChange },
+    /// The request carrying a DPoP proof is sent once before the client's own, with the same
+    /// proof (a client assertion beside it is made afresh).
+    DpopProofReplayed(ProofAt),
+    /// At userinfo, the DPoP-bound access token goes as `Authorization: Bearer`, without
+    /// the proof (what a thief who has the token but not the key can send).
+    DpopTokenAsBearer,
 }
 
 impl Tamper {
@@ -93,6 +158,8 @@ impl Tamper {
             Tamper::ResponseFromOtherSession => "authorization response",
             Tamper::ResponseSignedByRetiredKey => "JARM response",
             Tamper::TokenResponseFromOtherSession => "token response to a code redemption",
+            Tamper::DpopProof { at, .. } | Tamper::DpopProofReplayed(at) => at.request(),
+            Tamper::DpopTokenAsBearer => "userinfo request with a DPoP-bound access token",
         }
     }
 }
@@ -138,6 +205,7 @@ pub(crate) struct WireContext<'a, B: ?Sized> {
     pub authorization_endpoint: String,
     pub par_endpoint: String,
     pub token_endpoint: String,
+    pub userinfo_endpoint: String,
     pub client_id: String,
     pub redirect_uri: String,
     /// The client's authentication, for assertions the transport re-makes.
@@ -145,6 +213,12 @@ pub(crate) struct WireContext<'a, B: ?Sized> {
     pub leeway: i64,
     pub rsa_public_pem: Option<String>,
     pub other_session: OtherSession,
+    /// The client's DPoP key, which signs the proofs the transport re-makes.
+    pub dpop_key: Option<DpopKey>,
+    /// The server requires a nonce in every proof (RFC 9449 §8).
+    pub dpop_nonce_required: bool,
+    /// How old a proof's `iat` may be at the server: `dpop_proof_max_age` plus clock skew.
+    pub dpop_max_age: i64,
 }
 
 pub(crate) struct TamperTransport<'a, B: ?Sized> {
@@ -170,6 +244,26 @@ fn set(pairs: &mut Pairs, name: &str, value: String) {
         Some((_, v)) => *v = value,
         None => pairs.push((name.to_string(), value)),
     }
+}
+
+/// The request with `name` replaced by `value` (or, with `None`, removed), other headers as
+/// they were.
+fn with_header(request: &Request, name: &str, value: Option<&str>) -> Request {
+    let mut out = Request {
+        method: request.method,
+        url: request.url.clone(),
+        headers: crate::http::Headers::new(),
+        body: request.body.clone(),
+    };
+    for (n, v) in request.headers.iter() {
+        if !n.eq_ignore_ascii_case(name) {
+            out.headers.append(n, v);
+        }
+    }
+    if let Some(value) = value {
+        out.headers.append(name, value);
+    }
+    out
 }
 
 fn without_query(url: &str) -> &str {
@@ -377,10 +471,32 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
         .map_err(|e| e.to_string())
     }
 
+    /// The same DPoP proof with a `jti` of its own, signed again with the client's key.
+    async fn fresh_proof(&self, proof: &str) -> Result<String, String> {
+        let key = self.cx.dpop_key.as_ref().ok_or("the client has no DPoP key")?;
+        let parts = JwsParts::split(proof, "DPoP proof")?;
+        let mut claims = parts.claims("DPoP proof")?;
+        let jti = crate::oauth::random::random_token(&mut self.local_rng(), 16);
+        claims.insert(claim::JTI.into(), Value::from(jti));
+        jws::sign_compact_with(
+            self.cx.backend,
+            &parts.header_text,
+            Value::Object(claims).to_string().as_bytes(),
+            key.signing_key(),
+            ShortHmacKeys::Refuse,
+        )
+        .await
+        .map_err(|e| e.to_string())
+    }
+
     /// A copy of `request` as a second sender would make it: identical, except that a client
-    /// assertion is made afresh (its own `jti`), so only the tampered value is replayed.
-    async fn second_copy(&self, request: &Request, pairs: &Pairs) -> Result<Request, String> {
+    /// assertion is made afresh (its own `jti`), and so is a DPoP proof unless `same_proof`
+    /// (the proof is what is replayed), so only the tampered value is replayed.
+    async fn second_copy(&self, request: &Request, pairs: &Pairs, same_proof: bool) -> Result<Request, String> {
         let mut copy = request.clone();
+        if let (false, Some(proof)) = (same_proof, request.headers.get(dpop::HEADER)) {
+            copy = with_header(&copy, dpop::HEADER, Some(&self.fresh_proof(proof).await?));
+        }
         if let Some(assertion) = get(pairs, param::CLIENT_ASSERTION) {
             let aud = JwsParts::split(assertion, "client assertion")?
                 .claims("client assertion")?
@@ -394,9 +510,10 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
         Ok(copy)
     }
 
-    /// Sends a copy first; its answer is dropped (someone else consumed it).
-    async fn send_copy_first(&self, request: &Request, pairs: &Pairs) -> Result<(), String> {
-        let copy = self.second_copy(request, pairs).await?;
+    /// Sends a copy first; its answer is dropped (someone else consumed it). With
+    /// `same_proof`, the copy carries the request's own DPoP proof.
+    async fn send_copy_first(&self, request: &Request, pairs: &Pairs, same_proof: bool) -> Result<(), String> {
+        let copy = self.second_copy(request, pairs, same_proof).await?;
         // The first use only has to reach the server; what it answered is not the client's.
         let _ = self.inner.send_now(&copy);
         Ok(())
@@ -491,6 +608,163 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
         .map_err(|e| e.to_string())
     }
 
+    /// Whether `request` carries the DPoP proof a tamper at `at` is about.
+    fn proof_due(&self, request: &Request, pairs: &Pairs, at: ProofAt) -> bool {
+        request.headers.get(dpop::HEADER).is_some()
+            && match at {
+                ProofAt::Par => self.is_at(request, &self.cx.par_endpoint),
+                ProofAt::CodeRedemption => self.is_code_redemption(request, pairs),
+                ProofAt::Userinfo => self.is_at(request, &self.cx.userinfo_endpoint),
+                ProofAt::First => true,
+            }
+    }
+
+    /// Whether the server will only answer `request` with a nonce: it requires nonces and the
+    /// request's DPoP proof has none. RFC 9449 §8: the server asks for the nonce before it looks
+    /// at the rest of the request, and the client sends the request again with it; the retry is
+    /// the message the server really judges, so that is the one to tamper with.
+    fn awaiting_nonce(&self, request: &Request) -> Result<bool, String> {
+        match request.headers.get(dpop::HEADER) {
+            Some(proof) if self.cx.dpop_nonce_required => {
+                let claims = JwsParts::split(proof, "DPoP proof")?.claims("DPoP proof")?;
+                Ok(!claims.contains_key(claim::NONCE))
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The access token the control run received, for an `ath` that belongs to another token.
+    fn other_access_token(&self) -> Result<String, String> {
+        self.cx
+            .other_session
+            .token_response
+            .as_ref()
+            .and_then(|r| serde_json::from_slice::<Value>(&r.body).ok())
+            .and_then(|body| {
+                body.get(param::ACCESS_TOKEN)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .ok_or_else(|| "the control run received no access token".to_string())
+    }
+
+    /// The proof changed as `change` says, signed again (by the client's key unless the
+    /// change is about the key).
+    async fn forge_proof(&self, proof: &str, change: ProofChange) -> Result<String, String> {
+        let key = self.cx.dpop_key.as_ref().ok_or("the client has no DPoP key")?;
+        let parts = JwsParts::split(proof, "DPoP proof")?;
+        let mut header = parts.header.clone();
+        let mut claims = parts.claims("DPoP proof")?;
+        let mut signer = key.signing_key().clone();
+        let mut short_keys = ShortHmacKeys::Refuse;
+        match change {
+            ProofChange::HtuOfOtherEndpoint => {
+                let htu = claims.get("htu").and_then(Value::as_str).unwrap_or_default();
+                let other = if htu == self.cx.userinfo_endpoint {
+                    &self.cx.token_endpoint
+                } else {
+                    &self.cx.userinfo_endpoint
+                };
+                claims.insert("htu".into(), Value::from(other.as_str()));
+            }
+            ProofChange::HtmFlipped => {
+                let htm = claims.get("htm").and_then(Value::as_str).unwrap_or_default();
+                let other = if htm == Method::Get.as_str() {
+                    Method::Post
+                } else {
+                    Method::Get
+                };
+                claims.insert("htm".into(), Value::from(other.as_str()));
+            }
+            ProofChange::IatStale => {
+                let oldest = self.cx.clock.now().saturating_sub(self.cx.dpop_max_age.max(0));
+                claims.insert(claim::IAT.into(), Value::from(oldest.saturating_sub(60)));
+            }
+            ProofChange::AthRemoved => {
+                claims.remove("ath");
+            }
+            ProofChange::AthOfOtherToken => {
+                let ath = access_token_hash(&self.other_access_token()?);
+                claims.insert("ath".into(), Value::from(ath));
+            }
+            ProofChange::SignedByOtherKey => signer = self.attacker_key(key.alg()).await?,
+            ProofChange::OtherKey => {
+                let attacker = self.attacker_key(key.alg()).await?;
+                let theirs = DpopKey::new(attacker.clone(), key.alg()).map_err(|e| e.to_string())?;
+                header.insert("jwk".into(), theirs.public_jwk().clone());
+                signer = attacker;
+            }
+            ProofChange::PrivateMembersInJwk => {
+                let private: Value = serde_json::from_str(&key.signing_key().to_json()).map_err(|e| e.to_string())?;
+                let Value::Object(mut members) = private else {
+                    return Err("the DPoP key is not a JSON object".into());
+                };
+                // The same members the client sends (§4.2), plus the private ones.
+                for extra in ["kid", "use", "key_ops", "alg"] {
+                    members.remove(extra);
+                }
+                header.insert("jwk".into(), Value::Object(members));
+            }
+            ProofChange::AlgNone => {
+                header.insert("alg".into(), Value::from("none"));
+                return unsecured::encode(&Value::Object(header).to_string(), &parts.payload)
+                    .map_err(|e| e.to_string());
+            }
+            ProofChange::Hs256WithPublicJwk => {
+                let jwk = header.get("jwk").map(Value::to_string).unwrap_or_default();
+                header.insert("alg".into(), Value::from(Algorithm::HS256.name()));
+                signer = Jwk::new(KeyMaterial::Oct {
+                    k: SecretBytes::new(jwk.into_bytes()),
+                });
+                short_keys = ShortHmacKeys::Allow;
+            }
+            ProofChange::TypJwt => {
+                header.insert("typ".into(), Value::from("JWT"));
+            }
+            ProofChange::NonceRemoved => {
+                claims.remove(claim::NONCE);
+            }
+        }
+        jws::sign_compact_with(
+            self.cx.backend,
+            &Value::Object(header).to_string(),
+            Value::Object(claims).to_string().as_bytes(),
+            &signer,
+            short_keys,
+        )
+        .await
+        .map_err(|e| e.to_string())
+    }
+
+    /// The DPoP tampers: the request as it goes on, or `None` when this is not their message.
+    async fn dpop_before(&self, request: &Request, pairs: &Pairs) -> Result<Option<Request>, String> {
+        match self.tamper {
+            Tamper::DpopProof { at, change } if self.proof_due(request, pairs, at) => {
+                let proof = request.headers.get(dpop::HEADER).unwrap_or_default();
+                let forged = self.forge_proof(proof, change).await?;
+                Ok(Some(with_header(request, dpop::HEADER, Some(&forged))))
+            }
+            Tamper::DpopProofReplayed(at) if self.proof_due(request, pairs, at) => {
+                self.send_copy_first(request, pairs, true).await?;
+                Ok(Some(request.clone()))
+            }
+            Tamper::DpopTokenAsBearer if self.is_at(request, &self.cx.userinfo_endpoint) => {
+                let scheme = format!("{} ", dpop::SCHEME);
+                let Some(token) = request
+                    .headers
+                    .get("Authorization")
+                    .and_then(|h| h.strip_prefix(scheme.as_str()))
+                else {
+                    return Ok(None);
+                };
+                let bearer = format!("Bearer {token}");
+                let downgraded = with_header(request, "Authorization", Some(&bearer));
+                Ok(Some(with_header(&downgraded, dpop::HEADER, None)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Changes the request on its way out, when it is the one this tamper is about.
     async fn before(&self, mut request: Request) -> Result<Request, String> {
         let mut pairs = params_of(&request);
@@ -499,8 +773,13 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 *self.pushed_request_object.borrow_mut() = Some(jwt.to_string());
             }
         }
-        if self.applied.get() {
+        if self.applied.get() || self.awaiting_nonce(&request)? {
             return Ok(request);
+        }
+        // Header-only changes: the parameters are not re-encoded.
+        if let Some(changed) = self.dpop_before(&request, &pairs).await? {
+            self.applied.set(true);
+            return Ok(changed);
         }
         let request_object = get(&pairs, param::REQUEST).map(str::to_string);
         let request_uri = get(&pairs, param::REQUEST_URI).is_some();
@@ -515,7 +794,7 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 set(&mut pairs, param::REQUEST, self.mac_with_public_key(&jwt).await?);
             }
             Tamper::RequestObjectReplayed if request_object.is_some() => {
-                self.send_copy_first(&request, &pairs).await?;
+                self.send_copy_first(&request, &pairs, false).await?;
             }
             Tamper::OuterResponseTypeDiffers => {
                 let Some(jwt) = request_object else { return Ok(request) };
@@ -546,13 +825,13 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 _ => return Ok(request),
             },
             Tamper::RequestUriReplayed if at_authorize && request_uri => {
-                self.send_copy_first(&request, &pairs).await?;
+                self.send_copy_first(&request, &pairs, false).await?;
             }
             Tamper::RequestUriUnderOtherClient if at_authorize && request_uri => {
                 set(&mut pairs, param::CLIENT_ID, OTHER_CLIENT_ID.into());
             }
             Tamper::CodeReplayed if self.is_code_redemption(&request, &pairs) => {
-                self.send_copy_first(&request, &pairs).await?;
+                self.send_copy_first(&request, &pairs, false).await?;
             }
             Tamper::TokenParam { name, value } if self.is_code_redemption(&request, &pairs) => {
                 set(&mut pairs, name, value.into());

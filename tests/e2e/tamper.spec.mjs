@@ -4,7 +4,7 @@
 // the same catalogue the page renders; the first test checks the page against it, so the two
 // cannot drift apart.
 import { readFileSync } from 'node:fs';
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, timelineComplete } from './fixtures.mjs';
 
 const PRESETS = JSON.parse(readFileSync(new URL('./tamper_presets.json', import.meta.url), 'utf8'));
 
@@ -44,6 +44,54 @@ for (const preset of PRESETS) {
     }
   });
 }
+
+// DPoP (RFC 9449): the presets have a group of their own; with DPoP off in the workspace, a
+// preset turns it on for its own run (a key of its own) and says so, and the tampered run it
+// leaves in the Run step is a DPoP flow: proofs decoded in the timeline, refused where the
+// preset says.
+const DPOP = PRESETS.filter((p) => p.category === 'dpop');
+
+test('the DPoP presets: a group of their own, at least ten, each expecting a dpop check', async ({ page }) => {
+  expect(DPOP.length).toBeGreaterThanOrEqual(10);
+  expect(DPOP.every((p) => p.expected.code.startsWith('dpop.'))).toBe(true);
+  await openApp(page);
+  const group = page.getByRole('region', { name: 'DPoP proofs and sender-constrained tokens' });
+  await expect(group.getByRole('heading', { level: 3 })).toHaveText('DPoP proofs and sender-constrained tokens');
+  const ids = await group.locator('[data-preset]').evaluateAll((rows) => rows.map((r) => r.dataset.preset));
+  expect(ids).toEqual(DPOP.map((p) => p.id));
+});
+
+test('a stolen DPoP-bound token with the thief\'s key: proofs at token and userinfo, refused at userinfo', async ({ page }) => {
+  await openApp(page);
+  await expect(page.locator('#dpop-enabled')).not.toBeChecked();
+  const id = 'dpop-token-used-with-other-key';
+  const row = page.locator(`[data-preset="${id}"]`);
+  await page.click(`#tamper-run-${id}`);
+  await expect(row).toHaveAttribute('data-outcome', 'match', { timeout: 20_000 });
+  await expect(row.locator('.notes')).toContainText('DPoP off → on with a key generated for the presets, proofs signed with ES256');
+  // The workspace itself is untouched.
+  await expect(page.locator('#dpop-enabled')).not.toBeChecked();
+  await timelineComplete(page);
+  await expect(page.locator('#run-failed-step')).toContainText('userinfo');
+  await expect(page.locator('#run-server-check')).toHaveText('dpop.token_key_mismatch');
+  await expect(page.locator('#timeline .jwt-event[data-step="dpop_proof (token)"]')).toHaveCount(1);
+  await expect(page.locator('#timeline .jwt-event[data-step="dpop_proof (userinfo)"]')).toHaveCount(1);
+});
+
+test('DPoP nonce left out: the server asks for a nonce, the retried proof comes without it', async ({ page }) => {
+  await openApp(page);
+  const id = 'dpop-nonce-missing';
+  const row = page.locator(`[data-preset="${id}"]`);
+  await page.click(`#tamper-run-${id}`);
+  await expect(row).toHaveAttribute('data-outcome', 'match', { timeout: 20_000 });
+  await expect(row.locator('.notes')).toContainText('Server: dpop_nonce_required → true');
+  await timelineComplete(page);
+  // The default delivery pushes the request: the PAR is refused for want of a nonce, then its
+  // retry (whose proof the tamper stripped of the nonce) is refused again.
+  await expect(page.locator('#timeline .exchange[data-step="par"]')).toHaveCount(1);
+  await expect(page.locator('#timeline .exchange[data-step="par (DPoP nonce retry)"]')).toHaveCount(1);
+  await expect(page.locator('#run-server-check')).toHaveText('dpop.nonce_missing');
+});
 
 test('run all: every preset produces its expected error', async ({ page }) => {
   test.setTimeout(180_000);
