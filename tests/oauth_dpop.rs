@@ -437,3 +437,49 @@ fn without_par_the_token_request_does_the_nonce_round_trip() {
     assert_eq!(all[3].2.status, 400);
     assert_eq!(all[4].2.status, 200);
 }
+
+/// External mode splits the flow where the browser leaves for the server: `start_flow` ends
+/// with the authorize URL, `finish_flow` starts at the callback. The nonce PAR handed out
+/// crosses that gap (RFC 9449 §8.2: the client uses it in its next token request), so the
+/// token request is accepted first time, as in the whole flow.
+#[test]
+fn a_split_flow_carries_the_par_nonce_to_the_token_request() {
+    use oauth_playground::oauth::flow::resolve_location;
+    use oauth_playground::oauth::{finish_flow, start_flow};
+    let transport = server(json!({ "dpop_nonce_required": true }));
+    let (config, _) = dpop_config(Delivery::Par);
+    let clock = FixedClock::at(NOW);
+    let options = FlowOptions::default();
+    let mut rng = rng();
+    let started = run(start_flow(&config, &transport, &backend(), &clock, &mut rng, &options));
+    assert!(started.run.succeeded(), "{:?}", started.run.error);
+    let pending = started.pending.expect("an authorize URL");
+    let (_, _, refused) = *exchanges(&started.run).iter().find(|(s, _, _)| *s == "par").unwrap();
+    let nonce = refused.headers.get("DPoP-Nonce").unwrap().to_string();
+    assert_eq!(pending.dpop_nonce.as_deref(), Some(nonce.as_str()));
+
+    // The browser's part: follow the redirects to the redirect URI.
+    let mut url = pending.authorize_url.clone();
+    while !url.starts_with(REDIRECT) {
+        let answer = run(transport.send(Request::get(url.as_str()))).unwrap();
+        url = resolve_location(&url, answer.headers.get("location").expect("a redirect"));
+    }
+    let finished = run(finish_flow(
+        &config,
+        &pending,
+        &url,
+        &transport,
+        &backend(),
+        &clock,
+        &mut rng,
+        &options,
+    ));
+    assert!(finished.succeeded(), "{:?}", finished.error);
+    let steps: Vec<&str> = exchanges(&finished).iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(steps, ["token", "userinfo"]);
+    let (_, token, _) = exchanges(&finished)[0];
+    let proof = decode_unverified(token.headers.get("DPoP").unwrap()).unwrap();
+    let claims: Value = serde_json::from_slice(&proof.payload).unwrap();
+    assert_eq!(claims["nonce"], nonce.as_str());
+    assert_eq!(finished.outcome.tokens.unwrap().token_type, "DPoP");
+}

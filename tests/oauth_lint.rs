@@ -585,3 +585,37 @@ fn fapi2_fixes_keep_request_objects_and_assertions_on_one_key_family() {
     fix.apply(&mut c);
     assert_eq!(c.request_object_alg, Some(Algorithm::EdDSA));
 }
+
+/// oidc-provider publishes `dpop_signing_alg_values_supported: ["ES256", "Ed25519", "EdDSA"]`:
+/// a PS256 proof key is flagged before the run (the provider would answer invalid_dpop_proof
+/// at PAR); an ES256 key is not, and neither is any key when the server lists no DPoP algs.
+#[test]
+fn a_dpop_key_whose_alg_the_server_does_not_list_is_flagged() {
+    let mut md = metadata();
+    md.dpop_signing_alg_values_supported = Some(vec!["ES256".into(), "Ed25519".into(), "EdDSA".into()]);
+    let mut config = clean();
+    config.dpop = Some(DpopKey::new(key(Algorithm::PS256, 3), Algorithm::PS256).unwrap());
+    let findings = lint(&config, Some(&md), &LintHints::default());
+    let finding = findings
+        .iter()
+        .find(|f| f.code == "lint.dpop_alg_not_supported")
+        .expect("the rule fires");
+    assert_eq!(finding.severity, Severity::Error);
+    assert!(finding.message.contains("ES256, Ed25519, EdDSA") && finding.message.contains("PS256"));
+    config.dpop = Some(DpopKey::new(key(Algorithm::ES256, 4), Algorithm::ES256).unwrap());
+    assert_eq!(codes(&config, Some(&md), &LintHints::default()), Vec::<&str>::new());
+    config.dpop = Some(DpopKey::new(key(Algorithm::PS256, 3), Algorithm::PS256).unwrap());
+    assert_eq!(
+        codes(&config, Some(&metadata()), &LintHints::default()),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn discovery_reads_dpop_signing_alg_values_supported() {
+    let md =
+        ServerMetadata::parse(br#"{"issuer": "https://as.example", "dpop_signing_alg_values_supported": ["ES256"]}"#)
+            .unwrap();
+    assert!(md.lists_dpop_alg("ES256") && !md.lists_dpop_alg("RS256"));
+    assert!(!md.extra.contains_key("dpop_signing_alg_values_supported"));
+}

@@ -1,7 +1,9 @@
 //! The client against the real in-process mock server, end to end: every flow × every
 //! delivery × every response mode the flow allows × each request-object algorithm family,
 //! with the server signing ID tokens and JARM responses in the same family, and each run
-//! completing with validated tokens. Then every client authentication method, the refresh
+//! completing with validated tokens; the flows that reach the token endpoint (every response
+//! type with `code`) once more with DPoP (RFC 9449) on, each ending with a DPoP-bound token
+//! that userinfo accepts with a proof. Then every client authentication method, the refresh
 //! grant, and the server's refusals surfaced by the client with their check codes.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -18,7 +20,10 @@ use oauth_playground::http::{Request, Transport};
 use oauth_playground::jose::{Algorithm, Jwk, SecretString};
 use oauth_playground::jose::{CryptoBackend, JoseError, KeyGenSpec, RustCryptoBackend};
 use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName, SigningTransport};
-use oauth_playground::oauth::{run_flow, AuthorizationRequest, Config, Delivery, FlowOptions, FlowRun};
+use oauth_playground::oauth::dpop::access_token_hash;
+use oauth_playground::oauth::{
+    introspect, run_flow, AuthorizationRequest, Config, Delivery, DpopKey, FlowOptions, FlowRun, TimelineEvent,
+};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
@@ -132,84 +137,140 @@ fn checks(run: &FlowRun) -> Vec<&'static str> {
     run.steps().map(|s| s.check).collect()
 }
 
+/// With the DPoP runs: opaque tokens, whose binding the server's introspection shows.
 #[test]
 fn every_flow_delivery_mode_and_algorithm_family_completes_with_validated_tokens() {
-    matrix(false, false);
+    matrix(false, false, DpopRuns::WithoutNonces);
 }
 
 /// RFC 9068 access tokens, signed after the answer like the server's other JWTs: hybrid
 /// flows then carry an ID token whose at_hash is over a JWT that did not exist yet when the
-/// ID token's claims were written, and userinfo must accept the token.
+/// ID token's claims were written, and userinfo must accept the token. The DPoP runs carry
+/// `cnf.jkt` in the token itself, and the server demands nonces.
 #[test]
 fn the_matrix_completes_with_jwt_access_tokens_signed_after_answering() {
-    matrix(true, true);
+    matrix(true, true, DpopRuns::WithNonces);
 }
 
 /// The page's path: the server's signatures computed after it answered
 /// (`SigningTransport`). Hybrid flows with JARM carry an ID token inside the JARM response,
-/// so this also proves a later JWT gets the earlier one's signature.
+/// so this also proves a later JWT gets the earlier one's signature. No DPoP runs: the one
+/// above already takes them through deferred signing, and each doubles a flow's cost.
 #[test]
 fn the_matrix_completes_when_the_server_signs_after_answering() {
-    matrix(true, false);
+    matrix(true, false, DpopRuns::None);
 }
 
-fn matrix(deferred: bool, jwt_access_tokens: bool) {
+/// Whether the code flows run a second time with DPoP on, and whether the server then demands
+/// a nonce (RFC 9449 §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DpopRuns {
+    None,
+    WithoutNonces,
+    WithNonces,
+}
+
+/// The proof key of a family's DPoP runs: the family's own alg where a proof can use it, and
+/// for the HMAC family (§4.2: never a symmetric alg) EdDSA, the cheapest to sign here (ES256
+/// and RSA take about 2.5 ms a signature in the test build, EdDSA 0.1 ms). So the matrix signs
+/// proofs with RS256, PS256, ES256 and EdDSA keys.
+fn dpop_key(family: Algorithm) -> DpopKey {
+    let alg = if family.kty() == "oct" {
+        Algorithm::EdDSA
+    } else {
+        family
+    };
+    DpopKey::new(key(alg, 17), alg).unwrap()
+}
+
+fn matrix(deferred: bool, jwt_access_tokens: bool, dpop_runs: DpopRuns) {
     let started = Instant::now();
     let mut total = 0;
+    let mut with_dpop = 0;
     let mut failures = Vec::new();
     for alg in FAMILIES {
         let client_key = (alg.kty() != "oct").then(|| key(alg, 7));
+        let proof_key = dpop_key(alg);
         for response_type in RESPONSE_TYPES {
             // OAuth Multiple Response Types §5: tokens never travel in the query.
             let modes = MODES
                 .iter()
                 .filter(|m| response_type == "code" || !matches!(m, Some("query" | "query.jwt")));
-            for mode in modes {
-                for delivery in Delivery::ALL {
-                    total += 1;
-                    let setup = setup(ProfileName::Lenient, "client_secret_post", client_key.as_ref(), alg);
-                    if jwt_access_tokens {
-                        let server = setup.transport.server();
-                        server
-                            .borrow_mut()
-                            .configure_json(r#"{"access_token_format": "jwt"}"#)
-                            .unwrap();
-                    }
-                    let config = config(response_type, *mode, delivery, alg, client_key.clone());
-                    let run = if deferred {
-                        go_through(&setup.deferred(), &setup, &config, &pinned(alg))
-                    } else {
-                        go(&setup, &config, &pinned(alg))
-                    };
-                    let label = format!("{} {response_type} {mode:?} {delivery:?}", alg.name());
-                    if let Some(e) = &run.error {
+            // DPoP binds what the token endpoint issues (RFC 9449 §5), so only the response
+            // types that send a code there have a DPoP run.
+            let dpop: &[bool] = if response_type.contains("code") && dpop_runs != DpopRuns::None {
+                &[false, true]
+            } else {
+                &[false]
+            };
+            for (mode, delivery, dpop) in modes
+                .flat_map(|m| Delivery::ALL.into_iter().map(move |d| (m, d)))
+                .flat_map(|(m, d)| dpop.iter().map(move |p| (m, d, *p)))
+            {
+                total += 1;
+                let setup = setup(ProfileName::Lenient, "client_secret_post", client_key.as_ref(), alg);
+                let mut settings = json!({});
+                if jwt_access_tokens {
+                    settings["access_token_format"] = json!("jwt");
+                }
+                if dpop && dpop_runs == DpopRuns::WithNonces {
+                    settings["dpop_nonce_required"] = json!(true);
+                }
+                setup
+                    .transport
+                    .server()
+                    .borrow_mut()
+                    .configure_json(&settings.to_string())
+                    .unwrap();
+                let mut config = config(response_type, *mode, delivery, alg, client_key.clone());
+                if dpop {
+                    with_dpop += 1;
+                    config.dpop = Some(proof_key.clone());
+                }
+                let run = if deferred {
+                    go_through(&setup.deferred(), &setup, &config, &pinned(alg))
+                } else {
+                    go(&setup, &config, &pinned(alg))
+                };
+                let label = format!(
+                    "{} {response_type} {mode:?} {delivery:?}{}",
+                    alg.name(),
+                    if dpop { " DPoP" } else { "" }
+                );
+                if let Some(e) = &run.error {
+                    failures.push(format!("{label}: {e}"));
+                    continue;
+                }
+                if dpop {
+                    if let Err(e) = dpop_bound(&setup, &config, &run, &proof_key, dpop_runs, jwt_access_tokens) {
                         failures.push(format!("{label}: {e}"));
                         continue;
                     }
-                    let steps = checks(&run);
-                    let jarm = mode.is_some_and(|m| m.ends_with("jwt"));
-                    assert_eq!(steps.contains(&"jarm.signature"), jarm, "{label}: {steps:?}");
-                    assert!(
-                        steps.contains(&"id_token.signature"),
-                        "{label}: an ID token was validated"
-                    );
-                    if response_type.contains("code") {
-                        assert!(run.outcome.tokens.is_some(), "{label}: the code was exchanged");
-                    }
-                    if response_type != "id_token" {
-                        assert!(run.outcome.userinfo.is_some(), "{label}: userinfo answered");
-                    }
-                    if let (true, Some(tokens)) = (jwt_access_tokens, &run.outcome.tokens) {
-                        let header = oauth_playground::jose::jws::decode_unverified(tokens.access_token.expose())
-                            .map(|d| d.header["typ"].clone());
-                        assert_eq!(header.ok(), Some(json!("at+jwt")), "{label}: an RFC 9068 access token");
-                    }
+                }
+                let steps = checks(&run);
+                let jarm = mode.is_some_and(|m| m.ends_with("jwt"));
+                assert_eq!(steps.contains(&"jarm.signature"), jarm, "{label}: {steps:?}");
+                assert!(
+                    steps.contains(&"id_token.signature"),
+                    "{label}: an ID token was validated"
+                );
+                if response_type.contains("code") {
+                    assert!(run.outcome.tokens.is_some(), "{label}: the code was exchanged");
+                }
+                if response_type != "id_token" {
+                    assert!(run.outcome.userinfo.is_some(), "{label}: userinfo answered");
+                }
+                if let (true, Some(tokens)) = (jwt_access_tokens, &run.outcome.tokens) {
+                    let header = oauth_playground::jose::jws::decode_unverified(tokens.access_token.expose())
+                        .map(|d| d.header["typ"].clone());
+                    assert_eq!(header.ok(), Some(json!("at+jwt")), "{label}: an RFC 9068 access token");
                 }
             }
         }
     }
     println!(
-        "matrix (deferred signing: {deferred}, JWT access tokens: {jwt_access_tokens}): {} of {total} flows completed in {:?}",
+        "matrix (deferred signing: {deferred}, JWT access tokens: {jwt_access_tokens}, DPoP runs: {dpop_runs:?}): \
+         {} of {total} flows ({with_dpop} with DPoP) completed in {:?}",
         total - failures.len(),
         started.elapsed()
     );
@@ -219,8 +280,108 @@ fn matrix(deferred: bool, jwt_access_tokens: bool) {
         failures.len(),
         failures.join("\n")
     );
-    // 5 families × (8 modes for code + 6 for each of the 5 other response types) × 4 deliveries.
-    assert_eq!(total, 5 * (8 + 5 * 6) * 4);
+    // 5 families × (8 modes for code + 6 for each of the 5 other response types) × 4 deliveries,
+    // and once more with DPoP for the code flows: 5 × (8 + 3 × 6) × 4.
+    assert_eq!(total - with_dpop, 5 * (8 + 5 * 6) * 4);
+    let expected_dpop = if dpop_runs == DpopRuns::None {
+        0
+    } else {
+        5 * (8 + 3 * 6) * 4
+    };
+    assert_eq!(with_dpop, expected_dpop);
+}
+
+/// What a DPoP run must end with: `token_type: DPoP` (RFC 9449 §5); the token bound to the
+/// proof key — `cnf.jkt` (§6.1) equal to the key's RFC 7638 thumbprint, in the JWT access
+/// token itself and in the server's introspection answer (§6.2); and userinfo reached with the
+/// DPoP scheme and a proof whose `ath` hashes that token (§7.1). With nonces required, the
+/// first request to carry a proof (PAR, or the token request without PAR) is answered
+/// `use_dpop_nonce` and retried once, and no other is.
+fn dpop_bound(
+    setup: &Setup,
+    config: &Config,
+    flow: &FlowRun,
+    key: &DpopKey,
+    runs: DpopRuns,
+    jwt_access_token: bool,
+) -> Result<(), String> {
+    let jkt = key.jkt();
+    let tokens = flow.outcome.tokens.as_ref().ok_or("no token response")?;
+    if tokens.token_type != "DPoP" {
+        return Err(format!("token_type {}", tokens.token_type));
+    }
+    let access_token = tokens.access_token.expose();
+    if jwt_access_token {
+        let decoded = oauth_playground::jose::jws::decode_unverified(access_token).map_err(|e| e.to_string())?;
+        let claims: Value = serde_json::from_slice(&decoded.payload).map_err(|e| e.to_string())?;
+        if claims["cnf"]["jkt"] != jkt {
+            return Err(format!("the JWT access token's cnf is {}", claims["cnf"]));
+        }
+    }
+    let metadata = flow.outcome.metadata.as_ref().ok_or("no metadata")?;
+    let (asked, answer) = run(introspect(
+        config,
+        metadata,
+        tokens.access_token.clone(),
+        Some("access_token"),
+        &setup.transport,
+        &backend(),
+        &*setup.clock,
+        &mut rng(),
+        &FlowOptions::default(),
+    ));
+    let answer = answer.ok_or_else(|| format!("introspection failed: {:?}", asked.error))?;
+    if !answer.active || answer.members.get("cnf").and_then(|c| c.get("jkt")) != Some(&json!(jkt)) {
+        return Err(format!("introspection: {:?}", answer.members));
+    }
+
+    let exchanges: Vec<_> = flow
+        .timeline
+        .iter()
+        .filter_map(|e| match e {
+            TimelineEvent::Exchange {
+                step,
+                request,
+                response: Some(response),
+                ..
+            } => Some((*step, request, response)),
+            _ => None,
+        })
+        .collect();
+    let (_, userinfo, answer) = exchanges
+        .iter()
+        .rev()
+        .find(|(step, _, _)| step.starts_with("userinfo"))
+        .ok_or("no userinfo request")?;
+    if answer.status != 200 || flow.outcome.userinfo.is_none() {
+        return Err(format!("userinfo answered {}: {}", answer.status, answer.body_text()));
+    }
+    if userinfo.headers.get("Authorization") != Some(format!("DPoP {access_token}").as_str()) {
+        return Err(format!(
+            "userinfo Authorization: {:?}",
+            userinfo.headers.get("Authorization")
+        ));
+    }
+    let proof = userinfo.headers.get("DPoP").ok_or("userinfo without a proof")?;
+    let proof = oauth_playground::jose::jws::decode_unverified(proof).map_err(|e| e.to_string())?;
+    let claims: Value = serde_json::from_slice(&proof.payload).map_err(|e| e.to_string())?;
+    if claims["ath"] != access_token_hash(access_token) {
+        return Err(format!("userinfo proof ath {}", claims["ath"]));
+    }
+    let retries: Vec<&str> = exchanges
+        .iter()
+        .map(|(step, _, _)| *step)
+        .filter(|step| step.contains("nonce retry"))
+        .collect();
+    let expected: &[&str] = match (runs, config.delivery.uses_par()) {
+        (DpopRuns::WithNonces, true) => &["par (DPoP nonce retry)"],
+        (DpopRuns::WithNonces, false) => &["token (DPoP nonce retry)"],
+        _ => &[],
+    };
+    if retries != expected {
+        return Err(format!("nonce retries {retries:?}, expected {expected:?}"));
+    }
+    Ok(())
 }
 
 #[test]

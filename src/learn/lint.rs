@@ -64,6 +64,8 @@ pub(super) const NOTES: &[Row] = &[
      "DPoP proofs follow FAPI 2.0's algorithm rule too: PS256, ES256 or EdDSA. Choose a key of one of them."),
     ("lint.fapi2_jarm_required", "FAPI 2.0 Message Signing §5.4; JARM §2.3",
      "Message Signing wants every authorization response signed by the server (JARM), so the client can prove where its code came from and that nobody changed it."),
+    ("lint.dpop_alg_not_supported", "RFC 9449 §5.1",
+     "The server publishes the algorithms it accepts in DPoP proofs, and the chosen key signs with another one, so the first proof would be refused as invalid_dpop_proof. Pick a key of a listed algorithm, or generate one."),
     ("keys.missing_for_dpop", "RFC 9449 §4.2",
      "DPoP is on, but no key can sign the proofs: it must be an asymmetric key whose private part is here. Without one the run falls back to bearer tokens."),
     ("keys.missing_for_alg", "RFC 7518 §3.1",

@@ -44,6 +44,9 @@ pub struct ServerMetadata {
     pub claims_parameter_supported: Option<bool>,
     /// RFC 8628 §4.
     pub device_authorization_endpoint: Option<String>,
+    /// RFC 9449 §5.1: the JWS algs the server accepts in DPoP proofs (present when it
+    /// supports DPoP at all).
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
     /// Members without a field here, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -119,6 +122,10 @@ impl ServerMetadata {
 
     pub fn lists_request_object_alg(&self, name: &str) -> bool {
         lists(&self.request_object_signing_alg_values_supported, name)
+    }
+
+    pub fn lists_dpop_alg(&self, name: &str) -> bool {
+        lists(&self.dpop_signing_alg_values_supported, name)
     }
 
     pub fn response_modes(&self) -> Vec<String> {

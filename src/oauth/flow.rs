@@ -471,6 +471,10 @@ pub struct PendingAuthorization {
     pub request: AuthorizationRequest,
     /// Where the browser goes: the authorize URL, or the PAR `request_uri` URL.
     pub authorize_url: String,
+    /// The latest `DPoP-Nonce` the server gave (at PAR). RFC 9449 §8.2: the client uses it
+    /// in its next token request, so the second half starts with it instead of being sent
+    /// back for one.
+    pub dpop_nonce: Option<String>,
 }
 
 impl std::fmt::Debug for PendingAuthorization {
@@ -568,6 +572,7 @@ where
 {
     let mut driver = Driver::new(transport, backend, clock);
     driver.outcome.metadata = Some(pending.metadata.clone());
+    driver.dpop_nonce = pending.dpop_nonce.clone();
     let result = async {
         let request = &pending.request;
         let mode = resolve_response_mode(request.response_mode.as_deref(), &request.response_type)?;
@@ -708,6 +713,7 @@ where
         request,
         authorize_url,
         metadata,
+        dpop_nonce: d.dpop_nonce.clone(),
     })
 }
 

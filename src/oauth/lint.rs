@@ -481,6 +481,27 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
             }
         }
     }
+    // RFC 9449 §5.1: a proof in an alg the server does not list is refused (invalid_dpop_proof,
+    // §4.3 point 5) at the first request that carries one. A server that lists none says
+    // nothing about DPoP, so that is not held against the key.
+    if let (Some(key), Some(listed)) = (
+        &config.dpop,
+        metadata.and_then(|md| md.dpop_signing_alg_values_supported.as_ref()),
+    ) {
+        if !listed.iter().any(|a| a == key.alg().name()) {
+            add(
+                "lint.dpop_alg_not_supported",
+                Severity::Error,
+                format!(
+                    "the server takes DPoP proofs in {} only, and the DPoP key signs {}: choose or generate a key of a listed alg",
+                    listed.join(", "),
+                    key.alg().name()
+                ),
+                "RFC 9449 §5.1 dpop_signing_alg_values_supported; §4.3 point 5",
+                None,
+            );
+        }
+    }
     if let Some(profile) = hints.fapi2 {
         out.extend(super::lint_fapi2::findings(config, profile));
     }

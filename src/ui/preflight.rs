@@ -69,6 +69,14 @@ fn findings(ws: &Workspace, discovered: Option<&ServerMetadata>) -> Vec<Item> {
                 Some(fix) => Remedy::Lint(fix),
                 // FAPI 2.0 without DPoP: the remedy is a key, which only the UI can make.
                 None if f.code == "lint.fapi2_dpop_off" => Remedy::GenerateDpopKey,
+                // A DPoP key of an alg the server does not take: an ES256 one, if it takes that.
+                None if f.code == "lint.dpop_alg_not_supported"
+                    && metadata
+                        .as_ref()
+                        .is_some_and(|m| m.lists_dpop_alg(Algorithm::ES256.name())) =>
+                {
+                    Remedy::GenerateDpopKey
+                }
                 None => Remedy::None,
             },
         })

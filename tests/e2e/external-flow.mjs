@@ -18,8 +18,9 @@ export async function generateRsaKey(page) {
 }
 
 // The playground aimed at the provider: external issuer, private_key_jwt, PAR + JAR RS256.
-// `path` is where the app is served (a build for a sub-path is opened there).
-export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt', path = '/' } = {}) {
+// `path` is where the app is served (a build for a sub-path is opened there); `dpop` starts the
+// provider with DPoP and its nonces on (the app's DPoP switch is the test's to turn on).
+export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt', path = '/', dpop = false } = {}) {
   await openApp(page, path);
   const keys = await generateRsaKey(page);
   for (const key of keys) expect(key.d, 'only the public half is registered').toBeUndefined();
@@ -34,7 +35,7 @@ export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jw
           token_endpoint_auth_signing_alg: undefined,
           client_secret: await page.inputValue('#client-secret'),
         };
-  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client });
+  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client, dpop });
   await page.check('#target-external');
   await setText(page, '#external-issuer', op.issuer);
   await page.click('#external-discover');

@@ -3,10 +3,14 @@
 // playground runs the whole flow through its external-server mode: PAR + JAR (RS256,
 // private_key_jwt) → the provider's own login and consent pages in the window the app opens →
 // the JARM response back on the app's /callback route → token exchange → ID token validated.
-// Then requests the provider must refuse, each with the provider's error shown by the app.
+// The same with DPoP (RFC 9449), the provider demanding nonces and DPoP-bound tokens. Then
+// requests the provider must refuse, each with the provider's error shown by the app.
+import { mkdirSync } from 'node:fs';
 import { test, expect, timelineComplete } from './fixtures.mjs';
 import { OIDC_PROVIDER_VERSION } from './oidc-provider.mjs';
-import { generateRsaKey, runToProvider, setUp, signIn } from './external-flow.mjs';
+import { CLIENT_ID, generateRsaKey, runToProvider, setUp, signIn } from './external-flow.mjs';
+
+const SHOTS = 'test-results/screenshots';
 
 test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
   let op;
@@ -44,6 +48,115 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
     await expect(page.locator('#timeline [data-step="id_token (token response)"] .check.fail')).toHaveCount(0);
     await expect(page.locator('#result-id-claims')).toContainText('"sub": "alice"');
     await expect(page.locator('#result-id-claims')).toContainText(op.issuer);
+  });
+
+  // The provider with features.dPoP on, a nonce secret and requireNonce always true, the client
+  // registered with dpop_bound_access_tokens. The user turns DPoP on in the Request step; the
+  // provider's answers must show the nonce round trip and a token bound to the app's key.
+  test.describe('DPoP', () => {
+    // The provider's use_dpop_nonce answer is a 400, which Chromium logs.
+    test.use({ allowedConsoleErrors: [/Failed to load resource: the server responded with a status of 400/] });
+
+    test('DPoP with provider nonces: PAR + JAR → use_dpop_nonce retry → DPoP-bound token → userinfo with a proof', async ({ page }) => {
+      op = await setUp(page, { dpop: true });
+      // Switched on, DPoP takes the first key that can sign proofs: the RSA key registered for
+      // private_key_jwt, whose PS256 the provider does not take. The pre-flight says so before
+      // anything is sent, and its remedy makes an ES256 key for DPoP.
+      await page.check('#dpop-enabled');
+      await expect(page.locator('#dpop-status')).toContainText('on: PS256 proofs');
+      const finding = page.locator('#preflight-findings [data-code="lint.dpop_alg_not_supported"]');
+      await expect(finding).toContainText('ES256, Ed25519, EdDSA');
+      await finding.getByRole('button', { name: /Generate a DPoP key/ }).click();
+      await expect(finding).toHaveCount(0);
+      await expect(page.locator('#dpop-status')).toContainText('on: ES256 proofs, jkt ');
+      const jkt = (await page.locator('#dpop-status').textContent()).match(/jkt (\S+)/)[1];
+      await expect(page.locator('#preflight-findings [data-code^="external."]')).toHaveCount(0);
+
+      const popup = await runToProvider(page);
+      await signIn(await popup);
+      await expect(page.locator('#run-outcome')).toContainText('Succeeded', { timeout: 15_000 });
+      await timelineComplete(page);
+
+      // The provider's side of every request that carried a proof: all with the app's key; the
+      // first push refused for want of a nonce; its retry, the token request and userinfo carry
+      // the nonce it handed out, and none of them is refused again (the token request gets the
+      // nonce PAR gave, RFC 9449 §8.2).
+      const seen = op.dpopExchanges.map(({ method, path, status, error }) => [method, path, status, error ?? null]);
+      expect(seen).toEqual([
+        ['POST', '/request', 400, 'use_dpop_nonce'],
+        ['POST', '/request', 201, null],
+        ['POST', '/token', 200, null],
+        ['GET', '/me', 200, null],
+      ]);
+      const [refused, ...accepted] = op.dpopExchanges;
+      expect(refused.issuedNonce, 'the provider sent a DPoP-Nonce with its refusal').toBeTruthy();
+      expect(refused.nonce).toBeUndefined();
+      for (const exchange of op.dpopExchanges) {
+        expect(exchange.jkt, `${exchange.path}: proof key`).toBe(jkt);
+        expect(exchange.alg).toBe('ES256');
+      }
+      for (const exchange of accepted) expect(exchange.nonce, exchange.path).toBe(refused.issuedNonce);
+      expect(accepted.at(-1).ath, 'the userinfo proof names the token (ath)').toBeTruthy();
+      // The access token the provider issued is bound to that key (its jkt, cnf.jkt in RFC 9449 §6).
+      expect(op.accessTokens).toEqual([expect.objectContaining({ jkt, clientId: CLIENT_ID })]);
+
+      // The app's side: the same story in the timeline.
+      const steps = await page.locator('#timeline [data-step]').evaluateAll((els) => els.map((e) => e.dataset.step));
+      expect(steps.filter((s) => /par|token$|userinfo|dpop/.test(s))).toEqual([
+        'dpop_proof (par)',
+        'par',
+        'dpop_proof (par, nonce retry)',
+        'par (DPoP nonce retry)',
+        'dpop_proof (token)',
+        'token',
+        'dpop_proof (userinfo)',
+        'userinfo',
+      ]);
+      const text = (step) => page.locator(`#timeline [data-step="${step}"]`).first().evaluate((e) => e.textContent);
+      expect(await text('request_object')).toContain(`"dpop_jkt": "${jkt}"`);
+      const firstPar = await text('par');
+      expect(firstPar).toContain('use_dpop_nonce');
+      expect(firstPar).toMatch(/DPoP-Nonce/i);
+      expect(await text('dpop_proof (par)')).not.toContain('"nonce"');
+      const retried = await text('dpop_proof (par, nonce retry)');
+      expect(retried).toContain('dpop+jwt');
+      expect(retried).toContain(`"nonce": "${refused.issuedNonce}"`);
+      expect(retried).not.toContain('"d":');
+      expect(await text('par (DPoP nonce retry)')).toContain('201');
+      expect(await text('token')).toContain('"token_type": "DPoP"');
+      expect(await text('dpop_proof (userinfo)')).toContain('"ath"');
+      await expect(page.locator('#timeline [data-step="userinfo"] .check.fail')).toHaveCount(0);
+      await expect(page.locator('#result-id-claims')).toContainText('"sub": "alice"');
+      const arrows = await page.locator('#sequence-diagram text').allTextContents();
+      expect(arrows.filter((t) => t.includes('+ DPoP proof'))).toEqual([
+        'POST /request + DPoP proof (par)',
+        'POST /request + DPoP proof (par (DPoP nonce retry))',
+        'POST /token + DPoP proof (token)',
+        'GET /me + DPoP proof (userinfo)',
+      ]);
+
+      mkdirSync(SHOTS, { recursive: true });
+      await page.locator('#run').screenshot({ path: `${SHOTS}/interop-dpop-timeline.png` });
+      // The nonce round trip opened up: the provider's refusal with its DPoP-Nonce, then the
+      // retried proof carrying it.
+      for (const step of ['par', 'dpop_proof (par, nonce retry)', 'token']) {
+        const entry = page.locator(`#timeline [data-step="${step}"]`).first();
+        await entry.locator(':scope > summary').click();
+        const name = step.replace(/[^a-z]+/g, '-').replace(/-$/, '');
+        await entry.screenshot({ path: `${SHOTS}/interop-dpop-${name}.png` });
+      }
+    });
+
+    test('DPoP off for a client registered with dpop_bound_access_tokens: the provider refuses a bearer token', async ({ page }) => {
+      op = await setUp(page, { dpop: true });
+      const popup = await runToProvider(page);
+      await signIn(await popup);
+      await expect(page.locator('#run-outcome')).toContainText('Failed at step token', { timeout: 15_000 });
+      await expect(page.locator('#run-server-error')).toContainText('invalid_grant');
+      expect(op.grantErrors).toEqual(['invalid_grant: DPoP proof JWT not provided']);
+      expect(op.dpopExchanges).toEqual([]);
+      expect(op.accessTokens).toEqual([]);
+    });
   });
 
   test('the response in the fragment (fragment.jwt) comes back through the callback route too', async ({ page }) => {
