@@ -464,8 +464,18 @@ fn ExchangeView(
     transport_error: Option<String>,
 ) -> impl IntoView {
     let ok = response.as_ref().is_some_and(|r| r.status < 400);
+    // RFC 9449 §8, §9: a use_dpop_nonce answer is the server handing out a nonce, and the client
+    // retries with it; it is marked as such, not as a failure (in words, not only by colour).
+    let nonce_request = response
+        .as_ref()
+        .is_some_and(|r| crate::oauth::dpop::requested_nonce(r).is_some());
     let summary = format!("{} {}", request.method, request.url);
     let status = response_summary(&response, &transport_error);
+    let (class, mark) = match (ok, nonce_request) {
+        (true, _) => ("exchange-ok", "✓ "),
+        (false, true) => ("exchange-nonce", "↻ nonce requested, retried: "),
+        (false, false) => ("failed", "✗ "),
+    };
     let response_view = response.map(|r| {
         let headers = r
             .headers
@@ -485,12 +495,12 @@ fn ExchangeView(
     let channel = channel(&step);
     let (data_step, note_step) = (step.clone(), step.clone());
     view! {
-        <details class=format!("exchange {}", if ok { "exchange-ok" } else { "failed" }) data-step=data_step>
+        <details class=format!("exchange {class}") data-step=data_step>
             <summary>
                 <span class="step-name">{step}</span>
                 <span class="channel">{format!("[{channel}]")}</span>
                 <code class="request-line">{summary}</code>
-                <span class="status">{if ok { "✓ " } else { "✗ " }}{status}</span>
+                <span class="status">{mark}{status}</span>
             </summary>
             <LearnNote code=note_step/>
             <HttpRequestView request/>

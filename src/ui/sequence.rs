@@ -47,7 +47,12 @@ pub fn arrows(flow: &FlowRun) -> Vec<Arrow> {
                 ..
             } => {
                 let status = response.as_ref().map(|r| r.status);
-                let failed = status.is_none_or(|s| s >= 400);
+                // A use_dpop_nonce answer (RFC 9449 §8, §9) hands out a nonce for the retry that
+                // follows: drawn as such, not as a failure.
+                let nonce_request = response
+                    .as_ref()
+                    .is_some_and(|r| crate::oauth::dpop::requested_nonce(r).is_some());
+                let failed = status.is_none_or(|s| s >= 400) && !nonce_request;
                 let path = request.url.split(['?', '#']).next().unwrap_or_default();
                 let path = path.rsplit_once("//").map_or(path, |(_, rest)| rest);
                 let path = path.split_once('/').map_or("/", |(_, p)| p);
@@ -59,6 +64,7 @@ pub fn arrows(flow: &FlowRun) -> Vec<Arrow> {
                 };
                 let label = format!("{} /{path}{proof}", request.method);
                 let answer = match status {
+                    Some(s) if nonce_request => format!("{s} use_dpop_nonce — nonce given, retried"),
                     Some(s) => format!("{s}{}", if failed { " — failed" } else { "" }),
                     None => "no answer — failed".into(),
                 };

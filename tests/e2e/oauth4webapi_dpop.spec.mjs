@@ -211,6 +211,13 @@ test('DPoP in the page: a run with server nonces shows each proof and the nonce 
   const firstPar = await text('par');
   expect(firstPar).toContain('use_dpop_nonce');
   expect(firstPar).toMatch(/DPoP-Nonce/i);
+  // The nonce answer is marked as a nonce handed out for the retry, not as a failure.
+  const parSummary = page.locator('#run [data-step="par"] > summary .status').first();
+  await expect(parSummary).toContainText('↻ nonce requested, retried: 400');
+  await expect(page.locator('#run details.exchange.failed')).toHaveCount(0);
+  const answers = await page.locator('#sequence-diagram text').allTextContents();
+  expect(answers).toContain('400 use_dpop_nonce — nonce given, retried');
+  expect(answers.filter((t) => t.includes('failed'))).toEqual([]);
   expect(await text('par (DPoP nonce retry)')).toContain('201');
   const proof = await text('dpop_proof (par)');
   expect(proof).toContain('dpop+jwt');
