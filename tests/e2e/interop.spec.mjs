@@ -111,7 +111,10 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION}`, () => {
         'token',
         'dpop_proof (userinfo)',
         'userinfo',
+        // OIDC Core §5.3.2: the provider's userinfo answer checked before use (sub = the ID token's).
+        'userinfo (checks)',
       ]);
+      await expect(page.locator('#timeline [data-step="userinfo (checks)"] [data-check="userinfo.sub"]')).toHaveCount(1);
       const text = (step) => page.locator(`#timeline [data-step="${step}"]`).first().evaluate((e) => e.textContent);
       expect(await text('request_object')).toContain(`"dpop_jkt": "${jkt}"`);
       const firstPar = await text('par');
