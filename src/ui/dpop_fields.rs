@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::context::state;
+use super::external::target_metadata;
 use super::widgets::Toggle;
 use crate::workspace::dpop_alg;
 
@@ -23,18 +24,30 @@ fn candidates() -> Vec<(String, String)> {
 
 #[component]
 pub fn DpopFields() -> impl IntoView {
-    let ws = state().workspace;
+    let app = state();
+    let ws = app.workspace;
     let enabled = Signal::derive(move || ws.with(|w| w.dpop.enabled));
     let on_toggle = Callback::new(move |on: bool| {
+        let discovered = app.discovered.get_untracked();
         ws.update(|w| {
             w.dpop.enabled = on;
-            // Turning DPoP on with no key chosen picks the first one that fits.
+            // Turning DPoP on with no key chosen picks one that fits: first a key whose alg the
+            // server lists in dpop_signing_alg_values_supported (RFC 9449 §5.1), else any (the
+            // pre-flight then says the server will refuse it, lint.dpop_alg_not_supported).
             if on && w.dpop_entry().is_none() {
-                w.dpop.key = w
+                let metadata = target_metadata(&w.target, discovered.as_ref()).ok();
+                let usable = |k: &&crate::workspace::KeyEntry| k.jwk.is_private() && dpop_alg(&k.jwk).is_some();
+                let listed = |k: &&crate::workspace::KeyEntry| {
+                    let alg = dpop_alg(&k.jwk).map(|a| a.name()).unwrap_or_default();
+                    metadata.as_ref().is_some_and(|m| m.lists_dpop_alg(alg))
+                };
+                let pick = w
                     .keys
                     .iter()
-                    .find(|k| k.jwk.is_private() && dpop_alg(&k.jwk).is_some())
-                    .map(|k| k.kid());
+                    .filter(usable)
+                    .find(listed)
+                    .or_else(|| w.keys.iter().find(usable));
+                w.dpop.key = pick.map(|k| k.kid());
             }
         })
     });

@@ -278,3 +278,25 @@ test('FAPI 2.0 Security Profile in the page: the pre-flight fixes alone make the
   const token = await page.locator('#run [data-step="token"]').first().evaluate((e) => e.textContent);
   expect(token).toContain('"token_type": "DPoP"');
 });
+
+// Turning DPoP on picks a key whose alg the server takes (RFC 9449 §5.1
+// dpop_signing_alg_values_supported): with a P-384 key made first and a P-256 key second, the
+// FAPI 2.0 profile (ES256, PS256, EdDSA) gets the P-256 key; the Hardened profile, which lists
+// ES384 too, keeps the first key.
+test('DPoP on picks a key of an alg the server lists', async ({ page }) => {
+  await openApp(page);
+  for (const [kind, label] of [['ec-p384', 'EC P-384'], ['ec-p256', 'EC P-256']]) {
+    await page.selectOption('#key-kind', kind);
+    await page.click('#key-generate');
+    await expect(page.locator('#key-message')).toContainText(`Generated ${label} key`);
+  }
+  await page.check('#dpop-enabled');
+  await expect(page.locator('#dpop-key option:checked')).toContainText('ES384');
+  // No key chosen, DPoP off, another server profile: turning it on picks again.
+  await page.selectOption('#dpop-key', '');
+  await page.uncheck('#dpop-enabled');
+  await page.selectOption('#server-profile', 'fapi2_security');
+  await page.check('#dpop-enabled');
+  await expect(page.locator('#dpop-key option:checked')).toContainText('ES256');
+  await expect(page.locator('#preflight-findings [data-code="lint.dpop_alg_not_supported"]')).toHaveCount(0);
+});
