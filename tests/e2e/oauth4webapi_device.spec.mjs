@@ -201,3 +201,37 @@ test('Server step: Rotate keys publishes the new keys beside the old, tokens car
   expect(await page.evaluate((text) => window.oauthPlayground.mock.verifyAuditLog(text).broken.index, edited)).toBe(2);
   expect(await page.evaluate(() => window.oauthPlayground.mock.verifyAuditLog().ok)).toBe(true);
 });
+
+// RFC 9449 with the device grant, from the page: DPoP on with a P-256 key and server nonces on.
+// Every poll carries a proof (shown decoded in the device timeline); the first is answered
+// use_dpop_nonce and polled again at once with the nonce; the tokens come back bound.
+test('Run step: a device run with DPoP sends a proof with every poll and answers the nonce request', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openApp(page);
+  await page.click('text=All settings');
+  await setText(page, '#setting-device_poll_interval', '1');
+  await page.check('#setting-dpop_nonce_required');
+  await page.selectOption('#key-kind', 'ec-p256');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('Generated EC P-256 key');
+  await page.check('#dpop-enabled');
+  await expect(page.locator('#dpop-status')).toContainText('on: ES256 proofs');
+  await page.selectOption('#run-grant', 'device_code');
+  await page.click('#run-button');
+  const timeline = page.locator('#device-timeline');
+  await expect(timeline.locator('li[data-answer="use_dpop_nonce"]')).toHaveCount(1, { timeout: 10_000 });
+  await expect(timeline.locator('li[data-answer="authorization_pending"]').first()).toBeVisible({ timeout: 10_000 });
+  await page.click('#device-open-page');
+  await page.click('#device-approve');
+  await expect(page.locator('#device-outcome')).toHaveAttribute('data-outcome', 'tokens', { timeout: 10_000 });
+  const polls = await timeline.locator('li[data-answer]:not([data-answer=""])').count();
+  const proofs = timeline.locator('[data-step="dpop_proof (device_token)"]');
+  // One proof per poll, each typed dpop+jwt; the ones after the nonce request carry it.
+  expect(await proofs.count()).toBe(polls);
+  const texts = await proofs.evaluateAll((els) => els.map((e) => e.textContent));
+  expect(texts.every((t) => t.includes('dpop+jwt'))).toBe(true);
+  expect(texts[0]).not.toContain('"nonce"');
+  expect(texts.slice(1).every((t) => t.includes('"nonce"'))).toBe(true);
+  const last = await timeline.locator('li[data-answer="tokens"]').evaluate((e) => e.textContent);
+  expect(last).toContain('"token_type": "DPoP"');
+});
