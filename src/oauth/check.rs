@@ -186,3 +186,113 @@ pub(super) fn server_jwt_key(
         Err(e) => Err(KeyChoice::NotFound(e.to_string())),
     }
 }
+
+/// The names, clauses and failure codes of one kind of JWT the server signs for the client (an
+/// ID token, a userinfo response), for [`verify_server_jwt`]: its steps run the same way for
+/// each kind, only the words differ.
+pub(super) struct ServerJwt {
+    /// `id_token`, `userinfo`: the prefix of the step names (`id_token.parse` …).
+    pub parse: &'static str,
+    pub parse_clause: &'static str,
+    pub malformed: &'static str,
+    pub crit_unknown: &'static str,
+    pub alg: &'static str,
+    pub alg_clause: &'static str,
+    pub alg_none: &'static str,
+    /// What an unsigned one means for this kind.
+    pub alg_none_detail: &'static str,
+    pub alg_unexpected: &'static str,
+    pub key: &'static str,
+    pub key_clause: &'static str,
+    pub key_ambiguous: &'static str,
+    pub key_not_found: &'static str,
+    pub signature: &'static str,
+    pub signature_clause: &'static str,
+    pub signature_invalid: &'static str,
+}
+
+/// What [`verify_server_jwt`] found: the header, the alg it was verified with, the claims.
+pub(super) struct VerifiedServerJwt {
+    pub header: serde_json::Value,
+    pub alg: crate::jose::Algorithm,
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A compact JWT the server signed, step by step: three parts with a JSON object of claims and
+/// no `crit` (RFC 7515 §4.1.11), an `alg` the client accepts and never `none` (RFC 8725 §3.1),
+/// the key (the client secret for HS*, else the server's JWKS by `kid`/`alg`), the signature.
+pub(super) async fn verify_server_jwt<B: crate::jose::CryptoBackend + ?Sized>(
+    c: &mut Checks,
+    kind: &ServerJwt,
+    jwt: &str,
+    algs: &[crate::jose::Algorithm],
+    client_secret: Option<&crate::jose::SecretString>,
+    jwks: Option<&crate::jose::Jwks>,
+    backend: &B,
+) -> Result<VerifiedServerJwt, CheckFailure> {
+    use crate::jose::{jws, Algorithm};
+    use serde_json::Value;
+    let decoded = jws::decode_unverified(jwt)
+        .map_err(|e| c.fail(kind.parse, kind.parse_clause, kind.malformed, e.to_string()))?;
+    let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(&decoded.payload) else {
+        return Err(c.fail(
+            kind.parse,
+            kind.parse_clause,
+            kind.malformed,
+            "the payload is not a JSON object",
+        ));
+    };
+    if let Some(crit) = decoded.header.get("crit") {
+        return Err(c.fail(
+            kind.parse,
+            "RFC 7515 §4.1.11",
+            kind.crit_unknown,
+            format!("crit {crit} lists extensions this client does not understand"),
+        ));
+    }
+    c.pass(
+        kind.parse,
+        kind.parse_clause,
+        "three parts, a JSON header and a JSON object of claims",
+    );
+
+    let alg = match decoded.alg.as_deref() {
+        Some("none") | None => return Err(c.fail(kind.alg, kind.alg_clause, kind.alg_none, kind.alg_none_detail)),
+        Some(name) => match Algorithm::from_name(name) {
+            Ok(alg) if algs.contains(&alg) => alg,
+            _ => {
+                let expected = algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
+                return Err(c.fail_with(
+                    kind.alg,
+                    kind.alg_clause,
+                    kind.alg_unexpected,
+                    format!("alg {name} is not one of [{expected}]"),
+                    vec![("expected".into(), expected), ("found".into(), name.into())],
+                ));
+            }
+        },
+    };
+    c.pass(kind.alg, kind.alg_clause, alg.name());
+
+    let key = match server_jwt_key(jwt, alg, client_secret, jwks) {
+        Ok(key) => key,
+        Err(KeyChoice::Ambiguous(why)) => return Err(c.fail(kind.key, kind.key_clause, kind.key_ambiguous, why)),
+        Err(KeyChoice::NotFound(why)) => return Err(c.fail(kind.key, kind.key_clause, kind.key_not_found, why)),
+    };
+    c.pass(kind.key, kind.key_clause, key_identity(&key));
+
+    if let Err(e) = jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
+        return Err(c.fail(
+            kind.signature,
+            kind.signature_clause,
+            kind.signature_invalid,
+            e.to_string(),
+        ));
+    }
+    c.pass(kind.signature, kind.signature_clause, "verified");
+    Ok(VerifiedServerJwt {
+        header: decoded.header,
+        alg,
+        claims,
+    })
+}

@@ -5,11 +5,10 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use super::check::{server_jwt_key, CheckFailure, Checks, KeyChoice, Report};
+use super::check::{verify_server_jwt, CheckFailure, Checks, Report, ServerJwt};
 use super::jarm::expected_found;
 use crate::clock::UnixTime;
 use crate::jose::alg::Sha;
-use crate::jose::jws::{self, decode_unverified};
 use crate::jose::jwt::numeric_date;
 use crate::jose::{base64url, Algorithm, CryptoBackend, Jwks, SecretString};
 
@@ -96,6 +95,26 @@ pub async fn validate_id_token<B: CryptoBackend + ?Sized>(
     checks.finish(result)
 }
 
+/// The ID token's steps, clauses and codes for [`verify_server_jwt`].
+const ID_TOKEN: ServerJwt = ServerJwt {
+    parse: "id_token.parse",
+    parse_clause: "OIDC Core §2; RFC 7519 §7.2",
+    malformed: "id_token.malformed",
+    crit_unknown: "id_token.crit_unknown",
+    alg: "id_token.alg",
+    alg_clause: "OIDC Core §3.1.3.7 step 7",
+    alg_none: "id_token.alg_none",
+    alg_none_detail: "unsecured ID token (alg none) from a flow that requires a signature",
+    alg_unexpected: "id_token.alg_unexpected",
+    key: "id_token.key",
+    key_clause: "OIDC Core §3.1.3.7 steps 6 and 8; §10.1",
+    key_ambiguous: "id_token.key_ambiguous",
+    key_not_found: "id_token.key_not_found",
+    signature: "id_token.signature",
+    signature_clause: "OIDC Core §3.1.3.7 step 6; RFC 7515 §5.2",
+    signature_invalid: "id_token.signature_invalid",
+};
+
 async fn run<B: CryptoBackend + ?Sized>(
     c: &mut Checks,
     jwt: &str,
@@ -116,71 +135,19 @@ async fn run<B: CryptoBackend + ?Sized>(
     }
     c.skip("id_token.decrypt", DECRYPT, "not encrypted");
 
-    const PARSE: &str = "OIDC Core §2; RFC 7519 §7.2";
-    let decoded =
-        decode_unverified(jwt).map_err(|e| c.fail("id_token.parse", PARSE, "id_token.malformed", e.to_string()))?;
-    let claims = match serde_json::from_slice::<Value>(&decoded.payload) {
-        Ok(Value::Object(claims)) => claims,
-        _ => {
-            return Err(c.fail(
-                "id_token.parse",
-                PARSE,
-                "id_token.malformed",
-                "the payload is not a JSON object",
-            ))
-        }
-    };
-    if let Some(crit) = decoded.header.get("crit") {
-        return Err(c.fail(
-            "id_token.parse",
-            "RFC 7515 §4.1.11",
-            "id_token.crit_unknown",
-            format!("crit {crit} lists extensions this client does not understand"),
-        ));
-    }
-    c.pass("id_token.parse", PARSE, "three parts, JSON header and claims");
-
-    // 7. alg: the expected one (RS256 unless registered otherwise); never none.
-    const ALG: &str = "OIDC Core §3.1.3.7 step 7";
-    let alg = match decoded.alg.as_deref() {
-        Some("none") | None => {
-            return Err(c.fail(
-                "id_token.alg",
-                ALG,
-                "id_token.alg_none",
-                "unsecured ID token (alg none) from a flow that requires a signature",
-            ))
-        }
-        Some(name) => match Algorithm::from_name(name) {
-            Ok(alg) if expect.algs.contains(&alg) => alg,
-            _ => {
-                let expected = expect.algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
-                return Err(c.fail_with(
-                    "id_token.alg",
-                    ALG,
-                    "id_token.alg_unexpected",
-                    format!("alg {name} is not one of [{expected}]"),
-                    vec![("expected".into(), expected), ("found".into(), name.into())],
-                ));
-            }
-        },
-    };
-    c.pass("id_token.alg", ALG, alg.name());
-
-    // 6 & 8. The key: the client secret for HS*, else the server's JWKS by kid/alg.
-    const KEY: &str = "OIDC Core §3.1.3.7 steps 6 and 8; §10.1";
-    let key = match server_jwt_key(jwt, alg, expect.client_secret.as_ref(), jwks) {
-        Ok(key) => key,
-        Err(KeyChoice::Ambiguous(why)) => return Err(c.fail("id_token.key", KEY, "id_token.key_ambiguous", why)),
-        Err(KeyChoice::NotFound(why)) => return Err(c.fail("id_token.key", KEY, "id_token.key_not_found", why)),
-    };
-    c.pass("id_token.key", KEY, super::check::key_identity(&key));
-
-    const SIG: &str = "OIDC Core §3.1.3.7 step 6; RFC 7515 §5.2";
-    if let Err(e) = jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
-        return Err(c.fail("id_token.signature", SIG, "id_token.signature_invalid", e.to_string()));
-    }
-    c.pass("id_token.signature", SIG, "verified");
+    // 6–8. Parse, alg (the expected one, RS256 unless registered otherwise; never none), the
+    // key (the client secret for HS*, else the server's JWKS by kid/alg) and the signature.
+    let verified = verify_server_jwt(
+        c,
+        &ID_TOKEN,
+        jwt,
+        &expect.algs,
+        expect.client_secret.as_ref(),
+        jwks,
+        backend,
+    )
+    .await?;
+    let (alg, claims) = (verified.alg, verified.claims);
 
     // OIDC Core §2: iss, sub, aud, exp, iat are REQUIRED.
     const REQUIRED: &str = "OIDC Core §2";
@@ -374,7 +341,7 @@ async fn run<B: CryptoBackend + ?Sized>(
         },
     )?;
     Ok(VerifiedIdToken {
-        header: decoded.header,
+        header: verified.header,
         claims,
     })
 }

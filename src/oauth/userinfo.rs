@@ -7,10 +7,9 @@
 
 use serde_json::{Map, Value};
 
-use super::check::{key_identity, server_jwt_key, CheckFailure, Checks, KeyChoice, Report};
+use super::check::{verify_server_jwt, CheckFailure, Checks, Report, ServerJwt};
 use super::jarm::expected_found;
 use super::token::UserInfo;
-use crate::jose::jws::{self, decode_unverified};
 use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
 
 /// What the client knows before it looks at a userinfo response.
@@ -40,6 +39,26 @@ pub async fn validate_userinfo<B: CryptoBackend + ?Sized>(
 }
 
 const SIGNED: &str = "OIDC Core §5.3.2";
+
+/// A signed userinfo response's steps, clauses and codes for [`verify_server_jwt`].
+const USERINFO: ServerJwt = ServerJwt {
+    parse: "userinfo.parse",
+    parse_clause: "OIDC Core §5.3.2; RFC 7519 §7.2",
+    malformed: "userinfo.malformed",
+    crit_unknown: "userinfo.crit_unknown",
+    alg: "userinfo.alg",
+    alg_clause: "OIDC Core §5.3.2; OIDC Discovery §3 userinfo_signing_alg_values_supported",
+    alg_none: "userinfo.alg_none",
+    alg_none_detail: "an unsecured (alg none) userinfo JWT: nothing says the server wrote it",
+    alg_unexpected: "userinfo.alg_unexpected",
+    key: "userinfo.key",
+    key_clause: "OIDC Core §5.3.2; §10.1 (the server's JWKS, or the client secret for HS*)",
+    key_ambiguous: "userinfo.key_ambiguous",
+    key_not_found: "userinfo.key_not_found",
+    signature: "userinfo.signature",
+    signature_clause: "OIDC Core §5.3.2; RFC 7515 §5.2",
+    signature_invalid: "userinfo.signature_invalid",
+};
 
 async fn run<B: CryptoBackend + ?Sized>(
     c: &mut Checks,
@@ -98,69 +117,17 @@ async fn verify_signed<B: CryptoBackend + ?Sized>(
             "the userinfo response is encrypted (JWE); this client does not decrypt it yet",
         ));
     }
-    const PARSE: &str = "OIDC Core §5.3.2; RFC 7519 §7.2";
-    let decoded =
-        decode_unverified(jwt).map_err(|e| c.fail("userinfo.parse", PARSE, "userinfo.malformed", e.to_string()))?;
-    let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(&decoded.payload) else {
-        return Err(c.fail(
-            "userinfo.parse",
-            PARSE,
-            "userinfo.malformed",
-            "the payload is not a JSON object",
-        ));
-    };
-    if let Some(crit) = decoded.header.get("crit") {
-        return Err(c.fail(
-            "userinfo.parse",
-            "RFC 7515 §4.1.11",
-            "userinfo.crit_unknown",
-            format!("crit {crit} lists extensions this client does not understand"),
-        ));
-    }
-    c.pass("userinfo.parse", PARSE, "a signed JWT with a JSON object of claims");
-
-    const ALG: &str = "OIDC Core §5.3.2; OIDC Discovery §3 userinfo_signing_alg_values_supported";
-    let alg = match decoded.alg.as_deref() {
-        Some("none") | None => {
-            return Err(c.fail(
-                "userinfo.alg",
-                ALG,
-                "userinfo.alg_none",
-                "an unsecured (alg none) userinfo JWT: nothing says the server wrote it",
-            ))
-        }
-        Some(name) => match Algorithm::from_name(name) {
-            Ok(alg) if expect.algs.contains(&alg) => alg,
-            _ => {
-                let offered = expect.algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
-                return Err(c.fail_with(
-                    "userinfo.alg",
-                    ALG,
-                    "userinfo.alg_unexpected",
-                    format!("alg {name} is not one of [{offered}]"),
-                    vec![("expected".into(), offered), ("found".into(), name.into())],
-                ));
-            }
-        },
-    };
-    c.pass("userinfo.alg", ALG, alg.name());
-
-    const KEY: &str = "OIDC Core §5.3.2; §10.1 (the server's JWKS, or the client secret for HS*)";
-    let key = match server_jwt_key(jwt, alg, expect.client_secret.as_ref(), jwks) {
-        Ok(key) => key,
-        Err(KeyChoice::Ambiguous(why)) => return Err(c.fail("userinfo.key", KEY, "userinfo.key_ambiguous", why)),
-        Err(KeyChoice::NotFound(why)) => return Err(c.fail("userinfo.key", KEY, "userinfo.key_not_found", why)),
-    };
-    c.pass("userinfo.key", KEY, key_identity(&key));
-    if let Err(e) = jws::verify_compact_with(backend, jwt, &key, &[alg]).await {
-        return Err(c.fail(
-            "userinfo.signature",
-            "OIDC Core §5.3.2; RFC 7515 §5.2",
-            "userinfo.signature_invalid",
-            e.to_string(),
-        ));
-    }
-    c.pass("userinfo.signature", "OIDC Core §5.3.2; RFC 7515 §5.2", "verified");
+    let claims = verify_server_jwt(
+        c,
+        &USERINFO,
+        jwt,
+        &expect.algs,
+        expect.client_secret.as_ref(),
+        jwks,
+        backend,
+    )
+    .await?
+    .claims;
 
     // §5.3.2: a signed response "SHOULD contain the Claims iss (issuer) and aud (audience)";
     // when present they must name this server and this client.
