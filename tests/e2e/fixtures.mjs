@@ -39,3 +39,22 @@ export async function setText(page, selector, value) {
 export async function timelineComplete(page) {
   await expect(page.locator('#timeline')).toHaveAttribute('aria-busy', 'false');
 }
+
+// A `fetch` for a library running in Node (oauth4webapi's customFetch) that hands each request
+// to the page, where window.oauthPlayground.mock.fetch answers it, and builds the library a
+// Response from the answer. Headers travel as a plain object, the body as text; an empty body
+// becomes no body, which a 204 or 304 Response requires.
+export function mockFetch(page) {
+  return async (url, options = {}) => {
+    const headers = Object.fromEntries(new Headers(options.headers ?? {}).entries());
+    const body = options.body === undefined || options.body === null ? undefined : String(options.body);
+    const answer = await page.evaluate(
+      async ({ url, method, headers, body }) => {
+        const response = await window.oauthPlayground.mock.fetch(url, { method, headers, body });
+        return { status: response.status, headers: [...response.headers.entries()], body: await response.text() };
+      },
+      { url: String(url), method: options.method ?? 'GET', headers, body },
+    );
+    return new Response(answer.body === '' ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
+}

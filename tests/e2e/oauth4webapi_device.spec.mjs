@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { test, expect, openApp, setText, timelineComplete } from './fixtures.mjs';
+import { test, expect, openApp, setText, timelineComplete, mockFetch } from './fixtures.mjs';
 
 // An independent client library (oauth4webapi, npm) runs the device authorization grant
 // (RFC 8628) against the in-page server: its own device authorization and device code grant
@@ -10,26 +10,6 @@ import { test, expect, openApp, setText, timelineComplete } from './fixtures.mjs
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** A fetch for oauth4webapi that runs in the page, through the in-page server. */
-function pageFetch(page) {
-  return async (url, options = {}) => {
-    const headers = {};
-    new Headers(options.headers ?? {}).forEach((value, name) => {
-      headers[name] = value;
-    });
-    const answer = await page.evaluate(
-      async ({ url, method, headers, body }) => {
-        const response = await window.oauthPlayground.mock.fetch(url, { method, headers, body });
-        const out = {};
-        response.headers.forEach((value, name) => {
-          out[name] = value;
-        });
-        return { status: response.status, headers: out, body: await response.text() };
-      },
-      { url: String(url), method: options.method ?? 'GET', headers, body: options.body == null ? undefined : String(options.body) },
-    );
-    return new Response(answer.body === '' ? null : answer.body, { status: answer.status, headers: answer.headers });
-  };
-}
 
 /** The user at the verification page: opens `url`, submits `decision` for the code shown. */
 async function decide(page, url, decision) {
@@ -78,7 +58,7 @@ test('oauth4webapi runs the device flow: pending, slow_down, approval on the ver
       }),
     DEVICE_GRANT,
   );
-  const options = { [oauth.customFetch]: pageFetch(page) };
+  const options = { [oauth.customFetch]: mockFetch(page) };
   const issuerUrl = new URL(issuer);
   const as = await oauth.processDiscoveryResponse(issuerUrl, await oauth.discoveryRequest(issuerUrl, options));
   expect(as.device_authorization_endpoint).toBe(`${issuer}/device_authorization`);

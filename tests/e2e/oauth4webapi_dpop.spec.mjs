@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { webcrypto } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { test, expect, openApp, timelineComplete } from './fixtures.mjs';
+import { test, expect, openApp, timelineComplete, mockFetch } from './fixtures.mjs';
 
 // DPoP (RFC 9449) judged by an independent client: oauth4webapi (npm, pinned in package.json)
 // runs in Node with its own DPoP support (oauth.DPoP(client, keyPair): proofs, nonce tracking,
@@ -16,20 +16,6 @@ const CLIENT_ID = 'o4w-dpop';
 const REDIRECT_URI = 'https://client.example/dpop-cb';
 const SHOTS = 'test-results/screenshots';
 
-function pageFetch(page) {
-  return async (url, options = {}) => {
-    const headers = Object.fromEntries(new Headers(options.headers).entries());
-    const body = options.body === undefined || options.body === null ? undefined : String(options.body);
-    const answer = await page.evaluate(
-      async ({ url, method, headers, body }) => {
-        const response = await window.oauthPlayground.mock.fetch(url, { method, headers, body });
-        return { status: response.status, headers: [...response.headers.entries()], body: await response.text() };
-      },
-      { url: String(url), method: options.method ?? 'GET', headers, body },
-    );
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
-  };
-}
 
 // Runs `call` and, when oauth4webapi says the server wants a (fresh) nonce, once more; the
 // DPoP handle has already stored the nonce from the refusal. Counts the retries per step.
@@ -65,7 +51,7 @@ async function setUp(page) {
     { clientId: CLIENT_ID, redirectUri: REDIRECT_URI, publicJwk },
   );
   const issuer = new URL(await page.evaluate(() => window.oauthPlayground.mock.issuer));
-  const options = { [oauth.customFetch]: pageFetch(page), [oauth.allowInsecureRequests]: issuer.protocol === 'http:' };
+  const options = { [oauth.customFetch]: mockFetch(page), [oauth.allowInsecureRequests]: issuer.protocol === 'http:' };
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options));
   const client = { client_id: CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
   const auth = oauth.PrivateKeyJwt({ key: clientKeys.privateKey, kid: publicJwk.kid });

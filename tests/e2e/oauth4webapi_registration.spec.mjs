@@ -1,26 +1,14 @@
 import * as oauth from 'oauth4webapi';
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, mockFetch } from './fixtures.mjs';
 
 // An independent client library — oauth4webapi (npm, not ours) running in Node — registers
 // with the in-page server through its RFC 7591 registration endpoint. Its fetch is
 // window.oauthPlayground.mock.fetch: each request the library builds is handed to the page
 // as it is (URL, method, headers, body) and the page's answer comes back as a real Response
 // for the library to judge.
-function pageFetch(page) {
-  return async (url, options) => {
-    const answer = await page.evaluate(
-      async ({ url, method, headers, body }) => {
-        const response = await window.oauthPlayground.mock.fetch(url, { method, headers, body });
-        return { status: response.status, headers: [...response.headers.entries()], body: await response.text() };
-      },
-      { url, method: options.method, headers: options.headers, body: options.body ?? undefined },
-    );
-    return new Response(answer.body === '' ? null : answer.body, { status: answer.status, headers: answer.headers });
-  };
-}
 
 async function discover(page) {
-  const fetch = pageFetch(page);
+  const fetch = mockFetch(page);
   const issuer = new URL(await page.evaluate(() => window.oauthPlayground.mock.issuer));
   const as = await oauth.processDiscoveryResponse(
     issuer,

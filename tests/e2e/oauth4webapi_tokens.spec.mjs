@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { test, expect, openApp } from './fixtures.mjs';
+import { test, expect, openApp, mockFetch } from './fixtures.mjs';
 
 // An independent client library, oauth4webapi (npm, pinned in package.json), runs in Node and
 // talks to the in-page server: its customFetch hands each request to the page, where
@@ -10,24 +10,10 @@ import { test, expect, openApp } from './fixtures.mjs';
 
 const SECRET = 'o4w-service-secret-0123456789abcdef0123456789';
 
-function pageFetch(page) {
-  return async (url, options = {}) => {
-    const headers = Object.fromEntries(new Headers(options.headers).entries());
-    const body = options.body === undefined || options.body === null ? undefined : String(options.body);
-    const answer = await page.evaluate(
-      async ({ url, method, headers, body }) => {
-        const response = await window.oauthPlayground.mock.fetch(url, { method, headers, body });
-        return { status: response.status, headers: [...response.headers.entries()], body: await response.text() };
-      },
-      { url: String(url), method: options.method ?? 'GET', headers, body },
-    );
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
-  };
-}
 
 async function setUp(page, settings) {
   await openApp(page);
-  const customFetch = pageFetch(page);
+  const customFetch = mockFetch(page);
   const issuer = new URL(await page.evaluate(() => window.oauthPlayground.mock.issuer));
   await page.evaluate(
     async ({ secret, settings }) => {
