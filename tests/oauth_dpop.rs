@@ -159,18 +159,7 @@ fn drive(transport: &impl Transport, config: &Config) -> FlowRun {
 }
 
 fn exchanges(run: &FlowRun) -> Vec<(&'static str, &Request, &Response)> {
-    run.timeline
-        .iter()
-        .filter_map(|e| match e {
-            TimelineEvent::Exchange {
-                step,
-                request,
-                response: Some(response),
-                ..
-            } => Some((*step, request, response)),
-            _ => None,
-        })
-        .collect()
+    run.exchanges().collect()
 }
 
 #[test]

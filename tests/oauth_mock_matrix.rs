@@ -22,7 +22,7 @@ use oauth_playground::jose::{CryptoBackend, JoseError, KeyGenSpec, RustCryptoBac
 use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName, SigningTransport};
 use oauth_playground::oauth::dpop::access_token_hash;
 use oauth_playground::oauth::{
-    introspect, run_flow, AuthorizationRequest, Config, Delivery, DpopKey, FlowOptions, FlowRun, TimelineEvent,
+    introspect, run_flow, AuthorizationRequest, Config, Delivery, DpopKey, FlowOptions, FlowRun,
 };
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -335,19 +335,7 @@ fn dpop_bound(
         return Err(format!("introspection: {:?}", answer.members));
     }
 
-    let exchanges: Vec<_> = flow
-        .timeline
-        .iter()
-        .filter_map(|e| match e {
-            TimelineEvent::Exchange {
-                step,
-                request,
-                response: Some(response),
-                ..
-            } => Some((*step, request, response)),
-            _ => None,
-        })
-        .collect();
+    let exchanges: Vec<_> = flow.exchanges().collect();
     let (_, userinfo, answer) = exchanges
         .iter()
         .rev()

@@ -30,7 +30,7 @@ use crate::clock::Clock;
 use crate::http::{Request, Response, Transport};
 use crate::jose::jws::decode_unverified;
 use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
-use crate::protocol::{dpop as protocol_dpop, UrlParts};
+use crate::protocol::{dpop as protocol_dpop, without_query, UrlParts};
 
 /// The `aud` of client assertions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,10 +102,6 @@ pub enum TimelineEvent {
     Findings(Vec<Finding>),
     /// The browser reached the redirect URI (the client itself: nothing is sent).
     Callback { url: String, params: CallbackParams },
-}
-
-fn without_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 impl std::fmt::Debug for TimelineEvent {
@@ -209,6 +205,19 @@ impl FlowRun {
         self.timeline.iter().flat_map(|e| match e {
             TimelineEvent::Checks { steps, .. } => steps.as_slice(),
             _ => &[],
+        })
+    }
+
+    /// Every exchange that got an answer, in order: its step, request and response.
+    pub fn exchanges(&self) -> impl DoubleEndedIterator<Item = (&'static str, &Request, &Response)> {
+        self.timeline.iter().filter_map(|e| match e {
+            TimelineEvent::Exchange {
+                step,
+                request,
+                response: Some(response),
+                ..
+            } => Some((*step, request, response)),
+            _ => None,
         })
     }
 }

@@ -16,7 +16,7 @@ use super::{Actual, Change, PresetOutcome, TamperPreset, Verdict};
 use crate::clock::Clock;
 use crate::jose::{Algorithm, CryptoBackend, Jwk, KeyGenSpec};
 use crate::mock_as::{path, AuthorizationServer, Check, ClientMetadata, Event, InProcessTransport, Secret};
-use crate::oauth::{run_flow, DpopKey, FlowRun, TimelineEvent};
+use crate::oauth::{run_flow, DpopKey, FlowRun};
 use crate::workspace::Workspace;
 
 /// What presets run against: the user's workspace and the client registration the page's
@@ -221,14 +221,10 @@ fn no_run() -> FlowRun {
 /// §8: when the server asked for a nonce, the retry's answer is the one the client used).
 fn last_response(flow: &FlowRun, wanted: &str) -> Option<crate::http::Response> {
     let retry = format!("{wanted} (DPoP nonce retry)");
-    flow.timeline.iter().rev().find_map(|e| match e {
-        TimelineEvent::Exchange {
-            step,
-            response: Some(response),
-            ..
-        } if *step == wanted || *step == retry => Some(response.clone()),
-        _ => None,
-    })
+    flow.exchanges()
+        .rev()
+        .find(|(step, _, _)| *step == wanted || *step == retry)
+        .map(|(_, _, response)| response.clone())
 }
 
 fn events_after(server: &Rc<RefCell<AuthorizationServer>>, after: Option<u64>) -> Vec<Event> {
