@@ -55,6 +55,18 @@ impl Headers {
         self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
+    /// Drops every header called `name` (compared case-insensitively); the others keep their order.
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// `name` with this one value: earlier ones of that name go, the new one comes last.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let name = name.into();
+        self.remove(&name);
+        self.append(name, value);
+    }
+
     /// Every value, for rewriting in place (names and order stay).
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut String> {
         self.0.iter_mut().map(|(_, v)| v)
@@ -149,5 +161,20 @@ mod tests {
             Some("application/x-www-form-urlencoded")
         );
         assert_eq!(request.headers.get("Authorization"), None);
+    }
+
+    #[test]
+    fn set_replaces_every_header_of_that_name_and_remove_drops_them() {
+        let mut headers = Headers::new();
+        headers.append("DPoP", "first");
+        headers.append("Accept", "*/*");
+        headers.append("dpop", "second");
+        headers.set("DPoP", "third");
+        assert_eq!(
+            headers.iter().collect::<Vec<_>>(),
+            [("Accept", "*/*"), ("DPoP", "third")]
+        );
+        headers.remove("accept");
+        assert_eq!(headers.iter().collect::<Vec<_>>(), [("DPoP", "third")]);
     }
 }

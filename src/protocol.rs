@@ -327,6 +327,11 @@ impl<'a> UrlParts<'a> {
     }
 }
 
+/// The URL without its query and fragment (what logs may show, what DPoP's `htu` names).
+pub fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 /// Appends form-encoded pairs to `base` as its query (after any existing query, RFC 6749
 /// §3.1.2: "MUST retain" the redirect URI's query component) or as its fragment.
 pub fn append_to_url<'a>(base: &str, pairs: impl IntoIterator<Item = (&'a str, &'a str)>, in_fragment: bool) -> String {

@@ -295,15 +295,10 @@ impl AuthorizationServer {
         client_id: Option<&str>,
         failure: &Failure,
     ) -> Response {
-        let answered = self.error_json(endpoint, client_id, failure);
+        let mut response = self.error_json(endpoint, client_id, failure);
         let info = failure.info();
-        let mut response = Response::new(401);
-        for (name, value) in answered.headers.iter() {
-            if !name.eq_ignore_ascii_case("WWW-Authenticate") {
-                response.headers.append(name, value);
-            }
-        }
-        response.body = answered.body;
+        response.status = 401;
+        response.headers.remove("WWW-Authenticate");
         response.headers.append(
             "WWW-Authenticate",
             format!(

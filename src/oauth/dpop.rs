@@ -102,7 +102,7 @@ pub fn access_token_hash(access_token: &str) -> String {
 
 /// §4.2 `htu`: "without query and fragment parts".
 pub fn htu(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+    crate::protocol::without_query(url)
 }
 
 /// One proof, for one request: build it, then [`DpopProof::sign`].
@@ -194,18 +194,8 @@ pub fn requested_nonce(response: &Response) -> Option<String> {
 
 /// Adds the proof as the `DPoP` header, replacing an earlier one (a retry carries one proof).
 pub fn with_proof(request: &Request, proof: &str) -> Request {
-    let mut out = Request {
-        method: request.method,
-        url: request.url.clone(),
-        headers: crate::http::Headers::new(),
-        body: request.body.clone(),
-    };
-    for (name, value) in request.headers.iter() {
-        if !name.eq_ignore_ascii_case(dpop::HEADER) {
-            out.headers.append(name, value);
-        }
-    }
-    out.headers.append(dpop::HEADER, proof);
+    let mut out = request.clone();
+    out.headers.set(dpop::HEADER, proof);
     out
 }
 

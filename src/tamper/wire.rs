@@ -23,7 +23,9 @@ use crate::mock_as::{form_post_page, InProcessTransport};
 use crate::oauth::client_auth::client_assertion;
 use crate::oauth::dpop::access_token_hash;
 use crate::oauth::{parse_form_post_html, ClientAuth, DpopKey};
-use crate::protocol::{claim, dpop, form_decode, form_encode, grant_type, param, PAR_REQUEST_URI_PREFIX};
+use crate::protocol::{
+    claim, dpop, form_decode, form_encode, grant_type, param, without_query, PAR_REQUEST_URI_PREFIX,
+};
 
 /// How a JARM response is forged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,25 +251,12 @@ fn set(pairs: &mut Pairs, name: &str, value: String) {
 /// The request with `name` replaced by `value` (or, with `None`, removed), other headers as
 /// they were.
 fn with_header(request: &Request, name: &str, value: Option<&str>) -> Request {
-    let mut out = Request {
-        method: request.method,
-        url: request.url.clone(),
-        headers: crate::http::Headers::new(),
-        body: request.body.clone(),
-    };
-    for (n, v) in request.headers.iter() {
-        if !n.eq_ignore_ascii_case(name) {
-            out.headers.append(n, v);
-        }
-    }
-    if let Some(value) = value {
-        out.headers.append(name, value);
+    let mut out = request.clone();
+    match value {
+        Some(value) => out.headers.set(name, value),
+        None => out.headers.remove(name),
     }
     out
-}
-
-fn without_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// The parameters of a request: the form body of a POST, the query of a GET.
