@@ -304,3 +304,33 @@ fn first_poll<T>(future: impl std::future::Future<Output = T>) -> T {
         std::task::Poll::Pending => panic!("a RustCrypto future waited"),
     }
 }
+
+/// OIDC Core §10.2: the key is the leftmost bytes of SHA-256/384/512 of the client secret.
+/// Expected values computed with Python's hashlib.
+#[test]
+fn a_symmetric_key_is_derived_from_the_client_secret_as_oidc_core_says() {
+    let secret = "a-client-secret-of-some-length-1234";
+    let k = |alg, enc| match jwe::key_from_client_secret(secret, alg, enc).map(|k| k.material) {
+        Ok(KeyMaterial::Oct { k }) => base64url::encode(k.expose()),
+        other => panic!("expected an oct key, got {other:?}"),
+    };
+    use ContentEncryption::*;
+    use KeyManagement::*;
+    assert_eq!(k(A128Kw, A256Gcm), "btotVU7QsOOW5oxD-_zRIw");
+    assert_eq!(k(A256Kw, A128Gcm), "btotVU7QsOOW5oxD-_zRI4LNnc0_5RMJ-7lJFo-xbxo");
+    assert_eq!(k(Dir, A128Gcm), "btotVU7QsOOW5oxD-_zRIw");
+    assert_eq!(k(Dir, A128CbcHs256), "btotVU7QsOOW5oxD-_zRI4LNnc0_5RMJ-7lJFo-xbxo");
+    assert_eq!(
+        k(Dir, A256CbcHs512),
+        "-4uWy8auwer0txTmTda_P2mJRZ4JpWkIUj-FK3ZRzKmskl4qbACakVM6w72Cz2S1kv-sisjn_PFu0NIS0nKueg"
+    );
+    assert!(matches!(
+        jwe::key_from_client_secret(secret, RsaOaep256, A128Gcm),
+        Err(JoseError::KeyMismatch { .. })
+    ));
+    // The derived key encrypts and decrypts like any oct key.
+    let key = jwe::key_from_client_secret(secret, A256Kw, A128CbcHs256).unwrap();
+    let token = jwe::encrypt_compact(&header(A256Kw, A128CbcHs256), b"hi", &key, &mut rng(3)).unwrap();
+    let back = jwe::decrypt_compact(&token, &key, &[A256Kw], &[A128CbcHs256], &mut rng(4)).unwrap();
+    assert_eq!(back.plaintext, b"hi");
+}

@@ -252,6 +252,43 @@ pub fn decode_header(jwe: &str) -> Result<Map<String, Value>, JoseError> {
     Parts::split(jwe)?.header()
 }
 
+/// The symmetric encryption key a confidential client and its server share without exchanging
+/// one, OpenID Connect Core 1.0 §10.2: "derived from the client_secret value by using a left
+/// truncated SHA-2 hash of the octets of the UTF-8 representation of the client_secret" —
+/// SHA-256 for keys up to 256 bits, SHA-384 up to 384, SHA-512 up to 512, keeping the leftmost
+/// bytes. The length is the AES-KW key's (A128KW 16, A256KW 32) or, for `dir`, the CEK's
+/// (RFC 7518 §4.5). Only for `A128KW`, `A256KW` and `dir`: the other algorithms use the
+/// recipient's public key. §10.2 also says public clients MUST NOT use symmetric encryption;
+/// that is for the caller to refuse, since only it knows the client.
+pub fn key_from_client_secret(
+    client_secret: &str,
+    alg: KeyManagement,
+    enc: ContentEncryption,
+) -> Result<Jwk, JoseError> {
+    use sha2::Digest;
+    let len = match alg {
+        KeyManagement::A128Kw | KeyManagement::A256Kw => alg.aes_kw_bytes().unwrap_or(32),
+        KeyManagement::Dir => enc.cek_bytes(),
+        _ => {
+            return Err(JoseError::KeyMismatch {
+                alg: alg.name(),
+                expected: "a public key of the recipient (only A128KW, A256KW and dir use a key derived from the client secret, OIDC Core §10.2)",
+                found: "a client secret".into(),
+            })
+        }
+    };
+    let secret = client_secret.as_bytes();
+    let mut digest = match len {
+        0..=32 => sha2::Sha256::digest(secret).to_vec(),
+        33..=48 => sha2::Sha384::digest(secret).to_vec(),
+        _ => sha2::Sha512::digest(secret).to_vec(),
+    };
+    digest.truncate(len);
+    Ok(Jwk::new(KeyMaterial::Oct {
+        k: SecretBytes::new(digest),
+    }))
+}
+
 /// The key for ECDH-ES (direct) or the AES-KW key for ECDH-ES+A*KW, RFC 7518 §4.6.2:
 /// AlgorithmID is `enc` for direct key agreement, `alg` otherwise; the key length is the
 /// CEK's or the wrapping key's; `apu`/`apv` are base64url in the header.
