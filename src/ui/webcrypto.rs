@@ -28,10 +28,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 
 use crate::jose::alg::Sha;
+use crate::jose::jwe::{ContentEncryption, KeyManagement};
 use crate::jose::key_cache::KEY_CACHE_CAPACITY;
 use crate::jose::{
-    Algorithm, CryptoBackend, EcCurve, JoseError, Jwk, KeyCache, KeyGenSpec, KeyMaterial, KeyOperation,
-    RustCryptoBackend, SecretBytes,
+    Algorithm, CryptoBackend, EcCurve, EncryptionBackend, JoseError, Jwk, KeyCache, KeyGenSpec, KeyMaterial,
+    KeyOperation, RustCryptoBackend, SecretBytes,
 };
 
 const NAME: &str = "WebCrypto";
@@ -354,5 +355,58 @@ fn failure(problem: &str) -> JoseError {
     JoseError::Backend {
         backend: NAME,
         problem: problem.to_string(),
+    }
+}
+
+/// JWE's primitives. For now every one runs in the RustCrypto backend this backend carries
+/// (the same code as natively), so a flow that encrypts works in every engine; moving the
+/// ones the browser has (RSA-OAEP, AES-KW, ECDH, AES-GCM, AES-CBC + HMAC) to `crypto.subtle`
+/// is the next step, with cross-backend tests like the signature matrix.
+impl EncryptionBackend for WebCryptoBackend {
+    async fn rsa_oaep_encrypt(&self, alg: KeyManagement, key: &Jwk, cek: &[u8]) -> Result<Vec<u8>, JoseError> {
+        self.rust.rsa_oaep_encrypt(alg, key, cek).await
+    }
+
+    async fn rsa_oaep_decrypt(&self, alg: KeyManagement, key: &Jwk, wrapped: &[u8]) -> Result<SecretBytes, JoseError> {
+        self.rust.rsa_oaep_decrypt(alg, key, wrapped).await
+    }
+
+    async fn aes_kw_wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, JoseError> {
+        self.rust.aes_kw_wrap(kek, cek).await
+    }
+
+    async fn aes_kw_unwrap(&self, kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, JoseError> {
+        self.rust.aes_kw_unwrap(kek, wrapped).await
+    }
+
+    async fn ecdh(&self, private: &Jwk, public: &Jwk) -> Result<SecretBytes, JoseError> {
+        self.rust.ecdh(private, public).await
+    }
+
+    async fn encrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), JoseError> {
+        self.rust.encrypt_content(enc, cek, iv, aad, plaintext).await
+    }
+
+    async fn decrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Vec<u8>, JoseError> {
+        self.rust.decrypt_content(enc, cek, iv, aad, ciphertext, tag).await
+    }
+
+    fn random_bytes(&self, len: usize) -> Result<SecretBytes, JoseError> {
+        self.rust.random_bytes(len)
     }
 }
