@@ -1,5 +1,6 @@
-//! The JWT tool: paste any JWT (an ID token, a JARM response, a request object), or the
-//! `response=…` pair or whole callback URL that carries it; see its header and payload, each
+//! The JWT tool: paste any JWT (an ID token, a JARM response, a request object; signed, or
+//! encrypted as a JWE, which it decrypts with a pasted or managed key or the OIDC Core §10.2 key
+//! of a client secret), or the `response=…` pair or whole callback URL that carries it; see its header and payload, each
 //! registered claim explained with times in local time and relative to now; and verify it with
 //! a secret, a pasted JWK/JWKS/PEM, a JWKS fetched by URL, the in-page server's JWKS or the
 //! playground client's keys — saying which key matched: its place in the set, `kid` and
@@ -11,10 +12,12 @@ use serde_json::{Map, Value};
 use super::client_panel::parse_keys;
 use super::context::{server_document, state};
 use super::fetch_transport::FetchTransport;
-use super::widgets::DecodedJwt;
+use super::webcrypto::WebCryptoBackend;
+use super::widgets::{is_compact_jwe, DecodedJwe, DecodedJwt, JsonBlock};
 use crate::http::{Request, Transport};
+use crate::jose::jwe::{self, ContentEncryption, JweOperation, KeyManagement};
 use crate::jose::jws::{decode_unverified, verify_compact_with_jwks};
-use crate::jose::{Algorithm, Jwks, SecretString};
+use crate::jose::{Algorithm, Jwk, Jwks, SecretString};
 use crate::mock_as::path;
 use crate::oauth::discovery::process_jwks_response;
 use crate::oauth::{find_pasted_jwt, ClientAuth};
@@ -156,6 +159,112 @@ fn verify_with(jwt: &str, jwks: &Jwks, source: &str) -> Result<MatchedKey, Strin
     })
 }
 
+/// Where the key that decrypts a pasted JWE comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DecryptSource {
+    /// The key manager's private keys, and the key OIDC Core §10.2 derives from the client
+    /// secret for A128KW, A256KW and dir.
+    Client,
+    /// A client secret typed here, for the §10.2 key.
+    Secret,
+    /// A private JWK, JWKS or PEM pasted here.
+    Pasted,
+}
+
+/// A JWE that decrypted, as the tool shows it.
+#[derive(Clone, Debug, PartialEq)]
+struct Decrypted {
+    header: Value,
+    /// The plaintext as text (a nested JWT, JSON claims, or anything else).
+    plaintext: String,
+    /// The plaintext when it is a nested JWS (RFC 7519 §5.2), which the tool then decodes and
+    /// verifies like a pasted JWT.
+    inner: Option<String>,
+    /// Which key decrypted it, in words.
+    key: String,
+}
+
+/// The keys of `source` that fit the JWE's `alg` and `enc`, those named by its `kid` first.
+/// Symmetric algorithms get the OIDC Core §10.2 key of the client secret, if one is given.
+fn decryption_candidates(
+    header: &Map<String, Value>,
+    keys: Vec<Jwk>,
+    client_secret: Option<&str>,
+) -> Result<Vec<(Jwk, String)>, String> {
+    let name = |m: &str| header.get(m).and_then(Value::as_str).unwrap_or_default().to_string();
+    let alg = KeyManagement::from_name(&name("alg")).map_err(|e| e.to_string())?;
+    let enc = ContentEncryption::from_name(&name("enc")).map_err(|e| e.to_string())?;
+    let kid = header.get("kid").and_then(Value::as_str);
+    let total = keys.len();
+    let mut fitting: Vec<(Jwk, String)> = keys
+        .into_iter()
+        .enumerate()
+        .filter(|(_, k)| jwe::check_key(k, alg, enc, JweOperation::Decrypt).is_ok())
+        .map(|(i, k)| {
+            let words = format!(
+                "key {} of {total} ({}{})",
+                i + 1,
+                k.describe(),
+                k.kid
+                    .as_deref()
+                    .map(|kid| format!(", kid \"{kid}\""))
+                    .unwrap_or_default()
+            );
+            (k, words)
+        })
+        .collect();
+    // RFC 7516 §4.1.6: `kid` is a hint; a key it names goes first, the others still fit.
+    fitting.sort_by_key(|(k, _)| kid.is_none() || k.kid.as_deref() != kid);
+    if let Some(secret) = client_secret.filter(|s| !s.is_empty()) {
+        if let Ok(key) = jwe::key_from_client_secret(secret, alg, enc) {
+            fitting.push((key, "the key derived from the client secret (OIDC Core §10.2)".into()));
+        }
+    }
+    if fitting.is_empty() {
+        return Err(format!(
+            "none of the {total} key(s) can decrypt \"{alg}\" with \"{enc}\": it needs {}{}",
+            alg.key_description(),
+            if matches!(alg, KeyManagement::A128Kw | KeyManagement::A256Kw | KeyManagement::Dir) {
+                ", or a client secret to derive it from (OIDC Core §10.2)"
+            } else {
+                " (the private key)"
+            }
+        ));
+    }
+    Ok(fitting)
+}
+
+/// Decrypts `token` with the first of `candidates` that opens it. Every failure of a key is
+/// the same "did not decrypt" (RFC 7516 §11.5), so the tool can only say none worked.
+async fn decrypt_with(token: &str, candidates: Vec<(Jwk, String)>) -> Result<Decrypted, String> {
+    let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
+    let tried = candidates.len();
+    let mut last = None;
+    for (key, words) in candidates {
+        match jwe::decrypt_compact_with(&backend, token, &key, &KeyManagement::ALL, &ContentEncryption::ALL).await {
+            Ok(d) => {
+                let plaintext = String::from_utf8_lossy(&d.plaintext).into_owned();
+                let trimmed = plaintext.trim();
+                let inner = (trimmed.split('.').count() == 3 && decode_unverified(trimmed).is_ok())
+                    .then(|| trimmed.to_string());
+                return Ok(Decrypted {
+                    header: d.header,
+                    plaintext,
+                    inner,
+                    key: words,
+                });
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(match last {
+        Some(crate::jose::JoseError::DecryptionFailed) | None => format!(
+            "Not decrypted: {tried} fitting key(s) tried and none opened it — the token is for another key, or it was changed (RFC 7516 §11.5: which of the two is not told)."
+        ),
+        Some(e) => format!("Not decrypted: {e}"),
+    })
+}
+
 /// Fetches a JWKS through the browser, refusing what the page's Content-Security-Policy would
 /// block anyway (so the console stays clean and the reason is said), oversize bodies, and
 /// anything but a 200 with a JWK Set. `input` may be relative to the page.
@@ -198,6 +307,10 @@ pub fn JwtTool() -> impl IntoView {
     let jwks_url = RwSignal::new(String::new());
     let fetching = RwSignal::new(false);
     let verdict = RwSignal::new(None::<Result<MatchedKey, String>>);
+    let decrypt_source = RwSignal::new(DecryptSource::Client);
+    let decrypt_key_text = RwSignal::new(String::new());
+    let decrypted = RwSignal::new(None::<Result<Decrypted, String>>);
+    let decrypting = RwSignal::new(false);
 
     let cleaned = Memo::new(move |_| {
         let text = token.get();
@@ -216,12 +329,22 @@ pub fn JwtTool() -> impl IntoView {
             if found.jwt.is_empty() {
                 return Err(String::new());
             }
-            let d = decode_unverified(&found.jwt).map_err(|e| e.to_string())?;
+            // A JWE is shown by its own section; once decrypted, a nested JWT inside it is
+            // decoded and verified here like a pasted one.
+            let jwt = if is_compact_jwe(&found.jwt) {
+                match decrypted.get() {
+                    Some(Ok(Decrypted { inner: Some(inner), .. })) => inner,
+                    _ => return Err(String::new()),
+                }
+            } else {
+                found.jwt
+            };
+            let d = decode_unverified(&jwt).map_err(|e| e.to_string())?;
             let claims = serde_json::from_slice::<Value>(&d.payload)
                 .ok()
                 .and_then(|v| v.as_object().cloned())
                 .unwrap_or_default();
-            Ok((found.jwt, claims))
+            Ok((jwt, claims))
         })
     });
     let found_in = move || {
@@ -276,13 +399,107 @@ pub fn JwtTool() -> impl IntoView {
         verdict.set(Some(keys.and_then(|(jwks, source)| verify_with(&jwt, &jwks, source))));
     };
 
+    let jwe_token = Memo::new(move |_| cleaned.get().ok().map(|f| f.jwt).filter(|t| is_compact_jwe(t)));
+    let decrypt = move |_| {
+        let Some(token) = jwe_token.get_untracked() else {
+            return;
+        };
+        let header = match jwe::decode_header(&token) {
+            Ok(h) => h,
+            Err(e) => {
+                decrypted.set(Some(Err(format!("Not decrypted: {e}"))));
+                return;
+            }
+        };
+        let candidates = match decrypt_source.get_untracked() {
+            DecryptSource::Client => app.workspace.with_untracked(|w| {
+                let keys = w
+                    .keys
+                    .iter()
+                    .filter(|k| k.jwk.is_private())
+                    .map(|k| k.jwk.clone())
+                    .collect();
+                let secret = w.client.client_secret.as_ref().map(|s| s.expose().to_string());
+                decryption_candidates(&header, keys, secret.as_deref())
+            }),
+            DecryptSource::Secret => {
+                let secret = decrypt_key_text.get_untracked();
+                if secret.is_empty() {
+                    Err("Type the client secret the key is derived from.".into())
+                } else {
+                    decryption_candidates(&header, Vec::new(), Some(&secret))
+                }
+            }
+            DecryptSource::Pasted => parse_keys(&decrypt_key_text.get_untracked())
+                .and_then(|keys| decryption_candidates(&header, keys, None)),
+        };
+        let candidates = match candidates {
+            Ok(c) => c,
+            Err(e) => {
+                decrypted.set(Some(Err(format!("Not decrypted: {e}"))));
+                return;
+            }
+        };
+        decrypting.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = decrypt_with(&token, candidates).await;
+            decrypted.set(Some(outcome));
+            decrypting.set(false);
+            super::announce::refocus_if_lost("jwt-decrypt").await;
+        });
+    };
+    let jwe_section = move || {
+        jwe_token.get().map(|token| {
+            view! {
+                <DecodedJwe what="Pasted JWE".to_string() compact=token/>
+                <fieldset id="jwt-decrypt-with">
+                    <legend>"Decrypt with"</legend>
+                    {[(DecryptSource::Client, "jwt-dec-client", "this client's private keys and secret"), (DecryptSource::Secret, "jwt-dec-secret", "a client secret (OIDC Core §10.2)"), (DecryptSource::Pasted, "jwt-dec-pasted", "a pasted private JWK, JWKS or PEM")]
+                        .into_iter()
+                        .map(|(s, id, label)| view! {
+                            <span class="radio">
+                                <input type="radio" name="jwt-decrypt-source" id=id prop:checked=move || decrypt_source.get() == s on:change=move |_| { decrypt_source.set(s); decrypted.set(None); }/>
+                                <label for=id>{label}</label>
+                            </span>
+                        })
+                        .collect_view()}
+                    <Show when=move || decrypt_source.get() != DecryptSource::Client>
+                        <label for="jwt-decrypt-key">{move || if decrypt_source.get() == DecryptSource::Secret { "Client secret" } else { "Private key (JWK, JWKS or PEM)" }}</label>
+                        <textarea id="jwt-decrypt-key" rows="3" spellcheck="false" prop:value=move || decrypt_key_text.get() on:input=move |ev| decrypt_key_text.set(event_target_value(&ev))></textarea>
+                    </Show>
+                </fieldset>
+                <button type="button" id="jwt-decrypt" on:click=decrypt disabled=move || decrypting.get() aria-busy=move || decrypting.get().to_string()>
+                    {move || if decrypting.get() { "Decrypting…" } else { "Decrypt" }}
+                </button>
+                {move || match decrypted.get() {
+                    Some(Ok(d)) => Some(view! {
+                        <div class="ok" role="status" id="jwt-decrypted">
+                            <p>
+                                <span aria-hidden="true">"✓ "</span>
+                                {format!("Decrypted with {}.", d.key)}
+                                {if d.inner.is_some() { " Inside is a signed JWT (a nested JWT, RFC 7519 §5.2): decoded below, verify its signature with the keys of its issuer." } else { " Inside is not a JWT: the plaintext is below." }}
+                            </p>
+                            {d.inner.is_none().then(|| match serde_json::from_str::<Value>(&d.plaintext) {
+                                Ok(v) => view! { <JsonBlock what="Decrypted plaintext" value=v id="jwt-plaintext"/> }.into_any(),
+                                Err(_) => view! { <super::widgets::CodeBlock what="Decrypted plaintext" text=d.plaintext.clone() id="jwt-plaintext"/> }.into_any(),
+                            })}
+                        </div>
+                    }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert" id="jwt-decrypted"><span aria-hidden="true">"✗ "</span>{e}</p> }.into_any()),
+                    None => None,
+                }}
+            }
+        })
+    };
+
     view! {
         <section class="panel" id="jwt-tool" aria-labelledby="jwt-tool-title">
             <h2 id="jwt-tool-title">"JWT tool"</h2>
-            <p class="hint">"Paste any JWT — an ID token, a JARM response, a request object — or the response=… pair or whole callback URL that carries one, to decode it, read each claim, and verify its signature."</p>
+            <p class="hint">"Paste any JWT — an ID token, a JARM response, a request object, signed (JWS) or encrypted (JWE) — or the response=… pair or whole callback URL that carries one, to decode it, decrypt it, read each claim, and verify its signature."</p>
             <label for="jwt-input">"JWT"</label>
-            <textarea id="jwt-input" rows="4" spellcheck="false" prop:value=move || token.get() on:input=move |ev| { token.set(event_target_value(&ev)); verdict.set(None); }></textarea>
+            <textarea id="jwt-input" rows="4" spellcheck="false" prop:value=move || token.get() on:input=move |ev| { token.set(event_target_value(&ev)); verdict.set(None); decrypted.set(None); }></textarea>
             {found_in}
+            {jwe_section}
             {move || match decoded.get() {
                 Err(e) if e.is_empty() => None,
                 Err(e) => Some(view! { <p class="error" role="alert" id="jwt-error">{format!("Cannot decode: {e}")}</p> }.into_any()),
@@ -292,7 +509,7 @@ pub fn JwtTool() -> impl IntoView {
                         <tr data-claim=name.clone()><th scope="row"><code>{name.clone()}</code></th><td><code class="claim-value">{value}</code></td><td>{note}</td></tr>
                     }).collect_view();
                     Some(view! {
-                        <DecodedJwt what="Pasted JWT".to_string() compact=jwt/>
+                        <DecodedJwt what=if jwe_token.get_untracked().is_some() { "Inner JWT (decrypted from the JWE)".to_string() } else { "Pasted JWT".to_string() } compact=jwt/>
                         <table class="claims" id="jwt-claims">
                             <caption>"Claims, explained"</caption>
                             <thead><tr><th scope="col">"claim"</th><th scope="col">"value"</th><th scope="col">"meaning"</th></tr></thead>

@@ -77,14 +77,123 @@ pub fn CompactJwt(compact: String, #[prop(optional)] id: Option<&'static str>) -
     }
 }
 
+/// The five parts of a compact JWE (RFC 7516 §7.1), told apart by colour, by a text label
+/// under them and (in forced colours) by the underline's shape.
+#[component]
+pub fn CompactJwe(compact: String, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    let parts: Vec<String> = compact.splitn(5, '.').map(str::to_string).collect();
+    let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+    let copy = Signal::stored(compact.clone());
+    let length = compact.len();
+    let spans = JWE_PARTS
+        .iter()
+        .enumerate()
+        .map(|(i, (class, label))| {
+            view! {
+                {(i > 0).then_some(".")}
+                <span class=*class title=*label>{part(i)}</span>
+            }
+        })
+        .collect_view();
+    let legend = JWE_PARTS
+        .iter()
+        .enumerate()
+        .map(|(i, (class, label))| {
+            view! {
+                {(i > 0).then_some(" . ")}
+                <span class=*class>{*label}</span>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="code-block">
+            <div class="code-head">
+                <span class="code-title">{format!("Compact JWE ({length} characters)")}</span>
+                <CopyButton text=copy what="compact JWE"/>
+            </div>
+            <output id=id.unwrap_or_default() class="jws jwe">{spans}</output>
+            <p class="legend">{legend}</p>
+        </div>
+    }
+}
+
+/// The parts of a compact JWE with the class that colours each.
+const JWE_PARTS: [(&str, &str); 5] = [
+    ("jws-header", "protected header"),
+    ("jwe-key", "encrypted key"),
+    ("jwe-iv", "IV"),
+    ("jws-payload", "ciphertext"),
+    ("jws-signature", "tag"),
+];
+
+/// What the parts of a compact JWE say before anyone decrypts it: the protected header, and
+/// the sizes of the rest (RFC 7516 §7.1). An empty encrypted key is explained (direct
+/// encryption or direct key agreement, RFC 7516 §5.1 step 5).
+#[component]
+pub fn DecodedJwe(
+    /// What it is ("request object", "JARM response").
+    what: String,
+    compact: String,
+) -> impl IntoView {
+    let body = match crate::jose::jwe::decode_header(&compact) {
+        Ok(header) => {
+            let sizes = jwe_part_sizes(&compact);
+            view! {
+                <div class="jwt-parts">
+                    <JsonBlock what="Protected header" value=Value::Object(header)/>
+                    <p class="jwe-sizes">{sizes}</p>
+                </div>
+            }
+            .into_any()
+        }
+        Err(e) => view! { <p class="error" role="alert">{format!("Not a decodable JWE: {e}")}</p> }.into_any(),
+    };
+    view! {
+        <div class="decoded-jwt decoded-jwe">
+            <h4>{what}<span class="muted">" (encrypted: a JWE, RFC 7516; its contents need the recipient's key)"</span></h4>
+            <CompactJwe compact=compact/>
+            {body}
+        </div>
+    }
+}
+
+/// "encrypted key 256 bytes, IV 16 bytes, ciphertext 812 bytes, tag 16 bytes" of a compact JWE.
+pub fn jwe_part_sizes(compact: &str) -> String {
+    let bytes = |part: &str| part.len() * 3 / 4;
+    let parts: Vec<&str> = compact.split('.').collect();
+    let Some([_, key, iv, ciphertext, tag]) = parts.get(..5).and_then(|p| <&[&str; 5]>::try_from(p).ok()) else {
+        return String::new();
+    };
+    let key = if key.is_empty() {
+        "no encrypted key (direct encryption or key agreement)".to_string()
+    } else {
+        format!("encrypted key {} bytes", bytes(key))
+    };
+    format!(
+        "{key}, IV {} bytes, ciphertext {} bytes, tag {} bytes",
+        bytes(iv),
+        bytes(ciphertext),
+        bytes(tag)
+    )
+}
+
+/// Whether `compact` has the shape of a compact JWE (five dot-separated parts) rather than a
+/// JWS (three).
+pub fn is_compact_jwe(compact: &str) -> bool {
+    compact.trim().split('.').count() == 5
+}
+
 /// A JWT decoded (without verification, and labelled so): coloured compact form, header and
-/// payload as JSON.
+/// payload as JSON. A JWE (five parts) is shown as one: its header and part sizes.
 #[component]
 pub fn DecodedJwt(
     /// What it is ("request object", "JARM response").
     what: String,
     compact: String,
 ) -> impl IntoView {
+    if is_compact_jwe(&compact) {
+        return view! { <DecodedJwe what=what compact=compact/> }.into_any();
+    }
     let decoded = decode_unverified(&compact);
     let body = match decoded {
         Ok(d) => {
@@ -107,6 +216,7 @@ pub fn DecodedJwt(
             {body}
         </div>
     }
+    .into_any()
 }
 
 /// Offers `text` as a file download.

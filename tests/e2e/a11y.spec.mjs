@@ -5,8 +5,10 @@
 // 1.4.11, 2.3.3), and a keyboard-only walk through a whole flow against a real server (2.1.1,
 // 2.4.3, 2.4.7). The panic screen, which no user action in the release build can bring up, is
 // checked by the same engine in tests/web_a11y.rs.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
+import * as jose from 'jose';
 import { test, expect, openApp, setText, timelineComplete } from './fixtures.mjs';
 import { startProvider } from './oidc-provider.mjs';
 import { CLIENT_ID, generateRsaKey, setUp, runToProvider, signIn } from './external-flow.mjs';
@@ -151,6 +153,26 @@ test.describe('axe-core finds no WCAG 2.0/2.1 A or AA violation', () => {
     await expect(page.locator('#jwt-verdict')).toContainText('Content-Security-Policy');
     await page.fill('#jwt-input', 'not.a.jwt');
     await expect(page.locator('#jwt-error')).toContainText('Cannot decode');
+    await expectNoViolations(page, '#jwt-tool');
+  });
+
+  test('in the JWT tool, with an encrypted token before and after decryption', async ({ page }) => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwe = await new jose.CompactEncrypt(new TextEncoder().encode('{"sub":"alice"}'))
+      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM' })
+      .encrypt(publicKey);
+    await openApp(page);
+    await page.fill('#jwt-input', jwe);
+    await expect(page.locator('.decoded-jwe')).toContainText('ECDH-ES');
+    await expectNoViolations(page, '#jwt-tool');
+    await page.check('#jwt-dec-pasted');
+    await page.fill('#jwt-decrypt-key', JSON.stringify(privateKey.export({ format: 'jwk' })));
+    await page.click('#jwt-decrypt');
+    await expect(page.locator('#jwt-plaintext')).toContainText('alice');
+    await expectNoViolations(page, '#jwt-tool');
+    await page.fill('#jwt-decrypt-key', '{}');
+    await page.click('#jwt-decrypt');
+    await expect(page.locator('#jwt-decrypted')).toContainText('Not decrypted');
     await expectNoViolations(page, '#jwt-tool');
   });
 
