@@ -172,7 +172,11 @@ impl WebCryptoBackend {
     }
 
     async fn try_generate(&self, spec: KeyGenSpec) -> Result<Jwk, JsValue> {
-        let usages = Array::of2(&"sign".into(), &"verify".into());
+        // An X25519 key agrees (RFC 8037 §3.2) and never signs: WebCrypto refuses "sign" for it.
+        let usages = match spec {
+            KeyGenSpec::X25519 => Array::of1(&"deriveBits".into()),
+            _ => Array::of2(&"sign".into(), &"verify".into()),
+        };
         let params = match spec {
             KeyGenSpec::Rsa { bits } => object(&[
                 ("name", "RSASSA-PKCS1-v1_5".into()),
@@ -182,6 +186,7 @@ impl WebCryptoBackend {
             ]),
             KeyGenSpec::Ec { crv } => object(&[("name", "ECDSA".into()), ("namedCurve", crv.name().into())]),
             KeyGenSpec::Ed25519 => object(&[("name", "Ed25519".into())]),
+            KeyGenSpec::X25519 => object(&[("name", "X25519".into())]),
             KeyGenSpec::Oct { bytes } => {
                 // A secret is just random bytes; getRandomValues gives exactly the length asked.
                 let mut k = vec![0u8; bytes];

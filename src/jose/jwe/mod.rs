@@ -22,7 +22,6 @@ pub use header::check_key;
 
 use super::backend::{now, EncryptionBackend, RustCryptoBackend};
 use super::jwk::KeyMaterial;
-use super::keygen::KeyGenSpec;
 use super::secret::SecretBytes;
 use super::{base64url, json, rustcrypto, JoseError, Jwk};
 
@@ -128,10 +127,10 @@ pub async fn encrypt_compact_with<B: EncryptionBackend + ?Sized>(
             (cek, wrapped, protected_header.to_string())
         }
         KeyManagement::EcdhEs | KeyManagement::EcdhEsA128Kw | KeyManagement::EcdhEsA256Kw => {
-            let Some(crv) = alg::ec_curve(key) else {
+            let Some(spec) = alg::ephemeral_spec(key) else {
                 return Err(header::unfit(alg, key));
             };
-            let ephemeral = backend.generate(KeyGenSpec::Ec { crv }).await?;
+            let ephemeral = backend.generate(spec).await?;
             let z = backend.ecdh(&ephemeral, key).await?;
             let epk = ephemeral.to_public()?;
             let epk = Jwk::new(epk.material);
