@@ -312,6 +312,25 @@ fn derive(
     ))
 }
 
+/// The authentication tag of AES-CBC + HMAC-SHA-2 (RFC 7518 §5.2.2.1 steps 4–6) over `aad`,
+/// `iv` and `ciphertext`, for a backend that runs the AES-CBC half itself (WebCrypto has no
+/// composite operation). `mac_key` is the first half of the CEK. `None` for AES-GCM.
+pub fn cbc_hmac_tag(
+    enc: ContentEncryption,
+    mac_key: &[u8],
+    aad: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Option<Vec<u8>> {
+    rustcrypto::jwe::cbc_hmac_tag_for(enc, mac_key, aad, iv, ciphertext)
+}
+
+/// Refuses an all-zero X25519 shared secret (RFC 7748 §6.1), in constant time; for a backend
+/// whose X25519 does not refuse it itself.
+pub fn check_x25519_shared_secret(z: &[u8]) -> Result<(), JoseError> {
+    rustcrypto::x25519::check_not_all_zero(z)
+}
+
 fn json_error(e: serde_json::Error) -> JoseError {
     JoseError::Json {
         what: "JWE protected header",

@@ -70,10 +70,17 @@ pub(crate) fn agree(d: &[u8], peer_x: &[u8]) -> Result<SecretBytes, JoseError> {
     let peer = bytes32("x", peer_x)?;
     let z = MontgomeryPoint(peer).mul_clamped(scalar).to_bytes();
     scalar.zeroize();
-    if bool::from(z.ct_eq(&[0u8; 32])) {
+    check_not_all_zero(&z)?;
+    Ok(SecretBytes::new(z.to_vec()))
+}
+
+/// Refuses the all-zero shared secret, in constant time.
+pub(crate) fn check_not_all_zero(z: &[u8]) -> Result<(), JoseError> {
+    let zero = z.iter().fold(0u8, |acc, b| acc | b).ct_eq(&0u8);
+    if bool::from(zero) {
         return Err(all_zero_shared_secret());
     }
-    Ok(SecretBytes::new(z.to_vec()))
+    Ok(())
 }
 
 /// The refusal of a public key with which X25519 gives the all-zero shared secret.
