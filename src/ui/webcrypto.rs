@@ -446,8 +446,8 @@ impl EncryptionBackend for WebCryptoBackend {
         let attempt = async {
             let kek = self.import_raw(kek, &aes_kw_params(), false, "wrapKey").await?;
             // WebCrypto wraps a CryptoKey, not bytes: the CEK goes in as an extractable HMAC
-            // key, the one raw import that takes any length (16, 32 and 64 bytes here) in
-            // Chromium, Firefox and WebKit alike.
+            // key, since HMAC's raw import takes any length (CEKs are 16, 32 or 64 bytes; AES
+            // keys could not be 64). tests/web_jwe.rs checks it in each engine.
             let cek = self.import_raw(cek, &cek_params(), true, "sign").await?;
             let promise = self.subtle.wrap_key_with_str("raw", &cek, &kek, "AES-KW")?;
             Ok::<_, JsValue>(Uint8Array::new(&JsFuture::from(promise).await?).to_vec())
