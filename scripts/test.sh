@@ -53,12 +53,14 @@ step "browser tests in Firefox (wasm-bindgen-test, geckodriver, headless)" \
 # web_flow's PAR + JAR + JARM run fail in WebKit (the in-page server's RustCrypto check refused a
 # request object WebKit's WebCrypto had signed, jar.signature_invalid; 1 of 13 runs, the next 12
 # passed), so that one test moves to the reported step too, and the rest of web_flow gates.
+# web_jwe (the JWE cross-backend matrix) is big-integer crypto too (RSA-OAEP, ECDH on P-256/
+# P-384/P-521 in RustCrypto): reported in WebKit, gating in Chromium and Firefox.
 webkit_flow_test=par_jar_jarm_flow_completes_in_the_browser_with_webcrypto_keys_and_signatures
 webkit_build=(env WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --locked --target wasm32-unknown-unknown
   --config 'profile.dev.package.p384.overflow-checks=false')
 webkit_gating=()
 for t in "${browser_tests[@]}"; do
-  case "$t" in --test | web_crypto | web_p384) ;; *) webkit_gating+=(--test "$t") ;; esac
+  case "$t" in --test | web_crypto | web_p384 | web_jwe) ;; *) webkit_gating+=(--test "$t") ;; esac
 done
 step "browser tests in WebKit (wasm-bindgen-test, WebKitWebDriver, Xvfb; no big-integer crypto)" \
   env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum \
@@ -66,7 +68,7 @@ step "browser tests in WebKit (wasm-bindgen-test, WebKitWebDriver, Xvfb; no big-
 webkit_crypto_report() {
   local failed=0
   env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum \
-    "${webkit_build[@]}" --test web_crypto --test web_p384 -- --nocapture || failed=1
+    "${webkit_build[@]}" --test web_crypto --test web_p384 --test web_jwe -- --nocapture || failed=1
   env -u GECKODRIVER SAFARIDRIVER="$WEBKIT_WEBDRIVER" xvfb-run --auto-servernum \
     "${webkit_build[@]}" --test web_flow -- --nocapture "$webkit_flow_test" || failed=1
   if [ "$failed" = 1 ]; then

@@ -6,7 +6,7 @@
 
 use oauth_playground::jose::jwe::{self, ContentEncryption, JweOperation, KeyManagement};
 use oauth_playground::jose::keygen::{self, KeyGenSpec};
-use oauth_playground::jose::{base64url, EcCurve, JoseError, Jwk, KeyMaterial, RustCryptoBackend};
+use oauth_playground::jose::{base64url, EcCurve, EncryptionBackend, JoseError, Jwk, KeyMaterial, RustCryptoBackend};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
@@ -33,7 +33,9 @@ fn every_alg_and_enc_round_trips_on_every_curve() {
                 KeyManagement::RsaOaep | KeyManagement::RsaOaep256 => vec![rsa.clone()],
                 a if a.is_ecdh() => [EcCurve::P256, EcCurve::P384, EcCurve::P521]
                     .into_iter()
-                    .map(|crv| keygen::generate(KeyGenSpec::Ec { crv }, &mut rng(2)).unwrap())
+                    .map(|crv| KeyGenSpec::Ec { crv })
+                    .chain([KeyGenSpec::X25519])
+                    .map(|spec| keygen::generate(spec, &mut rng(2)).unwrap())
                     .collect(),
                 a => vec![keygen::generate(KeyGenSpec::for_encryption(a, enc), &mut rng(3)).unwrap()],
             };
@@ -333,4 +335,142 @@ fn a_symmetric_key_is_derived_from_the_client_secret_as_oidc_core_says() {
     let token = jwe::encrypt_compact(&header(A256Kw, A128CbcHs256), b"hi", &key, &mut rng(3)).unwrap();
     let back = jwe::decrypt_compact(&token, &key, &[A256Kw], &[A128CbcHs256], &mut rng(4)).unwrap();
     assert_eq!(back.plaintext, b"hi");
+}
+
+// --- X25519 (RFC 8037 §3.2: ECDH-ES with OKP keys) ---------------------------------------
+
+/// RFC 7748 §6.1's keys, as RFC 8037 Appendix A.6 uses them: Bob is the recipient, Alice's
+/// private key is the ephemeral one.
+const BOB_X25519: &str = r#"{"kty":"OKP","crv":"X25519","kid":"Bob",
+    "x":"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08",
+    "d":"XasIfmJKikt54X-Lg4AO5m87sSkmGLb9HC-LJ_-I4Os"}"#;
+const ALICE_X25519: &str = r#"{"kty":"OKP","crv":"X25519",
+    "x":"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo",
+    "d":"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo"}"#;
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// RFC 8037 Appendix A.6 (with RFC 7748 §6.1's numbers): the ephemeral key's public half is
+/// "hSDw…", the shared secret Z is 4a5d9d5b…, both ways round. The key that ECDH-ES+A128KW
+/// derives from that Z with no apu/apv (Concat KDF, RFC 7518 §4.6.2) was computed with
+/// pyca/cryptography's ConcatKDFHash, an implementation independent of ours.
+#[test]
+fn x25519_agrees_as_rfc8037_appendix_a6_says() {
+    let bob = Jwk::from_json(BOB_X25519).unwrap();
+    let alice = Jwk::from_json(ALICE_X25519).unwrap();
+    assert_eq!(bob.material.crv(), Some("X25519"));
+    let backend = RustCryptoBackend::new(rng(40));
+    let z = hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+    let by_sender = first_poll(backend.ecdh(&alice, &bob.to_public().unwrap())).unwrap();
+    let by_recipient = first_poll(backend.ecdh(&bob, &alice.to_public().unwrap())).unwrap();
+    assert_eq!(by_sender.expose(), z.as_slice());
+    assert_eq!(by_recipient.expose(), z.as_slice());
+}
+
+/// RFC 8037 §2 / RFC 7638: the thumbprint hashes {"crv","kty","x"} only (expected value from
+/// Python's hashlib over that JSON).
+#[test]
+fn an_x25519_key_round_trips_as_a_jwk_and_has_the_rfc8037_thumbprint() {
+    let bob = Jwk::from_json(BOB_X25519).unwrap();
+    assert_eq!(bob.thumbprint(), "giQqigT_IKcuzHl0FVJ3k5ts3_TWNAxvsC08UZsfcM8");
+    assert_eq!(Jwk::from_json(&bob.to_json()).unwrap(), bob);
+    let public: Value = serde_json::from_str(&bob.to_public().unwrap().to_json()).unwrap();
+    assert_eq!(public["crv"], "X25519");
+    assert!(public.get("d").is_none());
+    let mut wrong_d = serde_json::from_str::<Value>(BOB_X25519).unwrap();
+    wrong_d["d"] = Value::String("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo".into());
+    assert!(matches!(
+        Jwk::from_json(&wrong_d.to_string()),
+        Err(JoseError::KeyPairMismatch { kty: "OKP", .. })
+    ));
+    let generated = keygen::generate(KeyGenSpec::X25519, &mut rng(43)).unwrap();
+    assert_eq!(generated.material.crv(), Some("X25519"));
+    assert_eq!(Jwk::from_json(&generated.to_json()).unwrap(), generated);
+}
+
+/// An X25519 key never signs, an Ed25519 key never agrees: each is refused before any
+/// cryptography, with the key named.
+#[test]
+fn x25519_is_for_key_agreement_and_ed25519_for_signatures_only() {
+    use oauth_playground::jose::{Algorithm, CryptoBackend, KeyOperation, ShortHmacKeys};
+    let x25519 = Jwk::from_json(BOB_X25519).unwrap();
+    let refused = x25519.check_usable(Algorithm::EdDSA, KeyOperation::Sign, ShortHmacKeys::Refuse);
+    assert!(
+        matches!(&refused, Err(JoseError::KeyMismatch { found, .. }) if found.contains("X25519")),
+        "{refused:?}"
+    );
+    let backend = RustCryptoBackend::new(rng(45));
+    let signed = first_poll(backend.sign(Algorithm::EdDSA, &x25519, b"input"));
+    assert!(matches!(signed, Err(JoseError::KeyMismatch { .. })), "{signed:?}");
+
+    let ed25519 = keygen::generate(KeyGenSpec::Ed25519, &mut rng(44)).unwrap();
+    for alg in [
+        KeyManagement::EcdhEs,
+        KeyManagement::EcdhEsA128Kw,
+        KeyManagement::EcdhEsA256Kw,
+    ] {
+        let refused = jwe::check_key(&ed25519, alg, ContentEncryption::A128Gcm, JweOperation::Encrypt);
+        assert!(
+            matches!(&refused, Err(JoseError::KeyMismatch { found, .. }) if found.contains("Ed25519")),
+            "{refused:?}"
+        );
+        jwe::check_key(&x25519, alg, ContentEncryption::A128Gcm, JweOperation::Decrypt).unwrap();
+    }
+    let agreed = first_poll(backend.ecdh(&ed25519, &x25519.to_public().unwrap()));
+    assert!(matches!(agreed, Err(JoseError::KeyMismatch { .. })), "{agreed:?}");
+}
+
+/// An `epk` of small order makes Z all zero whatever the recipient's key (RFC 7748 §6.1):
+/// refused as an `epk` problem, before any content decryption. An EC `epk` for an X25519
+/// recipient is refused too.
+#[test]
+fn an_x25519_epk_of_small_order_or_another_type_is_refused() {
+    let bob = Jwk::from_json(BOB_X25519).unwrap();
+    let token = jwe::encrypt_compact(
+        r#"{"alg":"ECDH-ES+A128KW","enc":"A128GCM"}"#,
+        b"x",
+        &bob.to_public().unwrap(),
+        &mut rng(46),
+    )
+    .unwrap();
+    let mut header = jwe::decode_header(&token).unwrap();
+    assert_eq!(header["epk"]["kty"], "OKP");
+    assert_eq!(header["epk"]["crv"], "X25519");
+    let rest: Vec<String> = parts(&token)[1..].to_vec();
+    let with_epk = |header: &serde_json::Map<String, Value>| {
+        let encoded = base64url::encode(serde_json::to_string(header).unwrap().as_bytes());
+        format!("{encoded}.{}", rest.join("."))
+    };
+    let decrypt = |token: &str| {
+        jwe::decrypt_compact(
+            token,
+            &bob,
+            &[KeyManagement::EcdhEsA128Kw],
+            &[ContentEncryption::A128Gcm],
+            &mut rng(47),
+        )
+    };
+    assert_eq!(decrypt(&with_epk(&header)).unwrap().plaintext, b"x");
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    for small_order in [[0u8; 32], one] {
+        header["epk"]["x"] = Value::String(base64url::encode(small_order));
+        let refused = decrypt(&with_epk(&header));
+        assert!(
+            matches!(&refused, Err(JoseError::EpkRefused { problem }) if problem.contains("all-zero")),
+            "{refused:?}"
+        );
+    }
+    let p256 = keygen::generate(KeyGenSpec::Ec { crv: EcCurve::P256 }, &mut rng(48)).unwrap();
+    header.insert(
+        "epk".into(),
+        serde_json::from_str(&p256.to_public().unwrap().to_json()).unwrap(),
+    );
+    let refused = decrypt(&with_epk(&header));
+    assert!(matches!(refused, Err(JoseError::EpkRefused { .. })), "{refused:?}");
 }

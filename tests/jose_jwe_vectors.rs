@@ -177,3 +177,44 @@ fn the_generated_file_covers_every_alg_enc_pair() {
         }
     }
 }
+
+/// The X25519 file (RFC 8037 §3.2): the cookbook's Curve25519 JWE and jwcrypto's decrypt; a
+/// small-order `epk` is refused as such (all-zero shared secret, RFC 7748 §6.1), before any
+/// content decryption; a changed tag or another key is the one `DecryptionFailed`.
+#[test]
+fn x25519_vectors_are_refused_for_the_stated_reason() {
+    let all = cases_of("x25519.json");
+    let error_of = |id: &str| -> JoseError {
+        let case = all
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} present"));
+        assert_eq!(case["valid"], false, "{id}");
+        decrypt(case).expect_err(id)
+    };
+    for id in ["x25519-epk-small-order-zero", "x25519-epk-small-order-one"] {
+        let error = error_of(id);
+        assert!(
+            matches!(&error, JoseError::EpkRefused { problem } if problem.contains("all-zero")),
+            "{id}: {error}"
+        );
+    }
+    for id in ["x25519-tag-flipped", "x25519-wrong-recipient"] {
+        assert_eq!(error_of(id), JoseError::DecryptionFailed, "{id}");
+    }
+    for alg in [
+        KeyManagement::EcdhEs,
+        KeyManagement::EcdhEsA128Kw,
+        KeyManagement::EcdhEsA256Kw,
+    ] {
+        for enc in ContentEncryption::ALL {
+            assert!(
+                all.iter().any(|c| c["valid"] == true
+                    && c["alg"] == alg.name()
+                    && c["enc"] == enc.name()
+                    && c["jwk"]["crv"] == "X25519"),
+                "{alg} {enc} with X25519"
+            );
+        }
+    }
+}

@@ -236,10 +236,10 @@ fn ed25519_private_key_that_does_not_match_x_is_refused() {
 
 #[test]
 fn unsupported_okp_curve_is_named() {
-    let err = jwk(&json!({"kty":"OKP","crv":"X25519","x":"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo"})).unwrap_err();
+    let err = jwk(&json!({"kty":"OKP","crv":"X448","x":"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo"})).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "OKP curve \"X25519\" is not supported (supported: Ed25519)"
+        "OKP curve \"X448\" is not supported (supported: Ed25519, X25519)"
     );
 }
 

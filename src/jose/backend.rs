@@ -25,7 +25,7 @@ use rand_core::CryptoRngCore;
 
 use super::alg::Algorithm;
 use super::jwe::{ContentEncryption, KeyManagement};
-use super::jwk::KeyMaterial;
+use super::jwk::{KeyMaterial, OkpCurve};
 use super::keygen::KeyGenSpec;
 use super::secret::SecretBytes;
 use super::{rustcrypto, JoseError, Jwk};
@@ -58,7 +58,7 @@ pub trait CryptoBackend {
 ///
 /// A WebCrypto backend has the primitives for all of these except Concat KDF (done in Rust
 /// by the `jwe` module for every backend) and CBC-HMAC as one operation (AES-CBC and HMAC
-/// separately); the browser backend does not implement this trait yet.
+/// separately).
 #[allow(async_fn_in_trait)]
 pub trait EncryptionBackend: CryptoBackend {
     /// RSA-OAEP or RSA-OAEP-256 encryption of `cek` to the RSA public `key`.
@@ -73,8 +73,9 @@ pub trait EncryptionBackend: CryptoBackend {
     /// AES key unwrap.
     async fn aes_kw_unwrap(&self, kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, JoseError>;
 
-    /// ECDH between the private EC key `private` and the public `public` on the same curve:
-    /// the shared secret Z of RFC 7518 §4.6.2 (the x coordinate, as long as the field).
+    /// ECDH between the private key `private` and the public `public` on the same curve: the
+    /// shared secret Z of RFC 7518 §4.6.2 (EC: the x coordinate, as long as the field; OKP
+    /// X25519: the 32-byte X25519 output of RFC 8037 §3.2, refused when all zero).
     async fn ecdh(&self, private: &Jwk, public: &Jwk) -> Result<SecretBytes, JoseError>;
 
     /// Encrypts `plaintext` with `enc`; returns (ciphertext, tag).
@@ -200,9 +201,21 @@ impl<R: CryptoRngCore> EncryptionBackend for RustCryptoBackend<R> {
                     ..
                 },
             ) if crv == peer_crv => rustcrypto::ec::agree(*crv, d, x, y, px, py),
+            (
+                KeyMaterial::Okp {
+                    crv: OkpCurve::X25519,
+                    d: Some(d),
+                    ..
+                },
+                KeyMaterial::Okp {
+                    crv: OkpCurve::X25519,
+                    x: peer_x,
+                    ..
+                },
+            ) => rustcrypto::x25519::agree(d.expose(), peer_x),
             _ => Err(JoseError::KeyMismatch {
                 alg: "ECDH-ES",
-                expected: "a private EC key and a public EC key on the same curve",
+                expected: "a private key and a public key on the same curve (EC P-256/P-384/P-521, or OKP X25519)",
                 found: format!("{} and {}", private.describe(), public.describe()),
             }),
         }

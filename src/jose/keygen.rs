@@ -21,8 +21,10 @@ pub enum KeyGenSpec {
     Rsa { bits: usize },
     /// An EC key on P-256, P-384 or P-521.
     Ec { crv: EcCurve },
-    /// An Ed25519 key (`kty: OKP`).
+    /// An Ed25519 key (`kty: OKP`), for EdDSA.
     Ed25519,
+    /// An X25519 key (`kty: OKP`, RFC 8037 §2), for ECDH-ES.
+    X25519,
     /// A random HMAC secret of `bytes` bytes (1 to [`MAX_OCT_BYTES`]).
     Oct { bytes: usize },
 }

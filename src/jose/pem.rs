@@ -9,7 +9,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::{DecodeError, Engine};
 
-use super::jwk::{EcCurve, KeyMaterial};
+use super::jwk::{EcCurve, KeyMaterial, OkpCurve};
 use super::rustcrypto::{ec, ed25519, rsa};
 use super::secret::{SecretBytes, SecretString};
 use super::{JoseError, Jwk};
@@ -91,7 +91,14 @@ impl Jwk {
                 private: Some(private),
             } => rsa::to_pkcs8_der(n, e, private)?,
             KeyMaterial::Ec { crv, x, y, d } => ec::to_pkcs8_der(*crv, x, y, d.as_ref())?,
-            KeyMaterial::Okp { x, d, .. } => ed25519::to_pkcs8_der(x, d.as_ref())?,
+            KeyMaterial::Okp {
+                crv: OkpCurve::Ed25519,
+                x,
+                d,
+            } => ed25519::to_pkcs8_der(x, d.as_ref())?,
+            KeyMaterial::Okp {
+                crv: OkpCurve::X25519, ..
+            } => return Err(x25519_has_no_pem()),
         };
         Ok(SecretString::new(encode("PRIVATE KEY", der.expose())))
     }
@@ -102,9 +109,25 @@ impl Jwk {
             KeyMaterial::Oct { .. } => return Err(JoseError::SymmetricKey { operation: "PEM form" }),
             KeyMaterial::Rsa { n, e, .. } => rsa::to_spki_der(n, e)?,
             KeyMaterial::Ec { crv, x, y, .. } => ec::to_spki_der(*crv, x, y)?,
-            KeyMaterial::Okp { x, .. } => ed25519::to_spki_der(x)?,
+            KeyMaterial::Okp {
+                crv: OkpCurve::Ed25519,
+                x,
+                ..
+            } => ed25519::to_spki_der(x)?,
+            KeyMaterial::Okp {
+                crv: OkpCurve::X25519, ..
+            } => return Err(x25519_has_no_pem()),
         };
         Ok(encode("PUBLIC KEY", &der))
+    }
+}
+
+/// X25519 keys (RFC 8410's id-X25519) are not written as PEM here: they exist for JWE, where
+/// the JWK is their form.
+fn x25519_has_no_pem() -> JoseError {
+    JoseError::UnsupportedKeyType {
+        found: "OKP X25519 (in PEM form)".into(),
+        supported: SUPPORTED_KEYS,
     }
 }
 

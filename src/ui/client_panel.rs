@@ -40,6 +40,7 @@ fn kind_label(spec: KeyGenSpec) -> String {
         KeyGenSpec::Rsa { bits } => format!("RSA-{bits}"),
         KeyGenSpec::Ec { crv } => format!("EC {}", crv.name()),
         KeyGenSpec::Ed25519 => "Ed25519".into(),
+        KeyGenSpec::X25519 => "X25519".into(),
         KeyGenSpec::Oct { bytes } => format!("HMAC {bytes}-byte"),
     }
 }

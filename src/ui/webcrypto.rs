@@ -23,16 +23,17 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
+use subtle::ConstantTimeEq;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 
 use crate::jose::alg::Sha;
-use crate::jose::jwe::{ContentEncryption, KeyManagement};
+use crate::jose::jwe::{self, ContentEncryption, KeyManagement};
 use crate::jose::key_cache::KEY_CACHE_CAPACITY;
 use crate::jose::{
     Algorithm, CryptoBackend, EcCurve, EncryptionBackend, JoseError, Jwk, KeyCache, KeyGenSpec, KeyMaterial,
-    KeyOperation, RustCryptoBackend, SecretBytes,
+    KeyOperation, OkpCurve, RustCryptoBackend, SecretBytes,
 };
 
 const NAME: &str = "WebCrypto";
@@ -69,6 +70,26 @@ pub enum Operation {
     Sign(Algorithm),
     Verify(Algorithm),
     Generate(KeyGenSpec),
+    /// RSA-OAEP / RSA-OAEP-256 encryption of a CEK.
+    EncryptKey(KeyManagement),
+    /// RSA-OAEP / RSA-OAEP-256 decryption of a JWE Encrypted Key.
+    DecryptKey(KeyManagement),
+    /// AES key wrap with a KEK of this many bytes (A128KW, A256KW, ECDH-ES+A*KW).
+    WrapKey {
+        kek_bytes: usize,
+    },
+    /// AES key unwrap with a KEK of this many bytes.
+    UnwrapKey {
+        kek_bytes: usize,
+    },
+    /// ECDH on this curve ("P-256", "P-384", "P-521") or X25519 ("X25519").
+    KeyAgreement {
+        crv: &'static str,
+    },
+    /// Content encryption (AES-GCM, or the AES-CBC half of CBC-HMAC).
+    EncryptContent(ContentEncryption),
+    /// Content decryption.
+    DecryptContent(ContentEncryption),
 }
 
 fn record_fallback(operation: Operation) {
@@ -172,7 +193,11 @@ impl WebCryptoBackend {
     }
 
     async fn try_generate(&self, spec: KeyGenSpec) -> Result<Jwk, JsValue> {
-        let usages = Array::of2(&"sign".into(), &"verify".into());
+        // An X25519 key agrees (RFC 8037 §3.2) and never signs: WebCrypto refuses "sign" for it.
+        let usages = match spec {
+            KeyGenSpec::X25519 => Array::of1(&"deriveBits".into()),
+            _ => Array::of2(&"sign".into(), &"verify".into()),
+        };
         let params = match spec {
             KeyGenSpec::Rsa { bits } => object(&[
                 ("name", "RSASSA-PKCS1-v1_5".into()),
@@ -182,6 +207,7 @@ impl WebCryptoBackend {
             ]),
             KeyGenSpec::Ec { crv } => object(&[("name", "ECDSA".into()), ("namedCurve", crv.name().into())]),
             KeyGenSpec::Ed25519 => object(&[("name", "Ed25519".into())]),
+            KeyGenSpec::X25519 => object(&[("name", "X25519".into())]),
             KeyGenSpec::Oct { bytes } => {
                 // A secret is just random bytes; getRandomValues gives exactly the length asked.
                 let mut k = vec![0u8; bytes];
@@ -358,29 +384,158 @@ fn failure(problem: &str) -> JoseError {
     }
 }
 
-/// JWE's primitives. For now every one runs in the RustCrypto backend this backend carries
-/// (the same code as natively), so a flow that encrypts works in every engine; moving the
-/// ones the browser has (RSA-OAEP, AES-KW, ECDH, AES-GCM, AES-CBC + HMAC) to `crypto.subtle`
-/// is the next step, with cross-backend tests like the signature matrix.
+/// JWE's primitives in `crypto.subtle`: RSA-OAEP (SHA-1 for `RSA-OAEP`, SHA-256 for
+/// `RSA-OAEP-256`), AES-KW, ECDH on P-256/384/521 and X25519 (`deriveBits`), AES-GCM, and
+/// AES-CBC for the CBC-HMAC composite (whose HMAC runs in Rust, like HS*: RFC 7518 §5.2's MAC
+/// is over AAD || IV || ciphertext || AL, checked in constant time before any decryption).
+/// Concat KDF is the `jwe` module's, for every backend. Where the engine answers
+/// `NotSupportedError`, RustCrypto does the operation and [`WebCryptoBackend::fell_back`] says
+/// so; every other refusal of a decryption or unwrap is [`JoseError::DecryptionFailed`], never
+/// the browser's reason (RFC 7516 §11.5). JWE keys are imported afresh for each message (the
+/// page's cache holds signature keys, by JWS algorithm): one import per JWE.
 impl EncryptionBackend for WebCryptoBackend {
     async fn rsa_oaep_encrypt(&self, alg: KeyManagement, key: &Jwk, cek: &[u8]) -> Result<Vec<u8>, JoseError> {
-        self.rust.rsa_oaep_encrypt(alg, key, cek).await
+        if !matches!(key.material, KeyMaterial::Rsa { .. }) {
+            // RustCrypto names the mismatch.
+            return self.rust.rsa_oaep_encrypt(alg, key, cek).await;
+        }
+        let attempt = async {
+            let public = self
+                .import_jwk(key, false, &oaep_params(alg), &Array::of1(&"encrypt".into()))
+                .await?;
+            let promise = self
+                .subtle
+                .encrypt_with_object_and_u8_array(&oaep_params(alg), &public, cek)?;
+            Ok::<_, JsValue>(Uint8Array::new(&JsFuture::from(promise).await?).to_vec())
+        };
+        match attempt.await {
+            Ok(wrapped) => Ok(wrapped),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::EncryptKey(alg));
+                self.rust.rsa_oaep_encrypt(alg, key, cek).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     async fn rsa_oaep_decrypt(&self, alg: KeyManagement, key: &Jwk, wrapped: &[u8]) -> Result<SecretBytes, JoseError> {
-        self.rust.rsa_oaep_decrypt(alg, key, wrapped).await
+        if !matches!(key.material, KeyMaterial::Rsa { private: Some(_), .. }) {
+            return self.rust.rsa_oaep_decrypt(alg, key, wrapped).await;
+        }
+        let attempt = async {
+            let private = self
+                .import_jwk(key, true, &oaep_params(alg), &Array::of1(&"decrypt".into()))
+                .await?;
+            let promise = self
+                .subtle
+                .decrypt_with_object_and_u8_array(&oaep_params(alg), &private, wrapped)?;
+            refused_as_none(JsFuture::from(promise).await)
+        };
+        match attempt.await {
+            Ok(Some(cek)) => Ok(SecretBytes::new(cek)),
+            Ok(None) => Err(JoseError::DecryptionFailed),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::DecryptKey(alg));
+                self.rust.rsa_oaep_decrypt(alg, key, wrapped).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     async fn aes_kw_wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, JoseError> {
-        self.rust.aes_kw_wrap(kek, cek).await
+        let attempt = async {
+            let kek = self.import_raw(kek, &aes_kw_params(), false, "wrapKey").await?;
+            // WebCrypto wraps a CryptoKey, not bytes: the CEK goes in as an extractable HMAC
+            // key, since HMAC's raw import takes any length (CEKs are 16, 32 or 64 bytes; AES
+            // keys could not be 64). tests/web_jwe.rs checks it in each engine.
+            let cek = self.import_raw(cek, &cek_params(), true, "sign").await?;
+            let promise = self.subtle.wrap_key_with_str("raw", &cek, &kek, "AES-KW")?;
+            Ok::<_, JsValue>(Uint8Array::new(&JsFuture::from(promise).await?).to_vec())
+        };
+        match attempt.await {
+            Ok(wrapped) => Ok(wrapped),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::WrapKey { kek_bytes: kek.len() });
+                self.rust.aes_kw_wrap(kek, cek).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     async fn aes_kw_unwrap(&self, kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, JoseError> {
-        self.rust.aes_kw_unwrap(kek, wrapped).await
+        let attempt = async {
+            let kek = self.import_raw(kek, &aes_kw_params(), false, "unwrapKey").await?;
+            let promise = self.subtle.unwrap_key_with_u8_array_and_str_and_object(
+                "raw",
+                wrapped,
+                &kek,
+                "AES-KW",
+                &cek_params(),
+                true,
+                &Array::of1(&"sign".into()),
+            )?;
+            let cek: CryptoKey = match JsFuture::from(promise).await {
+                Ok(cek) => cek.unchecked_into(),
+                Err(e) if is_not_supported(&e) => return Err(e),
+                // The integrity check failed (RFC 3394 §2.2.3), or the input was malformed.
+                Err(_) => return Ok(None),
+            };
+            let raw = JsFuture::from(self.subtle.export_key("raw", &cek)?).await?;
+            Ok::<_, JsValue>(Some(Uint8Array::new(&raw).to_vec()))
+        };
+        match attempt.await {
+            Ok(Some(cek)) => Ok(SecretBytes::new(cek)),
+            Ok(None) => Err(JoseError::DecryptionFailed),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::UnwrapKey { kek_bytes: kek.len() });
+                self.rust.aes_kw_unwrap(kek, wrapped).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     async fn ecdh(&self, private: &Jwk, public: &Jwk) -> Result<SecretBytes, JoseError> {
-        self.rust.ecdh(private, public).await
+        let Some(agreement) = Agreement::of(private, public) else {
+            // RustCrypto names the mismatch.
+            return self.rust.ecdh(private, public).await;
+        };
+        let attempt = async {
+            let own = self
+                .import_jwk(private, true, &agreement.import, &Array::of1(&"deriveBits".into()))
+                .await?;
+            // A public key has no usage of its own in ECDH and X25519.
+            let peer = match self.import_jwk(public, false, &agreement.import, &Array::new()).await {
+                Ok(peer) => peer,
+                // Every 32-byte string is an X25519 public key (RFC 7748 §5), and our import
+                // checked the length; Firefox refuses one of small order already here.
+                Err(e) if agreement.name == "X25519" && error_name(&e).as_deref() == Some("DataError") => {
+                    return Ok(None)
+                }
+                Err(e) => return Err(e),
+            };
+            let params = object(&[("name", agreement.name.into()), ("public", peer.into())]);
+            let promise = self.subtle.derive_bits_with_object(&params, &own, agreement.bits)?;
+            match JsFuture::from(promise).await {
+                Ok(bits) => Ok(Some(Uint8Array::new(&bits).to_vec())),
+                // WebCrypto §X25519 "derive bits": an all-zero result is an OperationError.
+                Err(e) if agreement.name == "X25519" && error_name(&e).as_deref() == Some("OperationError") => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        match attempt.await {
+            Ok(Some(z)) => {
+                if agreement.name == "X25519" {
+                    jwe::check_x25519_shared_secret(&z)?;
+                }
+                Ok(SecretBytes::new(z))
+            }
+            Ok(None) => Err(x25519_all_zero()),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::KeyAgreement { crv: agreement.crv });
+                self.rust.ecdh(private, public).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     async fn encrypt_content(
@@ -391,7 +546,18 @@ impl EncryptionBackend for WebCryptoBackend {
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<(Vec<u8>, Vec<u8>), JoseError> {
-        self.rust.encrypt_content(enc, cek, iv, aad, plaintext).await
+        if cek.len() != enc.cek_bytes() || iv.len() != enc.iv_bytes() {
+            // RustCrypto says which length is wrong.
+            return self.rust.encrypt_content(enc, cek, iv, aad, plaintext).await;
+        }
+        match self.try_encrypt_content(enc, cek, iv, aad, plaintext).await {
+            Ok(sealed) => Ok(sealed),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::EncryptContent(enc));
+                self.rust.encrypt_content(enc, cek, iv, aad, plaintext).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     async fn decrypt_content(
@@ -403,10 +569,254 @@ impl EncryptionBackend for WebCryptoBackend {
         ciphertext: &[u8],
         tag: &[u8],
     ) -> Result<Vec<u8>, JoseError> {
-        self.rust.decrypt_content(enc, cek, iv, aad, ciphertext, tag).await
+        if cek.len() != enc.cek_bytes() || iv.len() != enc.iv_bytes() || tag.len() != enc.tag_bytes() {
+            return Err(JoseError::DecryptionFailed);
+        }
+        match self.try_decrypt_content(enc, cek, iv, aad, ciphertext, tag).await {
+            Ok(Some(plaintext)) => Ok(plaintext),
+            Ok(None) => Err(JoseError::DecryptionFailed),
+            Err(e) if is_not_supported(&e) => {
+                record_fallback(Operation::DecryptContent(enc));
+                self.rust.decrypt_content(enc, cek, iv, aad, ciphertext, tag).await
+            }
+            Err(e) => Err(failure(&describe(&e))),
+        }
     }
 
     fn random_bytes(&self, len: usize) -> Result<SecretBytes, JoseError> {
-        self.rust.random_bytes(len)
+        let mut bytes = vec![0u8; len];
+        // getRandomValues fills at most 65536 bytes a call (WebCrypto §10.1.1, QuotaExceededError).
+        for chunk in bytes.chunks_mut(65536) {
+            self.crypto
+                .get_random_values_with_u8_array(chunk)
+                .map_err(|e| failure(&describe(&e)))?;
+        }
+        Ok(SecretBytes::new(bytes))
     }
+}
+
+impl WebCryptoBackend {
+    /// `key` imported from its JWK (the private half when `private`, else the public one) for
+    /// `params` and `usages`; not extractable, not kept.
+    async fn import_jwk(
+        &self,
+        key: &Jwk,
+        private: bool,
+        params: &Object,
+        usages: &Array,
+    ) -> Result<CryptoKey, JsValue> {
+        let json = if private {
+            key.to_json()
+        } else {
+            key.to_public()
+                .map_err(|e| JsValue::from_str(&e.to_string()))?
+                .to_json()
+        };
+        let jwk = JSON::parse(&json)?;
+        drop_policy_members(jwk.unchecked_ref())?;
+        let promise = self
+            .subtle
+            .import_key_with_object("jwk", jwk.unchecked_ref(), params, false, usages)?;
+        Ok(JsFuture::from(promise).await?.unchecked_into())
+    }
+
+    /// Raw key bytes imported for `params` and the one `usage`.
+    async fn import_raw(
+        &self,
+        bytes: &[u8],
+        params: &Object,
+        extractable: bool,
+        usage: &str,
+    ) -> Result<CryptoKey, JsValue> {
+        let data = Uint8Array::from(bytes);
+        let usages = Array::of1(&usage.into());
+        let promise = self
+            .subtle
+            .import_key_with_object("raw", &data, params, extractable, &usages)?;
+        Ok(JsFuture::from(promise).await?.unchecked_into())
+    }
+
+    async fn try_encrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), JsValue> {
+        match enc {
+            ContentEncryption::A128Gcm | ContentEncryption::A256Gcm => {
+                let key = self
+                    .import_raw(cek, &object(&[("name", "AES-GCM".into())]), false, "encrypt")
+                    .await?;
+                let promise = self
+                    .subtle
+                    .encrypt_with_object_and_u8_array(&gcm_params(iv, aad), &key, plaintext)?;
+                let mut sealed = Uint8Array::new(&JsFuture::from(promise).await?).to_vec();
+                // WebCrypto appends the 128-bit tag to the ciphertext.
+                let tag = sealed.split_off(sealed.len().saturating_sub(GCM_TAG_BYTES));
+                Ok((sealed, tag))
+            }
+            ContentEncryption::A128CbcHs256 | ContentEncryption::A256CbcHs512 => {
+                // RFC 7518 §5.2.2.1: the CEK is MAC_KEY || ENC_KEY.
+                let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
+                let key = self
+                    .import_raw(enc_key, &object(&[("name", "AES-CBC".into())]), false, "encrypt")
+                    .await?;
+                let promise = self
+                    .subtle
+                    .encrypt_with_object_and_u8_array(&cbc_params(iv), &key, plaintext)?;
+                let ciphertext = Uint8Array::new(&JsFuture::from(promise).await?).to_vec();
+                let tag = jwe::cbc_hmac_tag(enc, mac_key, aad, iv, &ciphertext)
+                    .ok_or_else(|| JsValue::from_str("no CBC-HMAC tag for this enc"))?;
+                Ok((ciphertext, tag))
+            }
+        }
+    }
+
+    /// `Ok(None)` when the content does not authenticate or decrypt.
+    async fn try_decrypt_content(
+        &self,
+        enc: ContentEncryption,
+        cek: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Option<Vec<u8>>, JsValue> {
+        match enc {
+            ContentEncryption::A128Gcm | ContentEncryption::A256Gcm => {
+                let key = self
+                    .import_raw(cek, &object(&[("name", "AES-GCM".into())]), false, "decrypt")
+                    .await?;
+                let mut sealed = Vec::with_capacity(ciphertext.len() + tag.len());
+                sealed.extend_from_slice(ciphertext);
+                sealed.extend_from_slice(tag);
+                let promise = self
+                    .subtle
+                    .decrypt_with_object_and_u8_array(&gcm_params(iv, aad), &key, &sealed)?;
+                refused_as_none(JsFuture::from(promise).await)
+            }
+            ContentEncryption::A128CbcHs256 | ContentEncryption::A256CbcHs512 => {
+                let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
+                // RFC 7518 §5.2.2.2 step 2: the tag first, in constant time; only an
+                // authentic ciphertext reaches the decryption (and its padding check).
+                let expected = jwe::cbc_hmac_tag(enc, mac_key, aad, iv, ciphertext)
+                    .ok_or_else(|| JsValue::from_str("no CBC-HMAC tag for this enc"))?;
+                if !bool::from(expected.ct_eq(tag)) {
+                    return Ok(None);
+                }
+                let key = self
+                    .import_raw(enc_key, &object(&[("name", "AES-CBC".into())]), false, "decrypt")
+                    .await?;
+                let promise = self
+                    .subtle
+                    .decrypt_with_object_and_u8_array(&cbc_params(iv), &key, ciphertext)?;
+                refused_as_none(JsFuture::from(promise).await)
+            }
+        }
+    }
+}
+
+/// AES-GCM's tag as JWE uses it: 128 bits (RFC 7518 §5.3).
+const GCM_TAG_BYTES: usize = 16;
+
+/// The result of a WebCrypto decryption or unwrap: its bytes, or `None` when the engine
+/// refused the input (`OperationError`, whatever the cause); `NotSupportedError` stays an
+/// error, for the fallback.
+fn refused_as_none(result: Result<JsValue, JsValue>) -> Result<Option<Vec<u8>>, JsValue> {
+    match result {
+        Ok(value) => Ok(Some(Uint8Array::new(&value).to_vec())),
+        Err(e) if is_not_supported(&e) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+/// `importKey` and `encrypt`/`decrypt` parameters of RSA-OAEP: RFC 7518 §4.3's SHA-1 for
+/// `RSA-OAEP`, SHA-256 for `RSA-OAEP-256` (MGF1 with the same hash, which is WebCrypto's).
+fn oaep_params(alg: KeyManagement) -> Object {
+    let hash = if alg == KeyManagement::RsaOaep {
+        "SHA-1"
+    } else {
+        "SHA-256"
+    };
+    object(&[("name", "RSA-OAEP".into()), ("hash", hash.into())])
+}
+
+fn aes_kw_params() -> Object {
+    object(&[("name", "AES-KW".into())])
+}
+
+/// How a CEK is imported to be wrapped, and unwrapped to be exported.
+fn cek_params() -> Object {
+    object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())])
+}
+
+fn gcm_params(iv: &[u8], aad: &[u8]) -> Object {
+    object(&[
+        ("name", "AES-GCM".into()),
+        ("iv", Uint8Array::from(iv).into()),
+        ("additionalData", Uint8Array::from(aad).into()),
+        ("tagLength", ((GCM_TAG_BYTES * 8) as u32).into()),
+    ])
+}
+
+fn cbc_params(iv: &[u8]) -> Object {
+    object(&[("name", "AES-CBC".into()), ("iv", Uint8Array::from(iv).into())])
+}
+
+/// A key agreement WebCrypto can run: ECDH on the key pair's curve, or X25519.
+struct Agreement {
+    /// The algorithm name for `importKey` and `deriveBits`.
+    name: &'static str,
+    /// `importKey` parameters.
+    import: Object,
+    /// Z's length in bits: the field size (P-521: 528, 66 bytes, RFC 7518 §4.6.2), or 256.
+    bits: u32,
+    /// The curve, for the fallback record.
+    crv: &'static str,
+}
+
+impl Agreement {
+    fn of(private: &Jwk, public: &Jwk) -> Option<Self> {
+        match (&private.material, &public.material) {
+            (KeyMaterial::Ec { crv, d: Some(_), .. }, KeyMaterial::Ec { crv: peer, .. }) if crv == peer => {
+                Some(Agreement {
+                    name: "ECDH",
+                    import: object(&[("name", "ECDH".into()), ("namedCurve", crv.name().into())]),
+                    bits: (crv.field_bytes() * 8) as u32,
+                    crv: crv.name(),
+                })
+            }
+            (
+                KeyMaterial::Okp {
+                    crv: OkpCurve::X25519,
+                    d: Some(_),
+                    ..
+                },
+                KeyMaterial::Okp {
+                    crv: OkpCurve::X25519, ..
+                },
+            ) => Some(Agreement {
+                name: "X25519",
+                import: object(&[("name", "X25519".into())]),
+                bits: 256,
+                crv: OkpCurve::X25519.name(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The same refusal RustCrypto gives for an all-zero X25519 secret.
+fn x25519_all_zero() -> JoseError {
+    JoseError::EpkRefused {
+        problem: "X25519 with this public key gives the all-zero shared secret (a point of small order; \
+                  RFC 7748 §6.1)"
+            .into(),
+    }
+}
+
+fn error_name(error: &JsValue) -> Option<String> {
+    Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string())
 }

@@ -1,7 +1,8 @@
 //! JWE algorithms: key management (`alg`, RFC 7518 §4.1) and content encryption (`enc`,
 //! RFC 7518 §5.1), with what each needs from a key.
 
-use crate::jose::jwk::{EcCurve, Jwk, KeyMaterial};
+use crate::jose::jwk::{Jwk, KeyMaterial, OkpCurve};
+use crate::jose::keygen::KeyGenSpec;
 use crate::jose::JoseError;
 
 /// A JWE `alg` this implementation handles. `RSA1_5` is deliberately absent (RFC 8725 §3.2:
@@ -97,7 +98,7 @@ impl KeyManagement {
             KeyManagement::A256Kw => "an oct key of 32 bytes",
             KeyManagement::Dir => "an oct key as long as the enc's CEK",
             KeyManagement::EcdhEs | KeyManagement::EcdhEsA128Kw | KeyManagement::EcdhEsA256Kw => {
-                "an EC key on P-256, P-384 or P-521"
+                "an EC key on P-256, P-384 or P-521, or an OKP key on X25519"
             }
         }
     }
@@ -111,6 +112,14 @@ impl KeyManagement {
             }
             (KeyManagement::Dir, KeyMaterial::Oct { k }) => k.len() == enc.cek_bytes(),
             (_, KeyMaterial::Ec { .. }) => self.is_ecdh(),
+            // RFC 8037 §3.2: ECDH-ES with X25519. Never Ed25519: a signing key is not for
+            // key agreement.
+            (
+                _,
+                KeyMaterial::Okp {
+                    crv: OkpCurve::X25519, ..
+                },
+            ) => self.is_ecdh(),
             _ => false,
         }
     }
@@ -196,10 +205,14 @@ impl std::fmt::Display for ContentEncryption {
     }
 }
 
-/// The curve of an EC key, for ECDH-ES.
-pub(crate) fn ec_curve(key: &Jwk) -> Option<EcCurve> {
+/// The ephemeral key ECDH-ES makes to agree with `key`: one on the same curve (RFC 7518
+/// §4.6, RFC 8037 §3.2).
+pub(crate) fn ephemeral_spec(key: &Jwk) -> Option<KeyGenSpec> {
     match &key.material {
-        KeyMaterial::Ec { crv, .. } => Some(*crv),
+        KeyMaterial::Ec { crv, .. } => Some(KeyGenSpec::Ec { crv: *crv }),
+        KeyMaterial::Okp {
+            crv: OkpCurve::X25519, ..
+        } => Some(KeyGenSpec::X25519),
         _ => None,
     }
 }

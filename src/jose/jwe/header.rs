@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{ContentEncryption, JweOperation, KeyManagement};
-use crate::jose::jwk::{KeyMaterial, MIN_RSA_BITS};
+use crate::jose::jwk::{KeyMaterial, OkpCurve, MIN_RSA_BITS};
 use crate::jose::jws::{check_crit_among, check_member_types};
 use crate::jose::{base64url, json, JoseError, Jwk};
 
@@ -139,6 +139,8 @@ pub fn check_key(
 /// "receiving parties MUST validate that the received point is on the curve", or an attacker
 /// who sends points of a weaker curve learns the private key bit by bit. Importing checks the
 /// point (`Jwk::from_members` validates every EC point); the curve must be the recipient's.
+/// With an X25519 recipient the `epk` is an OKP X25519 public key (RFC 8037 §3.2); X25519
+/// has no invalid points, and a small-order one is refused by the key agreement (all-zero Z).
 pub(super) fn epk(header: &Map<String, Value>, recipient: &Jwk) -> Result<Jwk, JoseError> {
     let refused = |problem: String| JoseError::EpkRefused { problem };
     let members = match header.get("epk") {
@@ -166,7 +168,23 @@ pub(super) fn epk(header: &Map<String, Value>, recipient: &Jwk) -> Result<Jwk, J
             crv.name(),
             ours.name()
         ))),
-        _ => Err(refused(format!("must be an EC public key, found {}", epk.describe()))),
+        (
+            KeyMaterial::Okp {
+                crv: OkpCurve::X25519, ..
+            },
+            KeyMaterial::Okp {
+                crv: OkpCurve::X25519, ..
+            },
+        ) => Ok(epk),
+        (_, KeyMaterial::Okp { .. }) => Err(refused(format!(
+            "must be an OKP X25519 public key like the recipient's, found {}",
+            epk.describe()
+        ))),
+        (_, recipient) => Err(refused(format!(
+            "must be a public key on the recipient's curve ({}), found {}",
+            recipient.crv().unwrap_or("none"),
+            epk.describe()
+        ))),
     }
 }
 

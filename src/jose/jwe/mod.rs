@@ -22,7 +22,6 @@ pub use header::check_key;
 
 use super::backend::{now, EncryptionBackend, RustCryptoBackend};
 use super::jwk::KeyMaterial;
-use super::keygen::KeyGenSpec;
 use super::secret::SecretBytes;
 use super::{base64url, json, rustcrypto, JoseError, Jwk};
 
@@ -128,10 +127,10 @@ pub async fn encrypt_compact_with<B: EncryptionBackend + ?Sized>(
             (cek, wrapped, protected_header.to_string())
         }
         KeyManagement::EcdhEs | KeyManagement::EcdhEsA128Kw | KeyManagement::EcdhEsA256Kw => {
-            let Some(crv) = alg::ec_curve(key) else {
+            let Some(spec) = alg::ephemeral_spec(key) else {
                 return Err(header::unfit(alg, key));
             };
-            let ephemeral = backend.generate(KeyGenSpec::Ec { crv }).await?;
+            let ephemeral = backend.generate(spec).await?;
             let z = backend.ecdh(&ephemeral, key).await?;
             let epk = ephemeral.to_public()?;
             let epk = Jwk::new(epk.material);
@@ -311,6 +310,25 @@ fn derive(
         &apv,
         key_bytes,
     ))
+}
+
+/// The authentication tag of AES-CBC + HMAC-SHA-2 (RFC 7518 §5.2.2.1 steps 4–6) over `aad`,
+/// `iv` and `ciphertext`, for a backend that runs the AES-CBC half itself (WebCrypto has no
+/// composite operation). `mac_key` is the first half of the CEK. `None` for AES-GCM.
+pub fn cbc_hmac_tag(
+    enc: ContentEncryption,
+    mac_key: &[u8],
+    aad: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Option<Vec<u8>> {
+    rustcrypto::jwe::cbc_hmac_tag_for(enc, mac_key, aad, iv, ciphertext)
+}
+
+/// Refuses an all-zero X25519 shared secret (RFC 7748 §6.1), in constant time; for a backend
+/// whose X25519 does not refuse it itself.
+pub fn check_x25519_shared_secret(z: &[u8]) -> Result<(), JoseError> {
+    rustcrypto::x25519::check_not_all_zero(z)
 }
 
 fn json_error(e: serde_json::Error) -> JoseError {

@@ -1,4 +1,5 @@
-//! JSON Web Keys (RFC 7517) for `oct`, `RSA`, `EC` (P-256, P-384, P-521) and `OKP` (Ed25519).
+//! JSON Web Keys (RFC 7517) for `oct`, `RSA`, `EC` (P-256, P-384, P-521) and `OKP` (Ed25519 for
+//! signatures, X25519 for ECDH-ES key agreement; RFC 8037 §2).
 //!
 //! Key material is kept as the raw big-endian components of its JWK form, so any backend
 //! (RustCrypto here, WebCrypto in the browser) can import it. Every import checks what can
@@ -66,23 +67,28 @@ impl EcCurve {
 /// The curves of `kty: OKP` keys (RFC 8037 §2) that this implementation handles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OkpCurve {
+    /// EdDSA signatures (RFC 8037 §3.1); never key agreement.
     Ed25519,
+    /// ECDH-ES key agreement (RFC 8037 §3.2); never signatures.
+    X25519,
 }
 
 impl OkpCurve {
     pub fn name(self) -> &'static str {
         match self {
             OkpCurve::Ed25519 => "Ed25519",
+            OkpCurve::X25519 => "X25519",
         }
     }
 
     fn from_name(name: &str) -> Result<Self, JoseError> {
         match name {
             "Ed25519" => Ok(OkpCurve::Ed25519),
+            "X25519" => Ok(OkpCurve::X25519),
             other => Err(JoseError::UnsupportedCurve {
                 kty: "OKP",
                 found: other.to_string(),
-                supported: "Ed25519",
+                supported: "Ed25519, X25519",
             }),
         }
     }
@@ -237,8 +243,10 @@ impl Jwk {
                 let crv = OkpCurve::from_name(required_str(members, "crv")?)?;
                 let x = required_b64(members, "x")?;
                 let d = optional_b64(members, "d")?.map(SecretBytes::new);
-                // Ed25519 is the only OKP curve `OkpCurve::from_name` accepts.
-                rustcrypto::ed25519::validate(&x, d.as_ref())?;
+                match crv {
+                    OkpCurve::Ed25519 => rustcrypto::ed25519::validate(&x, d.as_ref())?,
+                    OkpCurve::X25519 => rustcrypto::x25519::validate(&x, d.as_ref())?,
+                }
                 KeyMaterial::Okp { crv, x, d }
             }
             other => {

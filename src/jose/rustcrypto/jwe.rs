@@ -166,6 +166,25 @@ fn cbc_hmac_tag<M: Mac + KeyInit>(
     Ok(full.get(..tag_len).unwrap_or_default().to_vec())
 }
 
+/// [`cbc_hmac_tag`] with the hash and tag length of `enc`; `None` for AES-GCM.
+pub(crate) fn cbc_hmac_tag_for(
+    enc: ContentEncryption,
+    mac_key: &[u8],
+    aad: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Option<Vec<u8>> {
+    match enc {
+        ContentEncryption::A128CbcHs256 => {
+            cbc_hmac_tag::<Hmac<Sha256>>(mac_key, aad, iv, ciphertext, mac_key.len()).ok()
+        }
+        ContentEncryption::A256CbcHs512 => {
+            cbc_hmac_tag::<Hmac<Sha512>>(mac_key, aad, iv, ciphertext, mac_key.len()).ok()
+        }
+        ContentEncryption::A128Gcm | ContentEncryption::A256Gcm => None,
+    }
+}
+
 /// AES key wrap (RFC 3394) of `cek` under `kek` (16 or 32 bytes).
 pub(crate) fn aes_kw_wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, JoseError> {
     let wrapped = match kek.len() {

@@ -10,6 +10,7 @@ pub(crate) mod ec;
 pub(crate) mod ed25519;
 pub(crate) mod jwe;
 pub(crate) mod rsa;
+pub(crate) mod x25519;
 
 use hmac::{Hmac, Mac};
 use rand_core::CryptoRngCore;
@@ -17,7 +18,7 @@ use sha2::{Sha256, Sha384, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::alg::{Algorithm, KeyFamily, Sha};
-use super::jwk::{KeyMaterial, KeyOperation};
+use super::jwk::{KeyMaterial, KeyOperation, OkpCurve};
 use super::keygen::KeyGenSpec;
 use super::secret::SecretBytes;
 use super::{JoseError, Jwk, ShortHmacKeys};
@@ -46,7 +47,14 @@ pub fn sign(
         (KeyFamily::EcP256 | KeyFamily::EcP384 | KeyFamily::EcP521, KeyMaterial::Ec { crv, x, y, d: Some(d) }) => {
             ec::sign(*crv, x, y, d.expose(), signing_input, rng)
         }
-        (KeyFamily::Ed25519, KeyMaterial::Okp { x, d: Some(d), .. }) => ed25519::sign(x, d.expose(), signing_input),
+        (
+            KeyFamily::Ed25519,
+            KeyMaterial::Okp {
+                crv: OkpCurve::Ed25519,
+                x,
+                d: Some(d),
+            },
+        ) => ed25519::sign(x, d.expose(), signing_input),
         (_, material) => Err(unusable(alg, material)),
     }
 }
@@ -72,7 +80,14 @@ pub fn verify(alg: Algorithm, key: &Jwk, signing_input: &[u8], signature: &[u8])
         (KeyFamily::EcP256 | KeyFamily::EcP384 | KeyFamily::EcP521, KeyMaterial::Ec { crv, x, y, .. }) => {
             ec::verify(*crv, x, y, signing_input, signature)
         }
-        (KeyFamily::Ed25519, KeyMaterial::Okp { x, .. }) => ed25519::verify(x, signing_input, signature),
+        (
+            KeyFamily::Ed25519,
+            KeyMaterial::Okp {
+                crv: OkpCurve::Ed25519,
+                x,
+                ..
+            },
+        ) => ed25519::verify(x, signing_input, signature),
         (_, material) => Err(unusable(alg, material)),
     }
 }
@@ -84,6 +99,7 @@ pub fn generate(spec: KeyGenSpec, rng: &mut dyn CryptoRngCore) -> Result<KeyMate
         KeyGenSpec::Rsa { bits } => rsa::generate(bits, rng)?,
         KeyGenSpec::Ec { crv } => ec::generate(crv, rng),
         KeyGenSpec::Ed25519 => ed25519::generate(rng),
+        KeyGenSpec::X25519 => x25519::generate(rng),
         KeyGenSpec::Oct { bytes } => {
             let mut k = vec![0u8; bytes];
             rng.fill_bytes(&mut k);

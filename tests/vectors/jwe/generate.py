@@ -10,6 +10,10 @@ a transcription mistake fails here rather than in our harness.
 
     pip install jwcrypto   # 1.6.1 when these files were written
     python3 tests/vectors/jwe/generate.py   # from the repository root
+
+Name files to write only those (the others are still computed, not written), e.g.
+`python3 tests/vectors/jwe/generate.py x25519.json` after adding the X25519 section, so the
+existing files keep their keys.
 """
 import base64
 import json
@@ -27,6 +31,7 @@ COOKBOOK = os.path.join(HERE, '..', '..', '..', '..', 'shared', 'vectors', 'jose
 if not os.path.isdir(COOKBOOK):
     COOKBOOK = '/work/shared/vectors/jose-cookbook/jwe'
 VERSION = 'jwcrypto %s, cryptography %s' % (version('jwcrypto'), version('cryptography'))
+ONLY = sys.argv[1:]
 
 ALL_ALGS = jwe.default_allowed_algs + ['RSA1_5']
 
@@ -69,6 +74,8 @@ def case(id, source, key_json, compact, plaintext, valid, check=True):
 
 
 def write(name, cases):
+    if ONLY and name not in ONLY:
+        return
     with open(os.path.join(HERE, name), 'w') as f:
         json.dump(cases, f, indent=1, ensure_ascii=False)
         f.write('\n')
@@ -250,3 +257,32 @@ invalid('unknown-crit', private(direct['A128GCM']), crit,
 invalid('dir-key-wrong-length', private(direct['A128GCM']),
         encrypt(direct['A256GCM'], 'dir', 'A256GCM', b'x'), 'a 16-byte dir key for A256GCM')
 write('jwcrypto.json', generated)
+
+# --- X25519 (RFC 8037 §3.2: ECDH-ES with OKP keys) --------------------------------------------
+# The JOSE cookbook's Curve25519 ECDH-ES case (jose-cookbook/curve25519/ecdh-es.json, beside
+# the jwe/ folder), then jwcrypto's own X25519 JWEs for every ECDH-ES alg and enc.
+x25519 = []
+CURVE25519 = os.path.join(COOKBOOK, '..', 'curve25519', 'ecdh-es.json')
+d = json.load(open(CURVE25519))
+x25519.append(case('cookbook-curve25519-ecdh-es',
+                   'JOSE cookbook curve25519/ecdh-es.json (%s), output.compact' % d['title'],
+                   d['input']['key'], d['output']['compact'], d['input']['plaintext'].encode('utf-8'), True))
+okp = jwk.JWK.generate(kty='OKP', crv='X25519')
+for enc in ENCS:
+    for alg in ['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW']:
+        plaintext = ('{"iss":"https://as.example","case":"%s X25519 %s"}' % (alg, enc)).encode()
+        compact = encrypt(okp, alg, enc, plaintext)
+        x25519.append(case('jwcrypto-%s-X25519-%s' % (alg, enc), SOURCE, private(okp), compact, plaintext, True))
+c = encrypt(okp, 'ECDH-ES+A128KW', 'A128GCM', b'small order')
+hdr = header_of(c)
+for name, u in [('zero', b'\x00' * 32), ('one', b'\x01' + b'\x00' * 31)]:
+    bad = dict(hdr)
+    bad['epk'] = dict(hdr['epk'], x=b64(u))
+    x25519.append(case('x25519-epk-small-order-' + name, SOURCE + '; epk x = %s, a point of small order: the '
+                       'X25519 output is all zero (RFC 7748 section 6.1)' % name, private(okp),
+                       '.'.join([b64(json.dumps(bad))] + c.split('.')[1:]), b'', False))
+x25519.append(case('x25519-tag-flipped', SOURCE + '; last tag bit flipped', private(okp), part(c, 4, flip_last),
+                   b'', False))
+x25519.append(case('x25519-wrong-recipient', SOURCE + '; decrypted with another X25519 key',
+                   private(jwk.JWK.generate(kty='OKP', crv='X25519')), c, b'', False))
+write('x25519.json', x25519)
