@@ -68,10 +68,7 @@ pub(super) fn server_enc_public_keys() -> Jwks {
 /// Whether `alg` is symmetric: A128KW, A256KW and dir use a key shared with the client, for
 /// a client the one OIDC Core §10.2 derives from its client secret.
 pub fn is_symmetric(alg: KeyManagement) -> bool {
-    matches!(
-        alg,
-        KeyManagement::A128Kw | KeyManagement::A256Kw | KeyManagement::Dir
-    )
+    matches!(alg, KeyManagement::A128Kw | KeyManagement::A256Kw | KeyManagement::Dir)
 }
 
 /// Why no key could be found for decrypting a request object.
@@ -123,10 +120,7 @@ pub(super) fn decryption_key(
                 known: keys.keys.iter().filter_map(|k| k.kid.clone()).collect(),
             });
     }
-    let epk_curve = header
-        .get("epk")
-        .and_then(|epk| epk.get("crv"))
-        .and_then(Value::as_str);
+    let epk_curve = header.get("epk").and_then(|epk| epk.get("crv")).and_then(Value::as_str);
     keys.keys
         .iter()
         .find(|k| {
@@ -205,7 +199,12 @@ impl PendingEncryption {
     /// Encrypts `plaintext` (a signed JWT, or JSON claims) in RustCrypto.
     pub fn seal(&self, plaintext: &[u8]) -> Result<String, JoseError> {
         let mut rng = ChaCha20Rng::from_seed(self.seed);
-        jwe::encrypt_compact(&self.recipient.header(self.nested), plaintext, &self.recipient.key, &mut rng)
+        jwe::encrypt_compact(
+            &self.recipient.header(self.nested),
+            plaintext,
+            &self.recipient.key,
+            &mut rng,
+        )
     }
 
     /// [`Self::seal`], a failure as `server.encryption_unavailable`.
@@ -351,13 +350,7 @@ fn jwe_details(alg: &str, enc: &str, kid: Option<&str>) -> Vec<(&'static str, St
 impl AuthorizationServer {
     /// Logs one JWE event (`jar.decrypted`, `response.encrypted`) with only its own details,
     /// keeping those gathered so far for the request's own event.
-    fn record_jwe(
-        &mut self,
-        name: &str,
-        endpoint: &str,
-        client_id: &str,
-        details: Vec<(&'static str, String)>,
-    ) {
+    fn record_jwe(&mut self, name: &str, endpoint: &str, client_id: &str, details: Vec<(&'static str, String)>) {
         let kept = std::mem::take(&mut self.details);
         for (key, value) in details {
             self.detail(key, value);
@@ -389,7 +382,10 @@ impl AuthorizationServer {
         let header = jwe::decode_header(compact).map_err(|e| header_problem(e.to_string()))?;
         let member = |name: &str| match header.get(name) {
             Some(Value::String(value)) => Ok(value.clone()),
-            Some(other) => Err(header_problem(format!("\"{name}\" is {}", crate::jose::json::kind(other)))),
+            Some(other) => Err(header_problem(format!(
+                "\"{name}\" is {}",
+                crate::jose::json::kind(other)
+            ))),
             None => Err(header_problem(format!("no \"{name}\""))),
         };
         let (alg_name, enc_name) = (member("alg")?, member("enc")?);
@@ -411,7 +407,10 @@ impl AuthorizationServer {
         if !offered.contains(&alg_name) {
             return Err(Failure::new(
                 Check::JarEncryptionAlgNotSupported,
-                format!("alg one of [{}] (request_object_encryption_alg_values_supported)", offered.join(", ")),
+                format!(
+                    "alg one of [{}] (request_object_encryption_alg_values_supported)",
+                    offered.join(", ")
+                ),
                 format!("alg {alg_name}"),
             ));
         }
@@ -419,22 +418,37 @@ impl AuthorizationServer {
         if !encs.contains(&enc_name) {
             return Err(Failure::new(
                 Check::JarEncryptionAlgNotSupported,
-                format!("enc one of [{}] (request_object_encryption_enc_values_supported)", encs.join(", ")),
+                format!(
+                    "enc one of [{}] (request_object_encryption_enc_values_supported)",
+                    encs.join(", ")
+                ),
                 format!("enc {enc_name}"),
             ));
         }
-        let (alg, enc) = parse_pair(&alg_name, &enc_name)
-            .map_err(|e| Failure::new(Check::JarEncryptionAlgNotSupported, "an alg and enc this build implements", e.to_string()))?;
+        let (alg, enc) = parse_pair(&alg_name, &enc_name).map_err(|e| {
+            Failure::new(
+                Check::JarEncryptionAlgNotSupported,
+                "an alg and enc this build implements",
+                e.to_string(),
+            )
+        })?;
         // RFC 7519 §5.2: cty "JWT" marks a nested JWT; absent, the plaintext is read as it is.
         if let Some(cty) = header.get("cty") {
             let jwt = cty
                 .as_str()
                 .is_some_and(|c| c.strip_prefix("application/").unwrap_or(c).eq_ignore_ascii_case("JWT"));
             if !jwt {
-                return Err(header_problem(format!("cty {cty} (a nested request object has cty JWT, or none)")));
+                return Err(header_problem(format!(
+                    "cty {cty} (a nested request object has cty JWT, or none)"
+                )));
             }
         }
-        let signing_kids: Vec<String> = self.verification_keys().keys.iter().filter_map(|k| k.kid.clone()).collect();
+        let signing_kids: Vec<String> = self
+            .verification_keys()
+            .keys
+            .iter()
+            .filter_map(|k| k.kid.clone())
+            .collect();
         let key = decryption_key(&header, alg, enc, client, &signing_kids).map_err(|problem| match problem {
             KeyLookup::SigningKey(kid) => Failure::new(
                 Check::JarEncryptionKeyUnknown,
@@ -464,12 +478,20 @@ impl AuthorizationServer {
             | JoseError::MalformedJwe(_)
             | JoseError::Json { .. }
             | JoseError::DuplicateMember { .. } => header_problem(e.to_string()),
-            JoseError::KeyMismatch { .. } | JoseError::PrivateKeyRequired { .. } | JoseError::RsaModulusTooShort { .. } => {
-                Failure::new(Check::JarEncryptionKeyUnknown, format!("a key for {alg}"), e.to_string())
-            }
-            JoseError::Rsa1_5Refused | JoseError::UnsupportedJweAlgorithm { .. } | JoseError::AlgorithmNotAllowed { .. } => {
-                Failure::new(Check::JarEncryptionAlgNotSupported, "an alg and enc this server lists", e.to_string())
-            }
+            JoseError::KeyMismatch { .. }
+            | JoseError::PrivateKeyRequired { .. }
+            | JoseError::RsaModulusTooShort { .. } => Failure::new(
+                Check::JarEncryptionKeyUnknown,
+                format!("a key for {alg}"),
+                e.to_string(),
+            ),
+            JoseError::Rsa1_5Refused
+            | JoseError::UnsupportedJweAlgorithm { .. }
+            | JoseError::AlgorithmNotAllowed { .. } => Failure::new(
+                Check::JarEncryptionAlgNotSupported,
+                "an alg and enc this server lists",
+                e.to_string(),
+            ),
             // Wrong key, changed encrypted key/IV/ciphertext/tag/AAD, bad base64 in those
             // parts: one answer (RFC 7516 §11.5).
             _ => Failure::new(
@@ -479,9 +501,18 @@ impl AuthorizationServer {
             ),
         })?;
         let plaintext = String::from_utf8(decrypted.plaintext).map_err(|_| {
-            Failure::new(Check::JarMalformed, "a request object in UTF-8 inside the JWE", "other bytes")
+            Failure::new(
+                Check::JarMalformed,
+                "a request object in UTF-8 inside the JWE",
+                "other bytes",
+            )
         })?;
-        self.record_jwe("jar.decrypted", endpoint, &client.client_id, jwe_details(&alg_name, &enc_name, kid.as_deref()));
+        self.record_jwe(
+            "jar.decrypted",
+            endpoint,
+            &client.client_id,
+            jwe_details(&alg_name, &enc_name, kid.as_deref()),
+        );
         // Bare JSON claims (a JWT whose JWE plaintext is the claims set, RFC 7519 §7.1 step 5):
         // read as the unsecured JWT it amounts to, so every later check is the same.
         if plaintext.trim_start().starts_with('{') {
@@ -502,7 +533,11 @@ impl AuthorizationServer {
     /// Where `output` must be encrypted to, if `client` registered encryption for it. A failure
     /// here is `server.encryption_unavailable`: registration refuses its causes, so it only
     /// guards against a client stored some other way.
-    pub(super) fn output_recipient(&self, client: &ClientMetadata, output: Output) -> Result<Option<Recipient>, Failure> {
+    pub(super) fn output_recipient(
+        &self,
+        client: &ClientMetadata,
+        output: Output,
+    ) -> Result<Option<Recipient>, Failure> {
         let Some((alg, enc)) = output.registered(client) else {
             return Ok(None);
         };

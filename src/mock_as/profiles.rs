@@ -89,12 +89,13 @@ pub fn hardened(issuer: &str) -> ServerSettings {
 pub fn strict(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Strict,
-        description: "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
+        description:
+            "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
             PS256/ES256 only, typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
             and exp required, jti replay protection, S256 PKCE required, JWT access tokens (RFC 9068, PS256). \
             JWE with the server's or the client's public keys only (RSA-OAEP-256, ECDH-ES, ECDH-ES+A256KW; \
             A128GCM, A256GCM), encrypted request objects accepted, not required (require_encrypted_request_object off)."
-            .into(),
+                .into(),
         request_object_algs: algs(&["PS256", "ES256"]),
         require_signed_request_object: true,
         par_mode: ParMode::Required,

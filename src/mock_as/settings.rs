@@ -518,10 +518,14 @@ impl ServerSettings {
         }
         for alg in &self.encryption_algs {
             if alg == "RSA1_5" {
-                return Err("encryption_algs: RSA1_5 is refused (RFC 8725 §3.2: Bleichenbacher's padding oracle)".into());
+                return Err(
+                    "encryption_algs: RSA1_5 is refused (RFC 8725 §3.2: Bleichenbacher's padding oracle)".into(),
+                );
             }
             if !super::encryption::SUPPORTED_ENCRYPTION_ALGS.contains(&alg.as_str()) {
-                return Err(format!("encryption_algs: \"{alg}\" is not a JWE alg this server implements"));
+                return Err(format!(
+                    "encryption_algs: \"{alg}\" is not a JWE alg this server implements"
+                ));
             }
         }
         if let Some(enc) = self
@@ -529,7 +533,9 @@ impl ServerSettings {
             .iter()
             .find(|e| !super::encryption::SUPPORTED_ENCRYPTION_ENCS.contains(&e.as_str()))
         {
-            return Err(format!("encryption_encs: \"{enc}\" is not a JWE enc this server implements"));
+            return Err(format!(
+                "encryption_encs: \"{enc}\" is not a JWE enc this server implements"
+            ));
         }
         if self.encryption_algs.is_empty() != self.encryption_encs.is_empty() {
             return Err("encryption_algs and encryption_encs are both empty (no encryption) or both not".into());

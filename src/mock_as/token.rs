@@ -688,7 +688,8 @@ impl AuthorizationServer {
         let client = self.clients.get(&access.client_id).cloned();
         let mut response = match client {
             Some(client)
-                if client.userinfo_signed_response_alg.is_some() || client.userinfo_encrypted_response_alg.is_some() =>
+                if client.userinfo_signed_response_alg.is_some()
+                    || client.userinfo_encrypted_response_alg.is_some() =>
             {
                 self.userinfo_jwt(&client, body)
             }
@@ -709,9 +710,8 @@ impl AuthorizationServer {
         claims.insert(claim::ISS.into(), Value::from(self.settings.issuer.clone()));
         claims.insert(claim::AUD.into(), Value::from(client.client_id.clone()));
         let claims = Value::Object(claims);
-        let jwt = self
-            .output_recipient(client, Output::Userinfo)
-            .and_then(|recipient| match (&client.userinfo_signed_response_alg, recipient) {
+        let jwt = self.output_recipient(client, Output::Userinfo).and_then(|recipient| {
+            match (&client.userinfo_signed_response_alg, recipient) {
                 (Some(alg), recipient) => {
                     let jwt = crypto::prepare_jwt(alg, &claims, client, self.signing_keys())
                         .map_err(|problem| signing_failure(alg, problem))?;
@@ -720,7 +720,8 @@ impl AuthorizationServer {
                 (None, Some(recipient)) => self.encrypt_claims(&claims, recipient, USERINFO, &client.client_id),
                 // Not called without one of the two members; plain JSON would be the answer.
                 (None, None) => Ok(claims.to_string()),
-            });
+            }
+        });
         match jwt {
             Ok(jwt) => {
                 let mut response = Response::new(200);
