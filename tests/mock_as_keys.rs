@@ -50,7 +50,12 @@ fn server(seed: u64, overlap: i64) -> (AuthorizationServer, Rc<FixedClock>) {
 /// rotation leaves alone).
 fn published(server: &mut AuthorizationServer) -> Jwks {
     let all = published_all(server);
-    Jwks::new(all.keys.into_iter().filter(|k| k.key_use.as_deref() != Some("enc")).collect())
+    Jwks::new(
+        all.keys
+            .into_iter()
+            .filter(|k| k.key_use.as_deref() != Some("enc"))
+            .collect(),
+    )
 }
 
 fn published_all(server: &mut AuthorizationServer) -> Jwks {
