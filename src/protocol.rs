@@ -155,6 +155,16 @@ pub mod metadata {
     pub const DEVICE_AUTHORIZATION_ENDPOINT: &str = "device_authorization_endpoint";
     /// RFC 9449 §5.1.
     pub const DPOP_SIGNING_ALG_VALUES_SUPPORTED: &str = "dpop_signing_alg_values_supported";
+    /// OIDC Discovery §3: JWE algs for request objects, ID tokens and userinfo.
+    pub const REQUEST_OBJECT_ENCRYPTION_ALG_VALUES_SUPPORTED: &str = "request_object_encryption_alg_values_supported";
+    pub const REQUEST_OBJECT_ENCRYPTION_ENC_VALUES_SUPPORTED: &str = "request_object_encryption_enc_values_supported";
+    pub const ID_TOKEN_ENCRYPTION_ALG_VALUES_SUPPORTED: &str = "id_token_encryption_alg_values_supported";
+    pub const ID_TOKEN_ENCRYPTION_ENC_VALUES_SUPPORTED: &str = "id_token_encryption_enc_values_supported";
+    pub const USERINFO_ENCRYPTION_ALG_VALUES_SUPPORTED: &str = "userinfo_encryption_alg_values_supported";
+    pub const USERINFO_ENCRYPTION_ENC_VALUES_SUPPORTED: &str = "userinfo_encryption_enc_values_supported";
+    /// JARM §4: JWE algs for authorization responses.
+    pub const AUTHORIZATION_ENCRYPTION_ALG_VALUES_SUPPORTED: &str = "authorization_encryption_alg_values_supported";
+    pub const AUTHORIZATION_ENCRYPTION_ENC_VALUES_SUPPORTED: &str = "authorization_encryption_enc_values_supported";
 }
 
 /// Response types (RFC 6749 §3.1.1, OAuth 2.0 Multiple Response Type Encoding Practices §5).

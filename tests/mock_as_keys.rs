@@ -46,9 +46,37 @@ fn server(seed: u64, overlap: i64) -> (AuthorizationServer, Rc<FixedClock>) {
     (server, clock)
 }
 
+/// The published signing keys (the JWKS without the encryption keys, `use: enc`, which
+/// rotation leaves alone).
 fn published(server: &mut AuthorizationServer) -> Jwks {
+    let all = published_all(server);
+    Jwks::new(
+        all.keys
+            .into_iter()
+            .filter(|k| k.key_use.as_deref() != Some("enc"))
+            .collect(),
+    )
+}
+
+fn published_all(server: &mut AuthorizationServer) -> Jwks {
     let response = server.handle(&Request::get(format!("{ISSUER}/jwks")));
     Jwks::from_json(&response.body_text()).unwrap()
+}
+
+#[test]
+fn rotation_leaves_the_encryption_keys_alone() {
+    let (mut server, _clock) = server(1, 3600);
+    let encryption_kids = |jwks: &Jwks| -> Vec<String> {
+        jwks.keys
+            .iter()
+            .filter(|k| k.key_use.as_deref() == Some("enc"))
+            .filter_map(|k| k.kid.clone())
+            .collect()
+    };
+    let before = encryption_kids(&published_all(&mut server));
+    assert_eq!(before, ["mock-enc-rsa-1", "mock-enc-p256-1"]);
+    server.rotate_signing_keys().unwrap();
+    assert_eq!(encryption_kids(&published_all(&mut server)), before);
 }
 
 fn kids(jwks: &Jwks) -> Vec<String> {

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use oauth_playground::clock::{Clock, FixedClock};
 use oauth_playground::http::{Method, Request, Response};
+use oauth_playground::jose::jwe::{self, ContentEncryption, KeyManagement};
 use oauth_playground::jose::jws::{self, ShortHmacKeys};
 use oauth_playground::jose::{base64url, Algorithm, Jwk, Jwks, KeyQuery};
 use oauth_playground::jose::{KeyMaterial, SecretBytes};
@@ -28,6 +29,9 @@ const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 struct Run {
     server: AuthorizationServer,
+    /// `deferred`: every request answered through `handle_deferred` and sealed by a RustCrypto
+    /// backend, as the page's `SigningTransport` does.
+    deferred: bool,
     clock: Rc<FixedClock>,
     jti: u32,
     dpop: Dpop,
@@ -215,6 +219,163 @@ fn client_private_keys() -> Jwks {
     Jwks::from_json(include_str!("scenarios/keys/client-1.jwks.json")).unwrap()
 }
 
+/// client-1's encryption key pairs (RSA-2048 and P-256, `use: enc`, generated with OpenSSL for
+/// these tests); their public halves join client-1's JWKS with `client_enc_keys`.
+fn client_enc_keys() -> Jwks {
+    Jwks::from_json(include_str!("scenarios/keys/client-1-enc.jwks.json")).unwrap()
+}
+
+/// Decrypts a JWE the server produced for client-1 (with its keys by `kid`, or the
+/// OIDC Core §10.2 key of its secret for A128KW/A256KW/dir); any other text comes back as it is.
+fn open_jwe(text: &str) -> Result<String, String> {
+    if text.split('.').count() != 5 {
+        return Ok(text.to_string());
+    }
+    let header = jwe::decode_header(text).map_err(|e| e.to_string())?;
+    let alg = KeyManagement::from_name(header["alg"].as_str().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let enc = ContentEncryption::from_name(header["enc"].as_str().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let key = match alg {
+        KeyManagement::A128Kw | KeyManagement::A256Kw | KeyManagement::Dir => {
+            jwe::key_from_client_secret(SECRET, alg, enc).map_err(|e| e.to_string())?
+        }
+        _ => {
+            let kid = header.get("kid").and_then(Value::as_str).ok_or("a JWE without kid")?;
+            // Its encryption keys, or a signing key registered without `use` (which fits too).
+            client_enc_keys()
+                .keys
+                .into_iter()
+                .chain(client_private_keys().keys)
+                .find(|k| k.kid.as_deref() == Some(kid))
+                .ok_or_else(|| format!("no client-1 key {kid}"))?
+        }
+    };
+    let opened = jwe::decrypt_compact(
+        text,
+        &key,
+        &KeyManagement::ALL,
+        &ContentEncryption::ALL,
+        &mut ChaCha20Rng::seed_from_u64(3),
+    )
+    .map_err(|e| e.to_string())?;
+    String::from_utf8(opened.plaintext).map_err(|e| e.to_string())
+}
+
+/// Checks a JWE's protected header against `{ "alg", "enc", "cty", "kid" }` (`null`: absent).
+fn check_jwe_header(what: &str, text: &str, wanted: &Map<String, Value>) -> Result<(), String> {
+    let header = jwe::decode_header(text).map_err(|e| format!("{what}: not a JWE: {e}"))?;
+    for (member, value) in wanted {
+        let actual = header.get(member).unwrap_or(&Value::Null);
+        if actual != value {
+            return Err(format!("{what}: JWE header {member} = {actual}, expected {value}"));
+        }
+    }
+    Ok(())
+}
+
+/// Wraps a request object per the `encrypt` spec: `alg`/`enc` (default RSA-OAEP-256 /
+/// A128GCM), `to` (`rsa`, `p256`: the server's published encryption keys, `client`: client-1's
+/// own RSA encryption key under the server's kid, `signing`: the server's RSA signing key;
+/// default by alg; symmetric algs use the client-secret key), `kid` (`null` omits it),
+/// `plaintext: "json"` (the bare claims instead of the JWS), `header` (merged), `tamper`
+/// (`ciphertext`, `tag`, `iv`, `encrypted_key`), and `raw_header` (a JWE with this header and
+/// dummy parts, for what the JOSE layer would refuse to produce: RSA1_5, zip, crit, bad epk).
+fn encrypt_request_object(jws: &str, spec: &Map<String, Value>, published: &Value) -> String {
+    if let Some(raw) = spec.get("raw_header") {
+        return format!(
+            "{}.AAAA.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA",
+            base64url::encode(raw.to_string())
+        );
+    }
+    let alg = spec.get("alg").and_then(Value::as_str).unwrap_or("RSA-OAEP-256");
+    let enc = spec.get("enc").and_then(Value::as_str).unwrap_or("A128GCM");
+    let km = KeyManagement::from_name(alg).unwrap();
+    let ce = ContentEncryption::from_name(enc).unwrap();
+    let server_keys = Jwks::from_json(&published.to_string()).unwrap();
+    let enc_key = |kty: &str| {
+        server_keys
+            .keys
+            .iter()
+            .find(|k| k.key_use.as_deref() == Some("enc") && k.material.kty() == kty)
+            .cloned()
+            .unwrap()
+    };
+    let symmetric = matches!(km, KeyManagement::A128Kw | KeyManagement::A256Kw | KeyManagement::Dir);
+    let default_to = if km.is_ecdh() { "p256" } else { "rsa" };
+    let (key, mut kid) = match (symmetric, spec.get("to").and_then(Value::as_str).unwrap_or(default_to)) {
+        (true, _) => (jwe::key_from_client_secret(SECRET, km, ce).unwrap(), None),
+        (false, "p256") => {
+            let k = enc_key("EC");
+            (k.clone(), k.kid)
+        }
+        (false, "client") => {
+            let own = client_enc_keys().keys[0].to_public().unwrap();
+            (own, enc_key("RSA").kid)
+        }
+        (false, "signing") => {
+            let k = server_keys
+                .keys
+                .iter()
+                .find(|k| k.material.kty() == "RSA")
+                .unwrap()
+                .clone();
+            let kid = k.kid.clone();
+            let mut unrestricted = k;
+            unrestricted.key_use = None;
+            (unrestricted, kid)
+        }
+        _ => {
+            let k = enc_key("RSA");
+            (k.clone(), k.kid)
+        }
+    };
+    match spec.get("kid") {
+        Some(Value::Null) => kid = None,
+        Some(Value::String(named)) => kid = Some(named.clone()),
+        _ => {}
+    }
+    let mut header = Map::new();
+    header.insert("alg".into(), json!(alg));
+    header.insert("enc".into(), json!(enc));
+    if let Some(kid) = kid {
+        header.insert("kid".into(), json!(kid));
+    }
+    let plaintext = if spec.get("plaintext").and_then(Value::as_str) == Some("json") {
+        let payload = jws.split('.').nth(1).unwrap();
+        base64url::decode(payload, "claims").unwrap()
+    } else {
+        header.insert("cty".into(), json!("JWT"));
+        jws.as_bytes().to_vec()
+    };
+    if let Some(Value::Object(changes)) = spec.get("header") {
+        for (k, v) in changes {
+            if v.is_null() {
+                header.remove(k);
+            } else {
+                header.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let compact = jwe::encrypt_compact(
+        &Value::Object(header).to_string(),
+        &plaintext,
+        &key,
+        &mut ChaCha20Rng::seed_from_u64(21),
+    )
+    .unwrap();
+    let part = match spec.get("tamper").and_then(Value::as_str) {
+        Some("encrypted_key") => 1,
+        Some("iv") => 2,
+        Some("ciphertext") => 3,
+        Some("tag") => 4,
+        _ => return compact,
+    };
+    let mut parts: Vec<String> = compact.split('.').map(str::to_string).collect();
+    let mut bytes = base64url::decode(&parts[part], "part").unwrap();
+    bytes[0] ^= 1;
+    parts[part] = base64url::encode(bytes);
+    parts.join(".")
+}
+
 /// An attacker's key pair: the RSA key of RFC 7520 §3.4 (a published test key), never
 /// registered by any client.
 fn attacker_keys() -> Jwks {
@@ -392,6 +553,11 @@ impl Run {
             "token_endpoint_auth_method": "client_secret_basic",
             "jwks": client_1_jwks(),
         });
+        if scenario.get("client_enc_keys").and_then(Value::as_bool) == Some(true) {
+            let public: Value = serde_json::from_str(&client_enc_keys().to_public().to_json()).unwrap();
+            let keys = client["jwks"]["keys"].as_array_mut().unwrap();
+            keys.extend(public["keys"].as_array().unwrap().iter().cloned());
+        }
         let mut other = client.clone();
         other["client_id"] = json!("client-2");
         other["client_secret"] = json!(OTHER_SECRET);
@@ -438,6 +604,7 @@ impl Run {
         }
         Run {
             server,
+            deferred: scenario.get("deferred").and_then(Value::as_bool) == Some(true),
             clock,
             jti: 0,
             dpop: Dpop::new(scenario),
@@ -445,6 +612,11 @@ impl Run {
     }
 
     fn send(&mut self, request: &Request) -> Response {
+        if self.deferred {
+            let answer = self.server.handle_deferred(request);
+            let backend = oauth_playground::jose::RustCryptoBackend::new(ChaCha20Rng::seed_from_u64(5));
+            return block_on(answer.seal(&backend));
+        }
         self.server.handle(request)
     }
 
@@ -517,7 +689,11 @@ impl Run {
         if spec.and_then(|s| s.get("same_jti")).is_some() {
             claims.insert("jti".into(), Value::from("jti-fixed"));
         }
-        build_jwt(header, claims, spec, &self.secret_of(client_id))
+        let jws = build_jwt(header, claims, spec, &self.secret_of(client_id));
+        match spec.and_then(|s| s.get("encrypt")).and_then(Value::as_object) {
+            Some(encrypt) => encrypt_request_object(&jws, encrypt, &self.server.published_jwks()),
+            None => jws,
+        }
     }
 
     fn client_assertion(&mut self, scenario: &Value, client_id: &str, alg: &str, aud: &str) -> String {
@@ -1072,6 +1248,16 @@ impl Run {
     }
 }
 
+/// Polls a future that never waits (the RustCrypto backend) to its end.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("nothing here waits"),
+    }
+}
+
 /// Appends pairs without replacing, so a parameter is sent twice.
 fn append_duplicates(pairs: &mut Vec<(String, String)>, extra: Option<&Map<String, Value>>) {
     for (k, v) in extra.into_iter().flatten() {
@@ -1098,6 +1284,19 @@ fn apply_pairs(form: &mut Vec<(String, String)>, spec: Option<&Map<String, Value
 /// or fragment, or a form_post page's inputs; a JARM `response` is decoded (and verified by
 /// the caller).
 fn callback_params(response: &Response) -> BTreeMap<String, String> {
+    let mut out = raw_callback_params(response);
+    if let Some(jwt) = out.get("response").cloned() {
+        let jwt = open_jwe(&jwt).unwrap();
+        let decoded = crypto::decode_unverified(&jwt).unwrap();
+        for (k, v) in decoded.claims {
+            out.insert(k, text(&v));
+        }
+    }
+    out
+}
+
+/// The parameters of an authorization response as sent: a JARM `response` still encoded.
+fn raw_callback_params(response: &Response) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Some(location) = response.headers.get("Location") {
         let parts = UrlParts::split(location).unwrap();
@@ -1115,12 +1314,6 @@ fn callback_params(response: &Response) -> BTreeMap<String, String> {
             if let (Some(n), Some(v)) = (attr("name"), attr("value")) {
                 out.insert(n, v);
             }
-        }
-    }
-    if let Some(jwt) = out.get("response").cloned() {
-        let decoded = crypto::decode_unverified(&jwt).unwrap();
-        for (k, v) in decoded.claims {
-            out.insert(k, text(&v));
         }
     }
     out
@@ -1288,9 +1481,53 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
             }
         }
     }
+    // `jwe`: `{ "response" | "id_token" | "userinfo": { header members } }` — that output must
+    // be a JWE whose protected header has these members (`null`: absent).
+    let raw_params = raw_callback_params(&response);
+    for (output, wanted) in obj(&Value::Object(expect.clone()), "jwe").into_iter().flatten() {
+        let text = match output.as_str() {
+            "response" => raw_params.get("response").cloned(),
+            "id_token" => raw_params
+                .get("id_token")
+                .cloned()
+                .or(body.get("id_token").and_then(Value::as_str).map(str::to_string)),
+            _ => Some(response.body_text()),
+        }
+        .ok_or_else(|| format!("{family}/{name}: no {output} to check; {}", context()))?;
+        check_jwe_header(output, &text, wanted.as_object().unwrap()).map_err(|e| format!("{family}/{name}: {e}"))?;
+    }
+    // `event`: an event of this name (with `jwe_alg`) recorded by the judged request.
+    if let Some(wanted) = expect.get("event").and_then(Value::as_str) {
+        let found = run
+            .server
+            .events()
+            .filter(|e| e.seq as usize > before_seq)
+            .any(|e| e.name == wanted && e.details.contains_key("jwe_alg"));
+        if !found {
+            return Err(format!(
+                "{family}/{name}: no {wanted} event with jwe_alg; {}",
+                context()
+            ));
+        }
+    }
+    // An application/jwt userinfo answer (signed, encrypted, or both) must open and verify.
+    if response.headers.get("Content-Type") == Some("application/jwt") {
+        let inner = open_jwe(&response.body_text()).map_err(|e| format!("{family}/{name}: userinfo: {e}"))?;
+        let claims: Value = if inner.split('.').count() == 3 {
+            let verified = verify_server_jwt(&inner, &run.server.published_jwks())
+                .map_err(|e| format!("{family}/{name}: userinfo does not verify: {e}"))?;
+            serde_json::from_slice(&verified.payload).unwrap()
+        } else {
+            serde_json::from_str(&inner).map_err(|e| format!("{family}/{name}: userinfo: {e}"))?
+        };
+        if claims["sub"].is_null() || claims["aud"] != "client-1" {
+            return Err(format!("{family}/{name}: userinfo claims: {claims}"));
+        }
+    }
     // A JARM response must verify (with the client secret for HS*, the server's JWKS otherwise)
     // and carry iss/aud/exp/iat.
-    if let Some(jwt) = callback_params(&response).get("response") {
+    if let Some(jwt) = raw_params.get("response") {
+        let jwt = &open_jwe(jwt).map_err(|e| format!("{family}/{name}: JARM does not decrypt: {e}"))?;
         let verified = verify_server_jwt(jwt, &run.server.published_jwks())
             .map_err(|e| format!("{family}/{name}: JARM does not verify: {e}"))?;
         let claims: Value = serde_json::from_slice(&verified.payload).unwrap();
@@ -1308,6 +1545,7 @@ fn run_scenario(family: &str, scenario: &Value) -> Result<Option<String>, String
         .cloned()
         .or(body.get("id_token").and_then(Value::as_str).map(str::to_string));
     if let Some(jwt) = &id_token {
+        let jwt = &open_jwe(jwt).map_err(|e| format!("{family}/{name}: ID token does not decrypt: {e}"))?;
         verify_server_jwt(jwt, &run.server.published_jwks())
             .map_err(|e| format!("{family}/{name}: ID token does not verify: {e}"))?;
         let decoded = crypto::decode_unverified(jwt).unwrap();
@@ -1350,11 +1588,23 @@ fn verify_server_jwt(jwt: &str, published: &Value) -> Result<jws::VerifiedJws, o
 /// Checks kept as a safety net that registration now makes unreachable (RFC 7591 §3.2.2:
 /// metadata the server cannot honour is refused there), each with the registration checks
 /// that refuse its causes; those must be proven instead.
-const GUARDED_AT_REGISTRATION: [(&str, &[&str]); 1] = [(
-    // An alg with no server key (ES512), or HS* without a client secret.
-    "server.signing_unavailable",
-    &["registration.alg_unsupported", "registration.secret_required"],
-)];
+const GUARDED_AT_REGISTRATION: [(&str, &[&str]); 2] = [
+    (
+        // An alg with no server key (ES512), or HS* without a client secret.
+        "server.signing_unavailable",
+        &["registration.alg_unsupported", "registration.secret_required"],
+    ),
+    (
+        // An encryption alg or enc the JOSE layer lacks, no client key that fits, or a
+        // symmetric alg without a client secret.
+        "server.encryption_unavailable",
+        &[
+            "registration.encryption_alg_unsupported",
+            "registration.encryption_key_required",
+            "registration.encryption_secret_required",
+        ],
+    ),
+];
 
 #[test]
 fn every_scenario_file_passes_and_every_check_is_proven() {

@@ -8,9 +8,13 @@
 //! they were issued with any [`CryptoBackend`] — WebCrypto in the page — and puts them in place.
 //! Nothing but the signatures is deferred: every check, every state change and every event is
 //! done by the time `handle_deferred` returns, and the server is not borrowed while the backend
-//! works.
+//! works. A JWT the client registered encryption for is encrypted right after its signature
+//! (`encryption.rs`): the JWE must wrap the final JWS, so it cannot be produced any earlier.
 
+use super::checks::Failure;
 use super::crypto::UnsignedJwt;
+use super::encryption::PendingEncryption;
+use super::response::signing_failure;
 use super::server::{plain, AuthorizationServer};
 use crate::http::{Request, Response};
 use crate::jose::{jws, CryptoBackend, ShortHmacKeys};
@@ -23,6 +27,9 @@ pub struct PendingSignature {
     /// cannot imitate one.
     placeholder: String,
     jwt: UnsignedJwt,
+    /// The JWE the signed JWT goes into, when the client registered encryption for it: the
+    /// encryption follows the signature, so the ciphertext holds the final JWS.
+    encryption: Option<PendingEncryption>,
 }
 
 /// A response whose JWTs still have to be signed.
@@ -46,13 +53,28 @@ impl DeferredResponse {
     pub async fn seal<B: CryptoBackend + ?Sized>(self, backend: &B) -> Response {
         let DeferredResponse { mut response, pending } = self;
         let mut sealed: Vec<(String, String)> = Vec::with_capacity(pending.len());
-        for PendingSignature { placeholder, jwt } in pending {
+        for PendingSignature {
+            placeholder,
+            jwt,
+            encryption,
+        } in pending
+        {
             let payload = substitute(&jwt.payload, &sealed);
             let signed =
                 jws::sign_compact_with(backend, &jwt.header, payload.as_bytes(), &jwt.key, ShortHmacKeys::Allow).await;
-            match signed {
-                Ok(compact) => sealed.push((placeholder, compact)),
-                Err(e) => {
+            match (signed, encryption) {
+                (Ok(compact), None) => sealed.push((placeholder, compact)),
+                (Ok(compact), Some(encryption)) => match encryption.seal(compact.as_bytes()) {
+                    Ok(jwe) => sealed.push((placeholder, jwe)),
+                    Err(e) => {
+                        return plain(
+                            500,
+                            "text/plain; charset=utf-8",
+                            &format!("server_error: the server could not encrypt a JWT to the client's key: {e}"),
+                        )
+                    }
+                },
+                (Err(e), _) => {
                     return plain(
                         500,
                         "text/plain; charset=utf-8",
@@ -126,14 +148,35 @@ impl AuthorizationServer {
         if self.deferred.is_none() {
             return jwt.sign(&mut *self.rng);
         }
+        Ok(self.defer(jwt, None))
+    }
+
+    /// Signs `jwt` and encrypts the result now, or — inside [`Self::handle_deferred`] — leaves
+    /// both for [`DeferredResponse::seal`], in that order.
+    pub(super) fn issue_encrypted_jwt(
+        &mut self,
+        jwt: UnsignedJwt,
+        encryption: PendingEncryption,
+    ) -> Result<String, Failure> {
+        if self.deferred.is_none() {
+            let alg = jwt.alg.name();
+            let signed = jwt.sign(&mut *self.rng).map_err(|p| signing_failure(alg, p))?;
+            return encryption.seal_or_fail(signed.as_bytes());
+        }
+        Ok(self.defer(jwt, Some(encryption)))
+    }
+
+    /// The placeholder of a JWT left for [`DeferredResponse::seal`].
+    fn defer(&mut self, jwt: UnsignedJwt, encryption: Option<PendingEncryption>) -> String {
         let n = self.deferred.as_ref().map_or(0, Vec::len);
         let placeholder = format!("{PREFIX}{n}-{}", self.random_token(12));
         if let Some(pending) = self.deferred.as_mut() {
             pending.push(PendingSignature {
                 placeholder: placeholder.clone(),
                 jwt,
+                encryption,
             });
         }
-        Ok(placeholder)
+        placeholder
     }
 }

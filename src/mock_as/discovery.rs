@@ -92,6 +92,34 @@ impl AuthorizationServer {
                     json!(SUPPORTED_ALGS),
                 );
             }
+            // OIDC Discovery §3 and JARM §4: the same JWE lists for every use, published only
+            // when the server offers encryption (and JARM's only with JARM).
+            if !s.encryption_algs.is_empty() {
+                let mut uses = vec![
+                    (
+                        m::REQUEST_OBJECT_ENCRYPTION_ALG_VALUES_SUPPORTED,
+                        m::REQUEST_OBJECT_ENCRYPTION_ENC_VALUES_SUPPORTED,
+                    ),
+                    (
+                        m::ID_TOKEN_ENCRYPTION_ALG_VALUES_SUPPORTED,
+                        m::ID_TOKEN_ENCRYPTION_ENC_VALUES_SUPPORTED,
+                    ),
+                    (
+                        m::USERINFO_ENCRYPTION_ALG_VALUES_SUPPORTED,
+                        m::USERINFO_ENCRYPTION_ENC_VALUES_SUPPORTED,
+                    ),
+                ];
+                if s.jarm_enabled {
+                    uses.push((
+                        m::AUTHORIZATION_ENCRYPTION_ALG_VALUES_SUPPORTED,
+                        m::AUTHORIZATION_ENCRYPTION_ENC_VALUES_SUPPORTED,
+                    ));
+                }
+                for (algs, encs) in uses {
+                    map.insert(algs.into(), json!(s.encryption_algs));
+                    map.insert(encs.into(), json!(s.encryption_encs));
+                }
+            }
         }
         doc
     }

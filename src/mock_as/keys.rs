@@ -114,9 +114,18 @@ impl AuthorizationServer {
     }
 
     /// The public JWKS as the JWKS endpoint serves it now: [`Self::verification_keys`] (the
-    /// current keys, then the keys still in their overlap period, newest rotation first).
+    /// current keys, then the keys still in their overlap period, newest rotation first), then,
+    /// while the server offers asymmetric encryption, its encryption keys (`use: enc`, no
+    /// `alg`; `encryption.rs`). Rotation leaves the encryption keys alone.
     pub fn published_jwks(&self) -> Value {
-        serde_json::from_str(&self.verification_keys().to_json()).unwrap_or_else(|_| json!({ "keys": [] }))
+        let mut keys = self.verification_keys().keys;
+        let asymmetric = self.settings.encryption_algs.iter().any(|alg| {
+            crate::jose::jwe::KeyManagement::from_name(alg).is_ok_and(|a| !super::encryption::is_symmetric(a))
+        });
+        if asymmetric {
+            keys.extend(super::encryption::server_enc_public_keys().keys);
+        }
+        serde_json::from_str(&Jwks::new(keys).to_json()).unwrap_or_else(|_| json!({ "keys": [] }))
     }
 
     /// Moves the keys whose overlap has passed from `retiring` to `retired`.

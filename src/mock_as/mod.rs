@@ -11,7 +11,8 @@
 //! `client_auth`, `token`, `response` (query/fragment/form_post/JARM), `discovery`,
 //! `device` (RFC 8628), `crypto` (every JOSE call), `deferred` (signatures owed by an answer), `keys` (signing-key rotation), `replay` (bounded jti cache), `events`, `profiles`, `settings`,
 //! `registration` (RFC 7591: `registerClient` and the registration endpoint, one validation),
-//! `dpop` (RFC 9449 proofs and nonces), `introspection` (RFC 7662), `revocation` (RFC 7009), `resource` (RFC 8707), `token_store` (bounded issued tokens).
+//! `dpop` (RFC 9449 proofs and nonces), `encryption` (JWE: the server's encryption keys, decrypting
+//! request objects, encrypting JARM, ID tokens and userinfo), `introspection` (RFC 7662), `revocation` (RFC 7009), `resource` (RFC 8707), `token_store` (bounded issued tokens).
 
 mod authorize;
 pub mod checks;
@@ -21,6 +22,7 @@ mod deferred;
 mod device;
 mod discovery;
 mod dpop;
+pub mod encryption;
 pub mod events;
 mod introspection;
 pub mod keys;

@@ -24,7 +24,11 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         profile: ProfileName::Hardened,
         description: "Hardened: HS256/RS256 request objects, \
             exp ≤ 5 min, clock skew configurable, per-client alg allow-list, jti replay protection, \
-            size limit, query/request-object mismatch rejected, response_mode=jwt (JARM)."
+            size limit, query/request-object mismatch rejected, response_mode=jwt (JARM). JWE: request objects may \
+            be encrypted to the server's RSA or P-256 key or with the client-secret key (not required: \
+            require_encrypted_request_object off); JARM, ID tokens and userinfo encrypted for clients that \
+            register *_encrypted_response_alg (RSA-OAEP, RSA-OAEP-256, ECDH-ES(+A128KW/+A256KW), A128KW, \
+            A256KW, dir × A128GCM, A256GCM, A128CBC-HS256, A256CBC-HS512; never RSA1_5)."
             .into(),
         issuer: issuer.to_string(),
         request_object_algs: algs(&["HS256", "RS256"]),
@@ -75,6 +79,9 @@ pub fn hardened(issuer: &str) -> ServerSettings {
         require_dpop: false,
         authorization_code_max_lifetime: 0,
         require_jarm: false,
+        encryption_algs: algs(&super::encryption::SUPPORTED_ENCRYPTION_ALGS),
+        encryption_encs: algs(&super::encryption::SUPPORTED_ENCRYPTION_ENCS),
+        require_encrypted_request_object: false,
     }
 }
 
@@ -82,10 +89,13 @@ pub fn hardened(issuer: &str) -> ServerSettings {
 pub fn strict(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Strict,
-        description: "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
+        description:
+            "Strict (RFC 9101/9126, FAPI 2.0 style): request objects only through PAR, PAR required, \
             PS256/ES256 only, typ oauth-authz-req+jwt required, exp − nbf ≤ 60 min, nbf \
-            and exp required, jti replay protection, S256 PKCE required, JWT access tokens (RFC 9068, PS256)."
-            .into(),
+            and exp required, jti replay protection, S256 PKCE required, JWT access tokens (RFC 9068, PS256). \
+            JWE with the server's or the client's public keys only (RSA-OAEP-256, ECDH-ES, ECDH-ES+A256KW; \
+            A128GCM, A256GCM), encrypted request objects accepted, not required (require_encrypted_request_object off)."
+                .into(),
         request_object_algs: algs(&["PS256", "ES256"]),
         require_signed_request_object: true,
         par_mode: ParMode::Required,
@@ -98,6 +108,10 @@ pub fn strict(issuer: &str) -> ServerSettings {
         // signed with one of the two algs this profile allows.
         access_token_format: AccessTokenFormat::Jwt,
         access_token_signing_alg: "PS256".into(),
+        // Asymmetric key management and AEAD content encryption only: no key derived from a
+        // shared secret, no CBC-HMAC.
+        encryption_algs: algs(&["RSA-OAEP-256", "ECDH-ES", "ECDH-ES+A256KW"]),
+        encryption_encs: algs(&["A128GCM", "A256GCM"]),
         ..hardened(issuer)
     }
 }
@@ -116,7 +130,10 @@ pub fn pingone(issuer: &str) -> ServerSettings {
             ASSUMPTIONS (not publicly documented): the envelope is used for every back-channel error and for \
             that one authorize error; the mapping of other errors to envelope codes; jti replay of request \
             objects; 300 s request-object lifetime; 60 s clock skew; query/request-object mismatch rejected; \
-            the authorize endpoint URL accepted as request-object aud."
+            the authorize endpoint URL accepted as request-object aud. No JWE (DESIGN.md's PingOne facts say \
+            nothing about encryption, so none is emulated): no *_encryption_*_values_supported, no \
+            encrypted request objects (require_encrypted_request_object off), *_encrypted_response_alg refused \
+            at registration."
             .into(),
         request_object_algs: algs(&["HS256", "HS384", "HS512", "RS256", "RS384", "RS512"]),
         require_signed_request_object: false,
@@ -129,6 +146,8 @@ pub fn pingone(issuer: &str) -> ServerSettings {
         pkce_required: false,
         pkce_plain_allowed: true,
         error_format: ErrorFormat::PingOne,
+        encryption_algs: Vec::new(),
+        encryption_encs: Vec::new(),
         ..hardened(issuer)
     }
 }
@@ -149,7 +168,8 @@ pub fn fapi2_security(issuer: &str) -> ServerSettings {
         description: "FAPI 2.0 Security Profile: PAR required (§5.3.2.2), response_type=code only, S256 PKCE \
             required, private_key_jwt only (§5.3.2.1; MTLS is not emulated), PS256/ES256/EdDSA only (§5.4.1), \
             sender-constrained access tokens: a DPoP proof at every token request (§5.3.2.1), codes valid at \
-            most 60 s (§5.3.2.1), RFC 9207 iss in every authorization response, JWT access tokens (PS256)."
+            most 60 s (§5.3.2.1), RFC 9207 iss in every authorization response, JWT access tokens (PS256). \
+            No JWE: the profile does not use encryption, so none is offered (require_encrypted_request_object off)."
             .into(),
         request_object_algs: algs(&FAPI2_ALGS),
         par_mode: ParMode::Required,
@@ -166,6 +186,8 @@ pub fn fapi2_security(issuer: &str) -> ServerSettings {
         client_assertion_algs: algs(&FAPI2_ALGS),
         require_dpop: true,
         authorization_code_max_lifetime: 60,
+        encryption_algs: Vec::new(),
+        encryption_encs: Vec::new(),
         ..hardened(issuer)
     }
 }
@@ -178,7 +200,8 @@ pub fn fapi2_message_signing(issuer: &str) -> ServerSettings {
         profile: ProfileName::Fapi2MessageSigning,
         description: "FAPI 2.0 Message Signing: everything of the FAPI 2.0 Security Profile, plus signed \
             request objects (PS256/ES256/EdDSA, typ oauth-authz-req+jwt, nbf and exp required, exp − nbf \
-            ≤ 60 min) pushed through PAR, and JARM (response_mode jwt) for every authorization response."
+            ≤ 60 min) pushed through PAR, and JARM (response_mode jwt) for every authorization response. \
+            No JWE (signed, not encrypted; require_encrypted_request_object off)."
             .into(),
         require_signed_request_object: true,
         allow_unsigned_request_object: false,
@@ -196,7 +219,9 @@ pub fn lenient(issuer: &str) -> ServerSettings {
     ServerSettings {
         profile: ProfileName::Lenient,
         description: "Lenient: every supported alg (HS, RS, PS, ES, EdDSA), unsigned request objects allowed, no exp/jti requirement, \
-            request-object values win over query values, PKCE optional (plain allowed), 5 min clock skew."
+            request-object values win over query values, PKCE optional (plain allowed), 5 min clock skew. Every \
+            JWE alg and enc this build has (never RSA1_5); encrypted request objects accepted, encrypted-but-unsigned \
+            ones too, none required (require_encrypted_request_object off)."
             .into(),
         // Every algorithm this server can verify: Lenient is for first experiments.
         request_object_algs: algs(&super::crypto::SUPPORTED_ALGS),

@@ -280,6 +280,121 @@ impl AuthorizationServer {
                 ));
             }
         }
+        self.validate_encryption(client)
+    }
+
+    /// The four JWE member pairs (OIDC Registration §2, JARM §3), each refused now if the
+    /// server could not honour it later: an `_enc` alone, an alg or enc the server does not
+    /// list (RSA1_5 never), a symmetric alg without a client secret, an asymmetric alg without
+    /// a fitting key in `jwks`. For request objects the client encrypts to the server's keys,
+    /// so only the symmetric case needs anything of the client.
+    fn validate_encryption(&self, client: &ClientMetadata) -> Result<(), Failure> {
+        let pairs = [
+            (
+                "request_object_encryption",
+                &client.request_object_encryption_alg,
+                &client.request_object_encryption_enc,
+                false,
+            ),
+            (
+                "authorization_encrypted_response",
+                &client.authorization_encrypted_response_alg,
+                &client.authorization_encrypted_response_enc,
+                true,
+            ),
+            (
+                "id_token_encrypted_response",
+                &client.id_token_encrypted_response_alg,
+                &client.id_token_encrypted_response_enc,
+                true,
+            ),
+            (
+                "userinfo_encrypted_response",
+                &client.userinfo_encrypted_response_alg,
+                &client.userinfo_encrypted_response_enc,
+                true,
+            ),
+        ];
+        let algs = &self.settings.encryption_algs;
+        let encs = &self.settings.encryption_encs;
+        for (prefix, alg, enc, to_client) in pairs {
+            // OIDC Registration §2: "If …_enc is included, …_alg MUST also be provided."
+            let Some(alg) = alg else {
+                if let Some(enc) = enc {
+                    return Err(Failure::new(
+                        Check::RegistrationEncryptionEncWithoutAlg,
+                        format!("{prefix}_alg together with {prefix}_enc"),
+                        format!("{prefix}_enc: \"{enc}\" without {prefix}_alg"),
+                    ));
+                }
+                continue;
+            };
+            let offered = |list: &Vec<String>| {
+                if list.is_empty() {
+                    "none: this server offers no encryption".to_string()
+                } else {
+                    format!("one of [{}]", list.join(", "))
+                }
+            };
+            if alg == "RSA1_5" {
+                return Err(Failure::new(
+                    Check::RegistrationEncryptionAlgUnsupported,
+                    format!(
+                        "{prefix}_alg {}; never RSA1_5 (RFC 8725 §3.2: Bleichenbacher's padding oracle)",
+                        offered(algs)
+                    ),
+                    format!("{prefix}_alg: \"RSA1_5\""),
+                ));
+            }
+            if !algs.contains(alg) {
+                return Err(Failure::new(
+                    Check::RegistrationEncryptionAlgUnsupported,
+                    format!("{prefix}_alg {}", offered(algs)),
+                    format!("{prefix}_alg: \"{alg}\""),
+                ));
+            }
+            // OIDC Registration §2 / JARM §3: "If …_alg is specified, the default for this
+            // value is A128CBC-HS256."
+            let (enc, defaulted) = match enc {
+                Some(enc) => (enc.as_str(), false),
+                None => (super::encryption::DEFAULT_ENC, true),
+            };
+            if !encs.iter().any(|e| e == enc) {
+                return Err(Failure::new(
+                    Check::RegistrationEncryptionAlgUnsupported,
+                    format!("{prefix}_enc {}", offered(encs)),
+                    if defaulted {
+                        format!("{prefix}_enc omitted, so A128CBC-HS256 (OIDC Registration §2 default); register another {prefix}_enc")
+                    } else {
+                        format!("{prefix}_enc: \"{enc}\"")
+                    },
+                ));
+            }
+            let (alg_v, enc_v) = super::encryption::parse_pair(alg, enc).map_err(|e| {
+                Failure::new(
+                    Check::RegistrationEncryptionAlgUnsupported,
+                    format!("{prefix}_alg and _enc this build implements"),
+                    e.to_string(),
+                )
+            })?;
+            if super::encryption::is_symmetric(alg_v) {
+                if client.client_secret.as_ref().is_none_or(|s| s.expose().is_empty()) {
+                    return Err(Failure::new(
+                        Check::RegistrationEncryptionSecretRequired,
+                        format!("a client_secret to derive the {alg} key from (OIDC Core §10.2), or an asymmetric {prefix}_alg"),
+                        format!("{prefix}_alg: \"{alg}\" and no client_secret (a public client MUST NOT use symmetric encryption)"),
+                    ));
+                }
+            } else if to_client {
+                if let Err(why) = super::encryption::recipient_key(client, alg_v, enc_v) {
+                    return Err(Failure::new(
+                        Check::RegistrationEncryptionKeyRequired,
+                        format!("jwks with a key to encrypt {prefix} to"),
+                        format!("{prefix}_alg: \"{alg}\": {why}"),
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 

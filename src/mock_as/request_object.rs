@@ -88,7 +88,8 @@ impl AuthorizationServer {
         via_par: bool,
     ) -> Result<Params, Failure> {
         let mode = if via_par { "par" } else { "by_value" };
-        let result = self.check_request_object(client, jws, outer);
+        let endpoint = if via_par { "par" } else { "authorize" };
+        let result = self.check_request_object(client, jws, outer, endpoint);
         let alg = self.details.get("alg").cloned().unwrap_or_else(|| "unknown".into());
         let (outcome, replay) = match &result {
             Ok(_) => ("success", "false"),
@@ -102,18 +103,47 @@ impl AuthorizationServer {
         result
     }
 
-    fn check_request_object(&mut self, client: &ClientMetadata, jws: &str, outer: &Params) -> Result<Params, Failure> {
+    /// Whether an unsigned (`alg: none`) request object is acceptable from this client.
+    fn unsigned_allowed(&self, client: &ClientMetadata) -> bool {
+        self.settings.allow_unsigned_request_object
+            && client.allow_unsigned_request_object
+            && !self.signed_request_object_required(client)
+    }
+
+    fn check_request_object(
+        &mut self,
+        client: &ClientMetadata,
+        request: &str,
+        outer: &Params,
+        endpoint: &str,
+    ) -> Result<Params, Failure> {
         let settings = self.settings.clone();
         let now = self.clock.now();
         let skew = settings.clock_skew.max(0);
         // Size first: nothing else is parsed from an oversize object.
-        if jws.len() > settings.request_object_max_bytes {
+        if request.len() > settings.request_object_max_bytes {
             return Err(Failure::new(
                 Check::JarTooLarge,
                 format!("at most {} bytes", settings.request_object_max_bytes),
-                format!("{} bytes", jws.len()),
+                format!("{} bytes", request.len()),
             ));
         }
+        // RFC 7516 §7.1: five parts is a JWE (RFC 9101 §4: a signed request object, then
+        // encrypted); decrypted here, the plaintext goes through every check below.
+        let encrypted = request.split('.').count() == 5;
+        let decrypted;
+        let jws = if encrypted {
+            decrypted = self.decrypt_request_object(client, request, endpoint)?;
+            decrypted.as_str()
+        } else if settings.require_encrypted_request_object {
+            return Err(Failure::new(
+                Check::JarEncryptionRequired,
+                "a request object encrypted to the server's key (a JWE of five parts)",
+                format!("{} parts", request.split('.').count()),
+            ));
+        } else {
+            request
+        };
         let decoded = crypto::decode_unverified(jws).map_err(|problem| match problem {
             DecodeError::Malformed(why) => {
                 Failure::new(Check::JarMalformed, "a compact JWS with a JSON object payload", why)
@@ -126,6 +156,16 @@ impl AuthorizationServer {
         self.detail("alg", &decoded.alg);
         if let Some(kid) = decoded.kid() {
             self.detail("kid", kid);
+        }
+        // RFC 9101 §4 and §6.1: what decrypts is a signed request object. An unsigned one is
+        // only as acceptable as it would be unencrypted (OIDC Core §6.1): encryption hides the
+        // parameters, it does not say who wrote them.
+        if encrypted && decoded.is_unsigned() && !self.unsigned_allowed(client) {
+            return Err(Failure::new(
+                Check::JarEncryptedNotSigned,
+                "a signed request object inside the JWE (signed, then encrypted)",
+                "an unsigned one (alg none or bare JSON claims)",
+            ));
         }
         if settings.require_request_object_typ {
             let typ = decoded.header.get("typ").and_then(Value::as_str).unwrap_or("(absent)");
@@ -157,11 +197,8 @@ impl AuthorizationServer {
                 ));
             }
         }
-        let signed_required = self.signed_request_object_required(client);
         if decoded.is_unsigned() {
-            let allowed =
-                settings.allow_unsigned_request_object && client.allow_unsigned_request_object && !signed_required;
-            if !allowed {
+            if !self.unsigned_allowed(client) {
                 return Err(Failure::new(
                     Check::JarUnsignedNotAllowed,
                     "a signed request object",

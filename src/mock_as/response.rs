@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::checks::{Check, Failure};
 use super::crypto;
+use super::encryption::Output;
 use super::events::SECURITY;
 use super::server::{html_escape, plain, AuthorizationServer};
 use super::settings::ClientMetadata;
@@ -101,7 +102,8 @@ impl AuthorizationServer {
         }
     }
 
-    /// JARM §2.1: `iss`, `aud`, `exp` (and `iat`) plus every response parameter.
+    /// JARM §2.1: `iss`, `aud`, `exp` (and `iat`) plus every response parameter; encrypted
+    /// after signing when the client registered `authorization_encrypted_response_alg`.
     fn sign_jarm(&mut self, client: &ClientMetadata, pairs: &[(String, String)]) -> Result<String, Failure> {
         let now = self.clock.now();
         let mut claims = Map::new();
@@ -121,9 +123,12 @@ impl AuthorizationServer {
             // JARM §3 authorization_signed_response_alg: "The default, if omitted, is RS256."
             .unwrap_or_else(|| "RS256".into());
         self.detail("alg", &alg);
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
-            .and_then(|jwt| self.issue_jwt(jwt))
-            .map_err(|problem| signing_failure(&alg, problem))
+        // JARM §2.3: with authorization_encrypted_response_alg registered, "the response is
+        // signed and then encrypted" — a Nested JWT.
+        let recipient = self.output_recipient(client, Output::Jarm)?;
+        let jwt = crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
+            .map_err(|problem| signing_failure(&alg, problem))?;
+        self.issue_nested_jwt(jwt, recipient, Output::Jarm, "authorize", &client.client_id)
     }
 
     /// RFC 6749 §4.1.2.1: "MUST NOT automatically redirect the user-agent to the invalid

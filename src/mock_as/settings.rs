@@ -189,6 +189,34 @@ pub struct ClientMetadata {
     /// RFC 9449 §5.2 (default false): when true, every token request of this client must carry
     /// a DPoP proof, so its access tokens are always sender-constrained.
     pub dpop_bound_access_tokens: bool,
+    /// OIDC Registration §2: the JWE `alg` the client may use for request objects. It does not
+    /// oblige the client: "The RP MAY still use other supported encryption algorithms or send
+    /// unencrypted Request Objects, even when this parameter is present" — only the server
+    /// setting `require_encrypted_request_object` makes encryption mandatory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_object_encryption_alg: Option<String>,
+    /// OIDC Registration §2: defaults to A128CBC-HS256 when the alg is given; refused alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_object_encryption_enc: Option<String>,
+    /// JARM §3: JARM responses are signed, then encrypted with this alg (a nested JWT, §2.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_encrypted_response_alg: Option<String>,
+    /// JARM §3: defaults to A128CBC-HS256 when the alg is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_encrypted_response_enc: Option<String>,
+    /// OIDC Registration §2: ID tokens are signed, then encrypted with this alg (OIDC Core §10.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token_encrypted_response_alg: Option<String>,
+    /// OIDC Registration §2: defaults to A128CBC-HS256 when the alg is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token_encrypted_response_enc: Option<String>,
+    /// OIDC Registration §2: userinfo answers `application/jwt`, encrypted with this alg —
+    /// signed first when `userinfo_signed_response_alg` is registered too (OIDC Core §5.3.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userinfo_encrypted_response_alg: Option<String>,
+    /// OIDC Registration §2: defaults to A128CBC-HS256 when the alg is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userinfo_encrypted_response_enc: Option<String>,
     /// Members this server does not understand, gathered while parsing; the registration
     /// takes them out and lists them as `ignored_metadata`.
     #[serde(flatten, skip_serializing)]
@@ -243,6 +271,14 @@ impl Default for ClientMetadata {
             require_auth_time: false,
             post_logout_redirect_uris: Vec::new(),
             dpop_bound_access_tokens: false,
+            request_object_encryption_alg: None,
+            request_object_encryption_enc: None,
+            authorization_encrypted_response_alg: None,
+            authorization_encrypted_response_enc: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            userinfo_encrypted_response_alg: None,
+            userinfo_encrypted_response_enc: None,
             unrecognised: serde_json::Map::new(),
         }
     }
@@ -376,6 +412,16 @@ pub struct ServerSettings {
     pub authorization_code_max_lifetime: i64,
     /// JARM for every client, whatever its `jarm_mode` (FAPI 2.0 Message Signing §5.4).
     pub require_jarm: bool,
+    /// The JWE key management algs this server accepts and produces, published for every use
+    /// (OIDC Discovery §3 `request_object_`, `id_token_`, `userinfo_encryption_alg_values_supported`;
+    /// JARM §4 `authorization_encryption_alg_values_supported`); empty: no encryption offered.
+    /// Never `RSA1_5` (RFC 8725 §3.2).
+    pub encryption_algs: Vec<String>,
+    /// The JWE content encryption algs (the `…_enc_values_supported` members).
+    pub encryption_encs: Vec<String>,
+    /// Refuse request objects that are not encrypted (`jar.encryption_required`). A client's
+    /// `request_object_encryption_alg` alone never does (OIDC Registration §2).
+    pub require_encrypted_request_object: bool,
 }
 
 impl Default for ServerSettings {
@@ -469,6 +515,33 @@ impl ServerSettings {
         }
         if self.require_jarm && !self.jarm_enabled {
             return Err("require_jarm needs jarm_enabled".into());
+        }
+        for alg in &self.encryption_algs {
+            if alg == "RSA1_5" {
+                return Err(
+                    "encryption_algs: RSA1_5 is refused (RFC 8725 §3.2: Bleichenbacher's padding oracle)".into(),
+                );
+            }
+            if !super::encryption::SUPPORTED_ENCRYPTION_ALGS.contains(&alg.as_str()) {
+                return Err(format!(
+                    "encryption_algs: \"{alg}\" is not a JWE alg this server implements"
+                ));
+            }
+        }
+        if let Some(enc) = self
+            .encryption_encs
+            .iter()
+            .find(|e| !super::encryption::SUPPORTED_ENCRYPTION_ENCS.contains(&e.as_str()))
+        {
+            return Err(format!(
+                "encryption_encs: \"{enc}\" is not a JWE enc this server implements"
+            ));
+        }
+        if self.encryption_algs.is_empty() != self.encryption_encs.is_empty() {
+            return Err("encryption_algs and encryption_encs are both empty (no encryption) or both not".into());
+        }
+        if self.require_encrypted_request_object && self.encryption_algs.is_empty() {
+            return Err("require_encrypted_request_object needs encryption_algs and encryption_encs".into());
         }
         if self.jti_cache_capacity == 0 && self.jti_replay_protection {
             return Err("jti_cache_capacity must be at least 1 while jti replay protection is on".into());

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use super::authorize::ValidatedRequest;
 use super::checks::{Check, Failure};
 use super::crypto;
+use super::encryption::Output;
 use super::events::PROTOCOL;
 use super::resource::{audience, audience_claim, check_resources};
 use super::response::signing_failure;
@@ -101,6 +102,7 @@ impl AuthorizationServer {
         };
         if parts.contains(&"id_token") {
             let id_token = self.issue_id_token(
+                "authorize",
                 client,
                 request.nonce.as_deref(),
                 now,
@@ -214,8 +216,10 @@ impl AuthorizationServer {
 
     /// OIDC Core §2 ID token; `c_hash` / `at_hash` whenever a code / access token is issued
     /// alongside (REQUIRED by §3.3.2.11 for hybrid, §3.2.2.10 for implicit).
+    #[allow(clippy::too_many_arguments)]
     fn issue_id_token(
         &mut self,
+        endpoint: &str,
         client: &ClientMetadata,
         nonce: Option<&str>,
         auth_time: i64,
@@ -243,9 +247,12 @@ impl AuthorizationServer {
         if let Some(token) = access_token {
             claims.insert(claim::AT_HASH.into(), Value::from(self.half_hash_of(&alg, token)));
         }
-        crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
-            .and_then(|jwt| self.issue_jwt(jwt))
-            .map_err(|p| signing_failure(&alg, p))
+        // OIDC Core §10.2 / §16.14: with id_token_encrypted_response_alg registered the ID
+        // token is signed, then encrypted (a Nested JWT, cty JWT).
+        let recipient = self.output_recipient(client, Output::IdToken)?;
+        let jwt = crypto::prepare_jwt(&alg, &Value::Object(claims), client, self.signing_keys())
+            .map_err(|p| signing_failure(&alg, p))?;
+        self.issue_nested_jwt(jwt, recipient, Output::IdToken, endpoint, &client.client_id)
     }
 
     /// The opening every client-authenticated form endpoint shares (token, device
@@ -580,7 +587,7 @@ impl AuthorizationServer {
             "scope": scope,
         });
         if scope.split(' ').any(|s| s == "openid") {
-            let id_token = self.issue_id_token(client, nonce, auth_time, None, Some(&access_token))?;
+            let id_token = self.issue_id_token(TOKEN, client, nonce, auth_time, None, Some(&access_token))?;
             if let Value::Object(map) = &mut body {
                 map.insert("id_token".into(), Value::from(id_token));
             }
@@ -678,13 +685,15 @@ impl AuthorizationServer {
             Some(&access.client_id),
             "success",
         );
-        let signed_alg = self
-            .clients
-            .get(&access.client_id)
-            .and_then(|c| c.userinfo_signed_response_alg.clone().map(|alg| (c.clone(), alg)));
-        let mut response = match signed_alg {
-            Some((client, alg)) => self.signed_userinfo(&client, &alg, body),
-            None => json_response(200, &Value::Object(body)),
+        let client = self.clients.get(&access.client_id).cloned();
+        let mut response = match client {
+            Some(client)
+                if client.userinfo_signed_response_alg.is_some()
+                    || client.userinfo_encrypted_response_alg.is_some() =>
+            {
+                self.userinfo_jwt(&client, body)
+            }
+            _ => json_response(200, &Value::Object(body)),
         };
         if proof_jkt.is_some() {
             self.attach_dpop_nonce(&mut response);
@@ -692,15 +701,27 @@ impl AuthorizationServer {
         response
     }
 
-    /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` registered (OIDC Registration
-    /// §2), the claims come as a JWT (`application/jwt`) that "SHOULD contain the Claims iss
-    /// (issuer) and aud (audience)".
-    fn signed_userinfo(&mut self, client: &ClientMetadata, alg: &str, mut claims: Map<String, Value>) -> Response {
+    /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` and/or
+    /// `userinfo_encrypted_response_alg` registered (OIDC Registration §2), the claims come as
+    /// a JWT (`application/jwt`) that "SHOULD contain the Claims iss (issuer) and aud
+    /// (audience)": signed, signed then encrypted (a Nested JWT), or — encryption alone — the
+    /// JSON claims encrypted directly.
+    fn userinfo_jwt(&mut self, client: &ClientMetadata, mut claims: Map<String, Value>) -> Response {
         claims.insert(claim::ISS.into(), Value::from(self.settings.issuer.clone()));
         claims.insert(claim::AUD.into(), Value::from(client.client_id.clone()));
-        let jwt = crypto::prepare_jwt(alg, &Value::Object(claims), client, self.signing_keys())
-            .and_then(|jwt| self.issue_jwt(jwt))
-            .map_err(|problem| signing_failure(alg, problem));
+        let claims = Value::Object(claims);
+        let jwt = self.output_recipient(client, Output::Userinfo).and_then(|recipient| {
+            match (&client.userinfo_signed_response_alg, recipient) {
+                (Some(alg), recipient) => {
+                    let jwt = crypto::prepare_jwt(alg, &claims, client, self.signing_keys())
+                        .map_err(|problem| signing_failure(alg, problem))?;
+                    self.issue_nested_jwt(jwt, recipient, Output::Userinfo, USERINFO, &client.client_id)
+                }
+                (None, Some(recipient)) => self.encrypt_claims(&claims, recipient, USERINFO, &client.client_id),
+                // Not called without one of the two members; plain JSON would be the answer.
+                (None, None) => Ok(claims.to_string()),
+            }
+        });
         match jwt {
             Ok(jwt) => {
                 let mut response = Response::new(200);

@@ -268,6 +268,12 @@ const FIELDS: &[Field] = &[
         help: "FAPI 2.0 Message Signing §5.4",
     },
     Field {
+        key: "require_encrypted_request_object",
+        label: "Encrypted request objects only",
+        kind: Kind::Bool,
+        help: "RFC 9101 §4 (signed, then encrypted to the server's use enc key); needs encryption_algs",
+    },
+    Field {
         key: "signing_key_overlap",
         label: "Key rotation overlap",
         kind: Kind::Number("s"),
