@@ -60,6 +60,13 @@ fn server_enc_keys() -> &'static Jwks {
     })
 }
 
+/// The in-page server's private encryption keys, for the JWT tool to read what a client
+/// encrypted to this server (a trainer showing what the server sees). They are fixed demo
+/// keys compiled into the page, never a real server's.
+pub fn server_decryption_keys() -> Vec<Jwk> {
+    server_enc_keys().keys.clone()
+}
+
 /// The public halves of the encryption keys, as the JWKS endpoint publishes them.
 pub(super) fn server_enc_public_keys() -> Jwks {
     server_enc_keys().to_public()

@@ -18,6 +18,7 @@ use crate::http::{Request, Transport};
 use crate::jose::jwe::{self, ContentEncryption, JweOperation, KeyManagement};
 use crate::jose::jws::{decode_unverified, verify_compact_with_jwks};
 use crate::jose::{Algorithm, Jwk, Jwks, SecretString};
+use crate::mock_as::encryption::server_decryption_keys;
 use crate::mock_as::path;
 use crate::oauth::discovery::process_jwks_response;
 use crate::oauth::{find_pasted_jwt, ClientAuth};
@@ -169,6 +170,8 @@ enum DecryptSource {
     Secret,
     /// A private JWK, JWKS or PEM pasted here.
     Pasted,
+    /// The in-page server's encryption keys: what a client encrypted to it.
+    Server,
 }
 
 /// A JWE that decrypted, as the tool shows it.
@@ -432,6 +435,7 @@ pub fn JwtTool() -> impl IntoView {
             }
             DecryptSource::Pasted => parse_keys(&decrypt_key_text.get_untracked())
                 .and_then(|keys| decryption_candidates(&header, keys, None)),
+            DecryptSource::Server => decryption_candidates(&header, server_decryption_keys(), None),
         };
         let candidates = match candidates {
             Ok(c) => c,
@@ -454,7 +458,7 @@ pub fn JwtTool() -> impl IntoView {
                 <DecodedJwe what="Pasted JWE".to_string() compact=token/>
                 <fieldset id="jwt-decrypt-with">
                     <legend>"Decrypt with"</legend>
-                    {[(DecryptSource::Client, "jwt-dec-client", "this client's private keys and secret"), (DecryptSource::Secret, "jwt-dec-secret", "a client secret (OIDC Core §10.2)"), (DecryptSource::Pasted, "jwt-dec-pasted", "a pasted private JWK, JWKS or PEM")]
+                    {[(DecryptSource::Client, "jwt-dec-client", "this client's private keys and secret"), (DecryptSource::Secret, "jwt-dec-secret", "a client secret (OIDC Core §10.2)"), (DecryptSource::Pasted, "jwt-dec-pasted", "a pasted private JWK, JWKS or PEM"), (DecryptSource::Server, "jwt-dec-server", "the in-page server's encryption keys (what a client sent it)")]
                         .into_iter()
                         .map(|(s, id, label)| view! {
                             <span class="radio">
@@ -463,7 +467,7 @@ pub fn JwtTool() -> impl IntoView {
                             </span>
                         })
                         .collect_view()}
-                    <Show when=move || decrypt_source.get() != DecryptSource::Client>
+                    <Show when=move || matches!(decrypt_source.get(), DecryptSource::Secret | DecryptSource::Pasted)>
                         <label for="jwt-decrypt-key">{move || if decrypt_source.get() == DecryptSource::Secret { "Client secret" } else { "Private key (JWK, JWKS or PEM)" }}</label>
                         <textarea id="jwt-decrypt-key" rows="3" spellcheck="false" prop:value=move || decrypt_key_text.get() on:input=move |ev| decrypt_key_text.set(event_target_value(&ev))></textarea>
                     </Show>

@@ -4,6 +4,7 @@
 // claims, and the OIDC Core §10.2 key derived from a client secret. A changed tag, the wrong
 // key and RSA1_5 are refused, each with its reason.
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as jose from 'jose';
 import { test, expect, openApp } from './fixtures.mjs';
 
@@ -125,4 +126,20 @@ test('dir + A128GCM with the key OIDC Core §10.2 derives from a client secret; 
   await page.check('#jwt-dec-pasted');
   await page.fill('#jwt-decrypt-key', JSON.stringify(keyPair('rsa', { modulusLength: 2048 }).privateJwk));
   await expect(await decrypt(page)).toContainText('RSA1_5');
+});
+
+test('what a client encrypted to the in-page server decrypts with the server\'s keys, chosen by kid', async ({ page }) => {
+  const { keys } = JSON.parse(readFileSync(new URL('../../src/mock_as/server_enc_keys.json', import.meta.url), 'utf8'));
+  const ec = keys.find((k) => k.kty === 'EC');
+  const { d, ...ecPublic } = ec;
+  const jwe = await new jose.CompactEncrypt(enc('{"scope":"openid"}'))
+    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: ec.kid })
+    .encrypt(await jose.importJWK(ecPublic, 'ECDH-ES+A256KW'));
+  await openApp(page);
+  await page.fill('#jwt-input', jwe);
+  await page.check('#jwt-dec-server');
+  await expect(page.locator('#jwt-decrypt-key')).toHaveCount(0);
+  const outcome = await decrypt(page);
+  await expect(outcome).toContainText(`kid "${ec.kid}"`);
+  await expect(page.locator('#jwt-plaintext')).toContainText('openid');
 });
