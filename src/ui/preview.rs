@@ -67,10 +67,17 @@ pub async fn prepare(
         .authorization_endpoint
         .clone()
         .ok_or("the server publishes no authorization_endpoint")?;
+    // The server's JWKS, for a request object encrypted to it: the in-page server's is at
+    // hand; a real server's is fetched by the run, so its preview shows why it cannot encrypt.
+    let jwks = match target.kind {
+        crate::workspace::TargetKind::InPage => super::context::mock_jwks(),
+        _ => None,
+    };
     let endpoints = Endpoints {
         issuer: &metadata.issuer,
         authorization_endpoint: &authorization_endpoint,
         pushed_authorization_request_endpoint: metadata.pushed_authorization_request_endpoint.as_deref(),
+        jwks: jwks.as_ref(),
     };
     let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
     let now = BrowserClock.now();
