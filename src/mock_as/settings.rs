@@ -189,6 +189,27 @@ pub struct ClientMetadata {
     /// RFC 9449 §5.2 (default false): when true, every token request of this client must carry
     /// a DPoP proof, so its access tokens are always sender-constrained.
     pub dpop_bound_access_tokens: bool,
+    /// OIDC Registration §2: request objects are signed, then encrypted with this alg
+    /// (`_enc` defaults to A128CBC-HS256 when the alg is given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_object_encryption_alg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_object_encryption_enc: Option<String>,
+    /// JARM §3: authorization responses are signed, then encrypted with this alg.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_encrypted_response_alg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_encrypted_response_enc: Option<String>,
+    /// OIDC Registration §2: ID tokens are signed, then encrypted with this alg.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token_encrypted_response_alg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token_encrypted_response_enc: Option<String>,
+    /// OIDC Registration §2: userinfo responses are encrypted with this alg.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userinfo_encrypted_response_alg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userinfo_encrypted_response_enc: Option<String>,
     /// Members this server does not understand, gathered while parsing; the registration
     /// takes them out and lists them as `ignored_metadata`.
     #[serde(flatten, skip_serializing)]
@@ -243,6 +264,14 @@ impl Default for ClientMetadata {
             require_auth_time: false,
             post_logout_redirect_uris: Vec::new(),
             dpop_bound_access_tokens: false,
+            request_object_encryption_alg: None,
+            request_object_encryption_enc: None,
+            authorization_encrypted_response_alg: None,
+            authorization_encrypted_response_enc: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            userinfo_encrypted_response_alg: None,
+            userinfo_encrypted_response_enc: None,
             unrecognised: serde_json::Map::new(),
         }
     }

@@ -672,11 +672,12 @@ where
         }
         None => Jwks::default(),
     };
-    d.timeline.push(TimelineEvent::Findings(lint(
-        config,
-        Some(&metadata),
-        &options.lint_hints,
-    )));
+    let hints = LintHints {
+        server_jwks: Some(jwks.clone()),
+        ..options.lint_hints.clone()
+    };
+    d.timeline
+        .push(TimelineEvent::Findings(lint(config, Some(&metadata), &hints)));
 
     // 2. The authorization request.
     let mut request = config.request.clone();

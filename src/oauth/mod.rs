@@ -53,6 +53,7 @@ pub use discovery::{discover, DerivedDefaults, ServerMetadata};
 pub mod config;
 pub mod lint;
 pub mod lint_fapi2;
+mod lint_jwe;
 pub mod pingone;
 
 pub use config::Config;
