@@ -30,7 +30,7 @@ pub struct Step {
 }
 
 /// What a JWE held: its protected header and the plaintext (a nested JWT, or JSON claims).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Decrypted {
     /// The JWE protected header (`alg`, `enc`, `kid`, `cty`, `epk`).
     pub header: serde_json::Value,
