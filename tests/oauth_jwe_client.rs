@@ -579,3 +579,117 @@ fn registration_names_default_enc_and_refuse_rsa1_5() {
     assert_eq!(JweChoice::from_names("", "A256GCM").unwrap(), None);
     assert!(JweChoice::from_names("RSA1_5", "A128GCM").is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole flow against canned answers: PAR with a signed-then-encrypted request object, an
+// encrypted JARM response, an encrypted ID token and encrypted userinfo, each decrypted as the
+// first step of its checks and shown in the timeline.
+
+#[test]
+fn a_flow_with_every_message_encrypted_decrypts_each_and_shows_it_in_the_timeline() {
+    use oauth_playground::clock::FixedClock;
+    use oauth_playground::http::Response;
+
+    let discovery = json!({
+        "issuer": ISSUER,
+        "authorization_endpoint": AUTHORIZE,
+        "token_endpoint": TOKEN,
+        "userinfo_endpoint": "https://as.example/userinfo",
+        "jwks_uri": "https://as.example/jwks",
+        "pushed_authorization_request_endpoint": PAR,
+        "request_object_signing_alg_values_supported": ["ES256"],
+        "request_object_encryption_alg_values_supported": ["ECDH-ES+A128KW", "RSA-OAEP-256"],
+        "request_object_encryption_enc_values_supported": ["A128GCM"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "userinfo_signing_alg_values_supported": ["RS256"],
+        "authorization_signing_alg_values_supported": ["RS256"],
+        "response_modes_supported": ["query", "jwt", "query.jwt"]
+    });
+    let jarm_inner = server_signed(&json!({
+        "iss": ISSUER, "aud": CLIENT_ID, "exp": NOW + 60, "code": "c-1", "state": "st-1"
+    }));
+    let id_inner = server_signed(&id_claims());
+    let userinfo_inner = server_signed(&json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "alice"}));
+    let jarm_jwe = to_client_rsa(&jarm_inner);
+    let id_jwe = to_client_ec(&id_inner);
+    let userinfo_jwe = to_client_rsa(&userinfo_inner);
+
+    let mut pushed = json_response(
+        201,
+        r#"{"request_uri":"urn:ietf:params:oauth:request_uri:r1","expires_in":60}"#,
+    );
+    pushed.status = 201;
+    let mut back = Response::new(302);
+    back.headers
+        .append("Location", &format!("{REDIRECT}?response={jarm_jwe}"));
+    let mut userinfo = Response::new(200);
+    userinfo.headers.append("Content-Type", "application/jwt");
+    userinfo.body = userinfo_jwe.into_bytes();
+    let transport = CannedTransport::new(vec![
+        json_response(200, &discovery.to_string()),
+        json_response(200, &server_jwks().to_json()),
+        pushed,
+        back,
+        json_response(
+            200,
+            &json!({"access_token": "at-1", "token_type": "Bearer", "id_token": id_jwe}).to_string(),
+        ),
+        userinfo,
+    ]);
+
+    let mut config = jar_config(Delivery::ParJar, Some(ec_choice()));
+    config.request.state = Some("st-1".into());
+    config.request.nonce = Some("n-1".into());
+    config.request.response_mode = Some("jwt".into());
+    config.encryption.authorization_response = Some(rsa_choice());
+    config.encryption.id_token = Some(ec_choice());
+    config.encryption.userinfo = Some(rsa_choice());
+    config.encryption.keys = vec![client_enc_rsa(), client_enc_ec()];
+    let options = FlowOptions {
+        regenerate: false,
+        ..FlowOptions::default()
+    };
+    let clock = FixedClock::at(NOW);
+    let flow = run(run_flow(&config, &transport, &backend(), &clock, &mut rng(), &options));
+    assert!(flow.succeeded(), "{:?}", flow.error);
+
+    // The request object went to PAR encrypted to the server's P-256 enc key.
+    let sent = transport.sent.borrow();
+    let body = form_decode(&sent[2].body);
+    let request = &body.iter().find(|(k, _)| k == "request").unwrap().1;
+    let decrypted = jwe::decrypt_compact(
+        request,
+        &server_enc_ec(),
+        &[KeyManagement::EcdhEsA128Kw],
+        &[ContentEncryption::A128Gcm],
+        &mut rng(),
+    )
+    .unwrap();
+    let inner = String::from_utf8(decrypted.plaintext).unwrap();
+    assert!(flow.timeline.iter().any(|e| matches!(
+        e,
+        TimelineEvent::Checks { step: "request_object (encrypted)", steps }
+            if steps[0].decrypted.as_ref().is_some_and(|d| d.plaintext == inner)
+    )));
+
+    // Each received message: decrypted first, the nested JWT in the timeline.
+    for check in ["jarm.decrypt", "id_token.decrypt", "userinfo.decrypt"] {
+        let step = flow.steps().find(|s| s.check == check).unwrap();
+        assert!(matches!(step.outcome, Outcome::Passed { .. }), "{step:?}");
+        assert!(step.decrypted.is_some());
+    }
+    for (label, compact) in [
+        ("jarm (decrypted)", &jarm_inner),
+        ("id_token (token response, decrypted)", &id_inner),
+        ("userinfo (decrypted)", &userinfo_inner),
+    ] {
+        assert!(
+            flow.timeline.iter().any(|e| matches!(
+                e,
+                TimelineEvent::Jwt { step, compact: c, .. } if *step == label && c == compact
+            )),
+            "{label}"
+        );
+    }
+    assert_eq!(flow.outcome.id_token.as_ref().unwrap().sub(), Some("alice"));
+}

@@ -202,8 +202,17 @@ fn PreparedView(prepared: PreparedAuthorization, address: String) -> impl IntoVi
         }
         .into_any(),
     };
+    // RFC 9101 §4 / OIDC Core §6.1: the nested JWT that is sent, the signed one above inside.
+    let jwe = prepared.request_object_jwe.clone().map(|nested| {
+        view! {
+            <h3>"Then encrypted to the server (what is sent)"</h3>
+            <JsonBlock what="JWE protected header" value=serde_json::Value::Object(nested.header) id="preview-jwe-header"/>
+            <CodeBlock what="Encrypted request object (JWE)" text=nested.jwe id="preview-jwe"/>
+        }
+    });
     view! {
         {jwt}
+        {jwe}
         {first}
     }
 }
