@@ -614,14 +614,13 @@ fn a_flow_with_every_message_encrypted_decrypts_each_and_shows_it_in_the_timelin
     let id_jwe = to_client_ec(&id_inner);
     let userinfo_jwe = to_client_rsa(&userinfo_inner);
 
-    let mut pushed = json_response(
+    let pushed = json_response(
         201,
         r#"{"request_uri":"urn:ietf:params:oauth:request_uri:r1","expires_in":60}"#,
     );
-    pushed.status = 201;
     let mut back = Response::new(302);
     back.headers
-        .append("Location", &format!("{REDIRECT}?response={jarm_jwe}"));
+        .append("Location", format!("{REDIRECT}?response={jarm_jwe}"));
     let mut userinfo = Response::new(200);
     userinfo.headers.append("Content-Type", "application/jwt");
     userinfo.body = userinfo_jwe.into_bytes();
