@@ -18,7 +18,7 @@ use crate::mock_as::{ClientMetadata, ServerSettings};
 use crate::oauth::config::RequestObjectEdit;
 use crate::oauth::pingone::{self, PingOneRegion};
 use crate::oauth::request_object::RequestObjectOptions;
-use crate::oauth::{AuthorizationRequest, Config, Delivery, DpopKey, ServerMetadata};
+use crate::oauth::{AuthorizationRequest, ClientEncryption, Config, Delivery, DpopKey, JweChoice, ServerMetadata};
 use crate::protocol::{auth_method, grant_type};
 use crate::reproducible::Reproducible;
 
@@ -117,6 +117,46 @@ impl fmt::Debug for KeyEntry {
 impl KeyEntry {
     pub fn kid(&self) -> String {
         self.jwk.kid.clone().unwrap_or_else(|| self.jwk.thumbprint())
+    }
+
+    /// A key with `use: "enc"` (RFC 7517 §4.2): it decrypts what the server encrypts to the
+    /// client and never signs; every other key never decrypts.
+    pub fn is_encryption(&self) -> bool {
+        self.jwk.key_use.as_deref() == Some("enc")
+    }
+}
+
+/// The JWE choices the client registers, as names ("" = not encrypted). OIDC Registration §2 /
+/// JARM §3: an empty `_enc` with an `_alg` means A128CBC-HS256.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EncryptionSettings {
+    /// `request_object_encryption_alg`/`_enc`: request objects signed, then encrypted.
+    pub request_object_alg: String,
+    pub request_object_enc: String,
+    /// `authorization_encrypted_response_alg`/`_enc` (JARM).
+    pub jarm_alg: String,
+    pub jarm_enc: String,
+    /// `id_token_encrypted_response_alg`/`_enc`.
+    pub id_token_alg: String,
+    pub id_token_enc: String,
+    /// `userinfo_encrypted_response_alg`/`_enc`.
+    pub userinfo_alg: String,
+    pub userinfo_enc: String,
+}
+
+impl EncryptionSettings {
+    /// A pair of names as a choice; unreadable names (an edited saved state) mean none.
+    pub fn choice(alg: &str, enc: &str) -> Option<JweChoice> {
+        JweChoice::from_names(alg, enc).ok().flatten()
+    }
+
+    /// The registration members for one pair: the alg and the enc it resolves to.
+    fn registered(alg: &str, enc: &str) -> (Option<String>, Option<String>) {
+        match Self::choice(alg, enc) {
+            Some(c) => (Some(c.alg.name().to_string()), Some(c.enc.name().to_string())),
+            None => (None, None),
+        }
     }
 }
 
@@ -308,6 +348,8 @@ pub struct Workspace {
     pub active_key: Option<String>,
     /// DPoP on or off, and its key.
     pub dpop: DpopSettings,
+    /// What is encrypted (JWE): request objects, JARM, ID tokens, userinfo.
+    pub encryption: EncryptionSettings,
     pub run: RunSettings,
     pub remember_secrets: bool,
     /// The server the flow runs against (the in-page one unless changed).
@@ -332,6 +374,7 @@ impl Default for Workspace {
             keys: Vec::new(),
             active_key: None,
             dpop: DpopSettings::default(),
+            encryption: EncryptionSettings::default(),
             run: RunSettings::default(),
             remember_secrets: false,
             target: TargetSettings::default(),
@@ -344,13 +387,13 @@ impl Workspace {
     /// The signing key chosen in the key manager.
     pub fn active_key(&self) -> Option<&KeyEntry> {
         let kid = self.active_key.as_deref()?;
-        self.keys.iter().find(|k| k.kid() == kid)
+        self.keys.iter().find(|k| k.kid() == kid && !k.is_encryption())
     }
 
     /// The key-manager entry DPoP signs with: the chosen `kid` if it is still there.
     pub fn dpop_entry(&self) -> Option<&KeyEntry> {
         let kid = self.dpop.key.as_deref()?;
-        self.keys.iter().find(|k| k.kid() == kid)
+        self.keys.iter().find(|k| k.kid() == kid && !k.is_encryption())
     }
 
     /// The DPoP key the flow uses: DPoP on, the chosen key present with its private part, and
@@ -388,6 +431,19 @@ impl Workspace {
         config.client_key = self.active_key().filter(|k| k.jwk.is_private()).map(|k| k.jwk.clone());
         config.request_object_edit = self.edit.clone();
         config.dpop = self.dpop_key();
+        let e = &self.encryption;
+        config.encryption = ClientEncryption {
+            request_object: EncryptionSettings::choice(&e.request_object_alg, &e.request_object_enc),
+            authorization_response: EncryptionSettings::choice(&e.jarm_alg, &e.jarm_enc),
+            id_token: EncryptionSettings::choice(&e.id_token_alg, &e.id_token_enc),
+            userinfo: EncryptionSettings::choice(&e.userinfo_alg, &e.userinfo_enc),
+            keys: self
+                .keys
+                .iter()
+                .filter(|k| k.is_encryption() && k.jwk.is_private())
+                .map(|k| k.jwk.clone())
+                .collect(),
+        };
         config
     }
 
@@ -403,10 +459,17 @@ impl Workspace {
             .map_or(ALG_NONE.to_string(), |a| a.name().to_string());
         self.client.auth_method = config.auth_method.clone();
         self.client.assertion_alg = config.assertion_alg.name().to_string();
+        let (alg, enc) = match config.encryption.request_object {
+            Some(c) => (c.alg.name().to_string(), c.enc.name().to_string()),
+            None => (String::new(), String::new()),
+        };
+        self.encryption.request_object_alg = alg;
+        self.encryption.request_object_enc = enc;
     }
 
     /// The public JWKS of the key manager (asymmetric keys only: an HMAC secret is never
-    /// published).
+    /// published). Encryption keys carry their `use: "enc"`, which tells the server what to
+    /// encrypt to.
     pub fn public_jwks(&self) -> Jwks {
         Jwks::new(
             self.keys
@@ -420,6 +483,11 @@ impl Workspace {
     /// The registration the in-page server gets for this client.
     pub fn client_metadata(&self) -> ClientMetadata {
         let jwks = self.public_jwks();
+        let e = &self.encryption;
+        let request_object = EncryptionSettings::registered(&e.request_object_alg, &e.request_object_enc);
+        let jarm = EncryptionSettings::registered(&e.jarm_alg, &e.jarm_enc);
+        let id_token = EncryptionSettings::registered(&e.id_token_alg, &e.id_token_enc);
+        let userinfo = EncryptionSettings::registered(&e.userinfo_alg, &e.userinfo_enc);
         ClientMetadata {
             client_id: self.client.client_id.clone(),
             client_secret: self
@@ -434,6 +502,14 @@ impl Workspace {
             authorization_signed_response_alg: Some(self.client.jarm_alg.clone()),
             id_token_signed_response_alg: self.client.id_token_alg.clone(),
             grant_types: self.grant_types(),
+            request_object_encryption_alg: request_object.0,
+            request_object_encryption_enc: request_object.1,
+            authorization_encrypted_response_alg: jarm.0,
+            authorization_encrypted_response_enc: jarm.1,
+            id_token_encrypted_response_alg: id_token.0,
+            id_token_encrypted_response_enc: id_token.1,
+            userinfo_encrypted_response_alg: userinfo.0,
+            userinfo_encrypted_response_enc: userinfo.1,
             ..ClientMetadata::default()
         }
     }
@@ -602,6 +678,7 @@ impl Workspace {
         section(sections, "keys", &mut workspace.keys, problems);
         section(sections, "active_key", &mut workspace.active_key, problems);
         section(sections, "dpop", &mut workspace.dpop, problems);
+        section(sections, "encryption", &mut workspace.encryption, problems);
         section(sections, "run", &mut workspace.run, problems);
         section(sections, "remember_secrets", &mut workspace.remember_secrets, problems);
         section(sections, "reproducible", &mut workspace.reproducible, problems);
@@ -794,5 +871,91 @@ mod tests {
         assert_eq!(loaded.target, TargetSettings::default());
         assert_eq!(loaded.request, w.request);
         assert!(report.problems.iter().any(|p| p.starts_with("target:")), "{report:?}");
+    }
+
+    #[test]
+    fn encryption_keys_decrypt_and_never_sign_and_are_published_with_use_enc() {
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
+        let mut sig = crate::jose::keygen::generate_for(Algorithm::ES256, &mut rng).unwrap();
+        sig.kid = Some("sig-1".into());
+        let mut enc = crate::jose::keygen::generate(
+            crate::jose::KeyGenSpec::Ec {
+                crv: crate::jose::EcCurve::P256,
+            },
+            &mut rng,
+        )
+        .unwrap();
+        enc.kid = Some("enc-1".into());
+        enc.key_use = Some("enc".into());
+        let mut w = Workspace::default();
+        for jwk in [sig, enc] {
+            w.keys.push(KeyEntry {
+                jwk,
+                origin: "test".into(),
+                private_forgotten: false,
+            });
+        }
+        // Even chosen by kid, an encryption key is not the signing key (nor the DPoP key).
+        w.active_key = Some("enc-1".into());
+        w.dpop = DpopSettings {
+            enabled: true,
+            key: Some("enc-1".into()),
+        };
+        assert!(w.active_key().is_none());
+        let config = w.config();
+        assert!(config.client_key.is_none() && config.dpop.is_none());
+        assert_eq!(config.encryption.keys.len(), 1);
+        assert_eq!(config.encryption.keys[0].kid.as_deref(), Some("enc-1"));
+        w.active_key = Some("sig-1".into());
+        assert_eq!(w.config().client_key.and_then(|k| k.kid).as_deref(), Some("sig-1"));
+
+        let published = w.public_jwks();
+        let enc_public = published
+            .keys
+            .iter()
+            .find(|k| k.kid.as_deref() == Some("enc-1"))
+            .unwrap();
+        assert_eq!(enc_public.key_use.as_deref(), Some("enc"));
+        assert!(!enc_public.is_private());
+
+        // Registered only when chosen; an empty enc is the A128CBC-HS256 default.
+        assert_eq!(w.client_metadata().id_token_encrypted_response_alg, None);
+        w.encryption.id_token_alg = "ECDH-ES".into();
+        w.encryption.jarm_alg = "ECDH-ES+A128KW".into();
+        w.encryption.jarm_enc = "A256GCM".into();
+        let m = w.client_metadata();
+        assert_eq!(m.id_token_encrypted_response_alg.as_deref(), Some("ECDH-ES"));
+        assert_eq!(m.id_token_encrypted_response_enc.as_deref(), Some("A128CBC-HS256"));
+        assert_eq!(m.authorization_encrypted_response_enc.as_deref(), Some("A256GCM"));
+        assert_eq!(m.userinfo_encrypted_response_alg, None);
+        assert!(w.config().encryption.id_token.is_some());
+
+        // Saved without the opt-in: the choices stay, the private part of the key does not.
+        let (loaded, report) = load(&w.to_saved_json());
+        assert!(report.problems.is_empty(), "{report:?}");
+        assert_eq!(loaded.encryption, w.encryption);
+        assert!(loaded.config().encryption.keys.is_empty());
+        // RSA1_5 in an edited saved state is never a choice.
+        w.encryption.userinfo_alg = "RSA1_5".into();
+        assert_eq!(w.config().encryption.userinfo, None);
+        assert!(!format!("{:?}", w.config()).contains("\"d\""));
+    }
+
+    #[test]
+    fn a_saved_state_from_before_encryption_loads_with_encryption_off() {
+        let text = r#"{"version":1,"workspace":{"client":{"client_id":"kept"},"delivery":"Jar"}}"#;
+        let (w, report) = load(text);
+        assert!(report.problems.is_empty(), "{report:?}");
+        assert_eq!(w.client.client_id, "kept");
+        assert_eq!(w.encryption, EncryptionSettings::default());
+        // A broken encryption section is reset alone.
+        let text = r#"{"version":1,"workspace":{"client":{"client_id":"kept"},"encryption":{"jarm_alg":7}}}"#;
+        let (w, report) = load(text);
+        assert_eq!(w.client.client_id, "kept");
+        assert!(
+            report.problems.iter().any(|p| p.starts_with("encryption:")),
+            "{report:?}"
+        );
     }
 }

@@ -185,8 +185,13 @@ fn valid_jarm_passes_every_step_and_yields_its_parameters() {
 }
 
 #[test]
-fn encrypted_jarm_is_refused_as_unsupported() {
-    assert_eq!(jarm_code("a.b.c.d.e"), Some("jarm.encrypted_unsupported"));
+fn encrypted_jarm_without_registered_encryption_is_refused() {
+    // {"alg":"RSA-OAEP","enc":"A256GCM"}: the client registered no JARM encryption.
+    assert_eq!(
+        jarm_code("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d"),
+        Some("jarm.encryption_alg_unexpected")
+    );
+    assert_eq!(jarm_code("a.b.c.d.e"), Some("jarm.malformed"));
 }
 
 #[test]

@@ -7,7 +7,8 @@ mod oauth_common;
 
 use oauth_common::*;
 use oauth_playground::http::{Request, Response};
-use oauth_playground::jose::{Algorithm, SecretString};
+use oauth_playground::jose::jwe::{ContentEncryption, KeyManagement};
+use oauth_playground::jose::{Algorithm, Jwks, SecretString};
 use oauth_playground::oauth::discovery::{discovery_url, process_discovery_response};
 use oauth_playground::oauth::lint::is_pingone_issuer;
 use oauth_playground::oauth::lint_fapi2::Fapi2Profile;
@@ -618,4 +619,86 @@ fn discovery_reads_dpop_signing_alg_values_supported() {
             .unwrap();
     assert!(md.lists_dpop_alg("ES256") && !md.lists_dpop_alg("RS256"));
     assert!(!md.extra.contains_key("dpop_signing_alg_values_supported"));
+}
+
+// JWE: request-object encryption against the server's lists and keys, and what the client asks
+// the server to encrypt.
+
+fn jwe_metadata() -> ServerMetadata {
+    let mut md = metadata();
+    md.request_object_encryption_alg_values_supported = Some(vec!["RSA-OAEP-256".into(), "ECDH-ES".into()]);
+    md.request_object_encryption_enc_values_supported = Some(vec!["A256GCM".into()]);
+    md.id_token_encryption_alg_values_supported = Some(vec!["RSA-OAEP-256".into()]);
+    md
+}
+
+fn encrypting(alg: KeyManagement, enc: ContentEncryption) -> Config {
+    let mut c = clean();
+    c.encryption.request_object = Some(JweChoice::new(alg, enc));
+    c
+}
+
+#[test]
+fn request_object_encryption_alg_and_enc_must_be_listed_and_the_fix_picks_a_listed_pair() {
+    let md = jwe_metadata();
+    let hints = LintHints::default();
+    assert_eq!(
+        codes(
+            &encrypting(KeyManagement::RsaOaep256, ContentEncryption::A256Gcm),
+            Some(&md),
+            &hints
+        ),
+        Vec::<&str>::new()
+    );
+    let alg = encrypting(KeyManagement::EcdhEsA128Kw, ContentEncryption::A256Gcm);
+    fires_and_fix_silences(alg, Some(&md), &hints, "lint.encryption_alg_not_supported");
+    let enc = encrypting(KeyManagement::RsaOaep256, ContentEncryption::A128CbcHs256);
+    fires_and_fix_silences(enc, Some(&md), &hints, "lint.encryption_enc_not_supported");
+    // Off unless a request object is sent.
+    let mut plain = encrypting(KeyManagement::EcdhEsA128Kw, ContentEncryption::A256Gcm);
+    plain.delivery = Delivery::Par;
+    assert!(!codes(&plain, Some(&md), &hints).contains(&"lint.encryption_alg_not_supported"));
+}
+
+#[test]
+fn request_object_encryption_needs_a_server_enc_key_and_symmetric_needs_a_confidential_client() {
+    let mut sig = key(Algorithm::RS256, 3).to_public().unwrap();
+    sig.key_use = Some("sig".into());
+    let hints = LintHints {
+        server_jwks: Some(Jwks::new(vec![sig])),
+        ..LintHints::default()
+    };
+    let c = encrypting(KeyManagement::RsaOaep256, ContentEncryption::A256Gcm);
+    fires_and_fix_silences(c, None, &hints, "lint.encryption_key_missing");
+
+    let c = encrypting(KeyManagement::A256Kw, ContentEncryption::A256Gcm);
+    fires_and_fix_silences(
+        c.clone(),
+        None,
+        &LintHints::default(),
+        "lint.encryption_symmetric_public_client",
+    );
+    let mut confidential = c;
+    confidential.auth_method = "client_secret_basic".into();
+    confidential.client_secret = Some(SecretString::new("a-secret-of-some-length-0123456789".into()));
+    assert!(!codes(&confidential, None, &LintHints::default()).contains(&"lint.encryption_symmetric_public_client"));
+}
+
+#[test]
+fn encrypted_responses_need_a_client_enc_key_a_listed_alg_and_rsa1_5_is_called_out() {
+    let mut md = jwe_metadata();
+    let mut c = clean();
+    c.encryption.id_token = Some(JweChoice::new(KeyManagement::EcdhEs, ContentEncryption::A128Gcm));
+    let found = codes(&c, Some(&md), &LintHints::default());
+    assert!(found.contains(&"lint.response_encryption_not_supported"), "{found:?}");
+    assert!(found.contains(&"lint.encryption_client_key_missing"), "{found:?}");
+    let mut enc_key = key(Algorithm::ES256, 4);
+    enc_key.key_use = Some("enc".into());
+    enc_key.alg = None; // generated for ES256; as an encryption key it serves ECDH-ES
+    c.encryption.keys = vec![enc_key];
+    let found = codes(&c, Some(&md), &LintHints::default());
+    assert!(!found.contains(&"lint.encryption_client_key_missing"), "{found:?}");
+
+    md.userinfo_encryption_alg_values_supported = Some(vec!["RSA1_5".into()]);
+    assert!(codes(&clean(), Some(&md), &LintHints::default()).contains(&"lint.rsa1_5_offered"));
 }

@@ -453,6 +453,7 @@ fn prepare_authorization_yields_each_deliverys_first_message() {
         issuer: ISSUER,
         authorization_endpoint: AUTHORIZE,
         pushed_authorization_request_endpoint: Some(PAR),
+        jwks: None,
     };
     let mut config = Config::new(ISSUER, request());
     config.request_object_alg = Some(Algorithm::ES256);
@@ -494,6 +495,7 @@ fn an_edited_request_object_is_signed_as_typed_and_bad_json_is_located() {
         issuer: ISSUER,
         authorization_endpoint: AUTHORIZE,
         pushed_authorization_request_endpoint: Some(PAR),
+        jwks: None,
     };
     let mut config = Config::new(ISSUER, request());
     config.delivery = Delivery::Jar;

@@ -194,11 +194,13 @@ fn valid_id_token_passes_every_step() {
 }
 
 #[test]
-fn encrypted_id_token_is_refused_as_unsupported() {
+fn encrypted_id_token_without_registered_encryption_is_refused() {
+    // {"alg":"RSA-OAEP","enc":"A256GCM"}: the client registered no ID token encryption.
     assert_eq!(
-        check("a.b.c.d.e", &expect()).failure_code(),
-        Some("id_token.encrypted_unsupported")
+        check("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d", &expect()).failure_code(),
+        Some("id_token.encryption_alg_unexpected")
     );
+    assert_eq!(check("a.b.c.d.e", &expect()).failure_code(), Some("id_token.malformed"));
 }
 
 #[test]

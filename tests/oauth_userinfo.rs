@@ -26,6 +26,7 @@ fn expect() -> UserinfoExpectations {
         algs: vec![Algorithm::RS256, Algorithm::ES256, Algorithm::HS256],
         id_token_sub: Some("alice".into()),
         client_secret: Some(SecretString::new(SECRET.to_string())),
+        decryption: None,
     }
 }
 
@@ -122,8 +123,9 @@ fn each_fault_of_a_signed_response_is_named() {
         ),
         ("userinfo.malformed", UserInfo::Jwt("not.a-jwt".into()), expect()),
         (
-            "userinfo.encrypted_unsupported",
-            UserInfo::Jwt("a.b.c.d.e".into()),
+            // Encrypted, and the client registered no userinfo encryption.
+            "userinfo.encryption_alg_unexpected",
+            UserInfo::Jwt("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d".into()),
             expect(),
         ),
         (

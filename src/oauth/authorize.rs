@@ -6,12 +6,13 @@ use rand_core::CryptoRngCore;
 
 use super::config::Config;
 use super::delivery::{jar_authorization_url, par_parameters, plain_authorization_url};
+use super::encryption::{encrypt_request_object, NestedRequestObject};
 use super::error::ClientError;
 use super::par::PushedRequest;
 use super::request_object::{sign_text, RequestObject, RequestObjectTarget};
 use crate::clock::UnixTime;
 use crate::http::Request;
-use crate::jose::CryptoBackend;
+use crate::jose::{EncryptionBackend, Jwks};
 
 /// Where the server's endpoints are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct Endpoints<'a> {
     pub issuer: &'a str,
     pub authorization_endpoint: &'a str,
     pub pushed_authorization_request_endpoint: Option<&'a str>,
+    /// The server's JWKS: its `use: "enc"` key is what request objects are encrypted to.
+    pub jwks: Option<&'a Jwks>,
 }
 
 /// The first message of the front or back channel.
@@ -35,14 +38,17 @@ pub enum FirstMessage {
 pub struct PreparedAuthorization {
     /// The request object before signing (header and claims), when the delivery has one.
     pub request_object: Option<RequestObject>,
-    /// The signed (or unsecured) request object.
+    /// The signed (or unsecured) request object: what is sent, unless it is encrypted.
     pub request_object_jwt: Option<String>,
+    /// The request object signed then encrypted (`request_object_jwt` inside), when
+    /// [`Config::encryption`] asks for it: this JWE is what is sent.
+    pub request_object_jwe: Option<NestedRequestObject>,
     pub first: FirstMessage,
 }
 
 /// Builds the delivery `config.delivery` names. `assertion_audience` is the `aud` of a PAR
 /// client assertion (the issuer, RFC 9126 §2).
-pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
+pub async fn prepare_authorization<B: EncryptionBackend + ?Sized>(
     config: &Config,
     endpoints: &Endpoints<'_>,
     assertion_audience: &str,
@@ -77,6 +83,17 @@ pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
     } else {
         (None, None)
     };
+    // RFC 9101 §4 / OIDC Core §6.1: signed, then encrypted to the server.
+    let request_object_jwe = match (&request_object_jwt, config.encryption.request_object) {
+        (Some(jws), Some(choice)) => {
+            Some(encrypt_request_object(backend, jws, choice, endpoints.jwks, config.confidential_secret()).await?)
+        }
+        _ => None,
+    };
+    let sent = request_object_jwe
+        .as_ref()
+        .map(|n| n.jwe.clone())
+        .or_else(|| request_object_jwt.clone());
     let first = if config.delivery.uses_par() {
         let endpoint = endpoints.pushed_authorization_request_endpoint.ok_or_else(|| {
             ClientError::config(
@@ -84,13 +101,13 @@ pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
                 "PAR delivery needs the server's pushed_authorization_request_endpoint",
             )
         })?;
-        let pushed = PushedRequest::new(endpoint, par_parameters(request, request_object_jwt.as_deref())?)?;
+        let pushed = PushedRequest::new(endpoint, par_parameters(request, sent.as_deref())?)?;
         let auth = config.client_auth()?;
         let http = pushed
             .to_http(&request.client_id, &auth, assertion_audience, now, rng, backend)
             .await?;
         FirstMessage::Push { request: http }
-    } else if let Some(jwt) = &request_object_jwt {
+    } else if let Some(jwt) = &sent {
         FirstMessage::Redirect {
             authorize_url: jar_authorization_url(
                 endpoints.authorization_endpoint,
@@ -107,6 +124,7 @@ pub async fn prepare_authorization<B: CryptoBackend + ?Sized>(
     Ok(PreparedAuthorization {
         request_object,
         request_object_jwt,
+        request_object_jwe,
         first,
     })
 }

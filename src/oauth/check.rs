@@ -24,6 +24,17 @@ pub struct Step {
     pub clause: &'static str,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// For a decryption step that passed: what was decrypted, for the timeline to show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<Decrypted>,
+}
+
+/// What a JWE held: its protected header and the plaintext (a nested JWT, or JSON claims).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Decrypted {
+    /// The JWE protected header (`alg`, `enc`, `kid`, `cty`, `epk`).
+    pub header: serde_json::Value,
+    pub plaintext: String,
 }
 
 impl Step {
@@ -76,6 +87,23 @@ impl Checks {
             check,
             clause,
             outcome: Outcome::Passed { detail: detail.into() },
+            decrypted: None,
+        });
+    }
+
+    /// A decryption step that passed, with what it decrypted.
+    pub fn pass_decrypted(
+        &mut self,
+        check: &'static str,
+        clause: &'static str,
+        detail: impl Into<String>,
+        decrypted: Decrypted,
+    ) {
+        self.steps.push(Step {
+            check,
+            clause,
+            outcome: Outcome::Passed { detail: detail.into() },
+            decrypted: Some(decrypted),
         });
     }
 
@@ -84,6 +112,7 @@ impl Checks {
             check,
             clause,
             outcome: Outcome::Skipped { detail: detail.into() },
+            decrypted: None,
         });
     }
 
@@ -103,6 +132,7 @@ impl Checks {
                 code,
                 detail: detail.clone(),
             },
+            decrypted: None,
         });
         CheckFailure {
             code,

@@ -6,6 +6,7 @@ use std::fmt;
 use super::client_auth::ClientAuth;
 use super::delivery::Delivery;
 use super::dpop::DpopKey;
+use super::encryption::ClientEncryption;
 use super::error::ClientError;
 use super::request::AuthorizationRequest;
 use super::request_object::{RequestObjectOptions, RequestSigning};
@@ -36,6 +37,9 @@ pub struct Config {
     /// `dpop_jkt` with the authorization request, and expects `token_type: DPoP`. `None`
     /// keeps bearer tokens.
     pub dpop: Option<DpopKey>,
+    /// JWE: the registered encryption choices and the client's decryption keys. Default:
+    /// nothing encrypted.
+    pub encryption: ClientEncryption,
 }
 
 /// A hand-edited request object: the header and claims as the user typed them.
@@ -58,6 +62,7 @@ impl fmt::Debug for Config {
             .field("client_key", &self.client_key.as_ref().map(|_| "<redacted>"))
             .field("request_object_edit", &self.request_object_edit.is_some())
             .field("dpop", &self.dpop)
+            .field("encryption", &self.encryption)
             .finish()
     }
 }
@@ -76,7 +81,16 @@ impl Config {
             client_key: None,
             request_object_edit: None,
             dpop: None,
+            encryption: ClientEncryption::default(),
         }
+    }
+
+    /// The client secret when the client is confidential: the key material of the symmetric
+    /// JWE algorithms (OIDC Core §10.2: public clients must not use them).
+    pub fn confidential_secret(&self) -> Option<&SecretString> {
+        (self.auth_method != auth_method::NONE)
+            .then_some(self.client_secret.as_ref())
+            .flatten()
     }
 
     fn secret(&self, what: &str) -> Result<&SecretString, ClientError> {

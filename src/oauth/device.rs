@@ -19,7 +19,7 @@ use super::id_token::{validate_id_token, IdTokenExpectations, VerifiedIdToken};
 use super::token::{process_token_response, TokenRequest, TokenResponse};
 use crate::clock::{Clock, UnixTime};
 use crate::http::{Request, Response, Transport};
-use crate::jose::{CryptoBackend, Jwks, SecretString};
+use crate::jose::{CryptoBackend, EncryptionBackend, Jwks, SecretString};
 use crate::protocol::{dpop as protocol_dpop, error as e, param};
 
 /// RFC 8628 §3.2 `interval`: "If no value is provided, clients MUST use 5 as the default."
@@ -232,7 +232,7 @@ pub async fn poll_device_token<T, B, C, P>(
 ) -> Result<DeviceOutcome, ClientError>
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
     P: Pause + ?Sized,
 {
@@ -374,7 +374,7 @@ pub async fn run_device_flow<T, B, C, P>(
 ) -> DeviceFlowRun
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
     P: Pause + ?Sized,
 {
@@ -416,7 +416,7 @@ async fn device_steps<T, B, C, P>(
 ) -> Result<DeviceOutcome, FlowError>
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
     P: Pause + ?Sized,
 {
@@ -538,6 +538,9 @@ where
                 leeway,
                 access_token: Some(tokens.access_token.expose().to_string()),
                 client_secret: config.client_secret.clone(),
+                decryption: config
+                    .encryption
+                    .decryption(config.encryption.id_token, config.confidential_secret()),
                 ..IdTokenExpectations::new(metadata.issuer.clone(), client_id.clone())
             };
             let report = validate_id_token(id_token.expose(), &expect, Some(&jwks), clock.now(), backend).await;

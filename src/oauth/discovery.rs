@@ -47,6 +47,17 @@ pub struct ServerMetadata {
     /// RFC 9449 §5.1: the JWS algs the server accepts in DPoP proofs (present when it
     /// supports DPoP at all).
     pub dpop_signing_alg_values_supported: Option<Vec<String>>,
+    /// OIDC Discovery §3 / RFC 9101 §10.1: JWE algs and encs for request objects.
+    pub request_object_encryption_alg_values_supported: Option<Vec<String>>,
+    pub request_object_encryption_enc_values_supported: Option<Vec<String>>,
+    /// JARM §4: JWE algs and encs of encrypted authorization responses.
+    pub authorization_encryption_alg_values_supported: Option<Vec<String>>,
+    pub authorization_encryption_enc_values_supported: Option<Vec<String>>,
+    /// OIDC Discovery §3: JWE algs and encs of encrypted ID tokens and userinfo.
+    pub id_token_encryption_alg_values_supported: Option<Vec<String>>,
+    pub id_token_encryption_enc_values_supported: Option<Vec<String>>,
+    pub userinfo_encryption_alg_values_supported: Option<Vec<String>>,
+    pub userinfo_encryption_enc_values_supported: Option<Vec<String>>,
     /// Members without a field here, as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

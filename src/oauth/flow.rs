@@ -29,7 +29,7 @@ use super::token::{
 use crate::clock::Clock;
 use crate::http::{Request, Response, Transport};
 use crate::jose::jws::decode_unverified;
-use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
+use crate::jose::{Algorithm, CryptoBackend, EncryptionBackend, Jwks, SecretString};
 use crate::protocol::{dpop as protocol_dpop, without_query, UrlParts};
 
 /// The `aud` of client assertions.
@@ -387,6 +387,18 @@ impl<T: Transport + ?Sized, B: CryptoBackend + ?Sized, C: Clock + ?Sized> Driver
         Ok(metadata)
     }
 
+    /// The nested JWT a decryption step of `steps` produced, decoded into the timeline like
+    /// any other JWT (nothing when nothing was decrypted, or the plaintext is JSON claims).
+    fn decrypted_jwt(&mut self, step: &'static str, steps: &[Step]) {
+        if let Some(plaintext) = steps
+            .iter()
+            .find_map(|s| s.decrypted.as_ref())
+            .map(|d| d.plaintext.clone())
+        {
+            self.jwt(step, &plaintext);
+        }
+    }
+
     fn jwt(&mut self, step: &'static str, compact: &str) {
         if let Ok(decoded) = decode_unverified(compact) {
             let payload = serde_json::from_slice(&decoded.payload)
@@ -517,7 +529,7 @@ pub async fn run_flow<T, B, C>(
 ) -> FlowRun
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
 {
     let mut driver = Driver::new(transport, backend, clock);
@@ -543,7 +555,7 @@ pub async fn start_flow<T, B, C>(
 ) -> StartedFlow
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
 {
     let mut driver = Driver::new(transport, backend, clock);
@@ -576,7 +588,7 @@ pub async fn finish_flow<T, B, C>(
 ) -> FlowRun
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
 {
     let mut driver = Driver::new(transport, backend, clock);
@@ -648,7 +660,7 @@ async fn begin<T, B, C>(
 ) -> Result<PendingAuthorization, FlowError>
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
 {
     // 1. Discovery (unless the endpoints were given by hand) and the server's keys.
@@ -660,11 +672,12 @@ where
         }
         None => Jwks::default(),
     };
-    d.timeline.push(TimelineEvent::Findings(lint(
-        config,
-        Some(&metadata),
-        &options.lint_hints,
-    )));
+    let hints = LintHints {
+        server_jwks: Some(jwks.clone()),
+        ..options.lint_hints.clone()
+    };
+    d.timeline
+        .push(TimelineEvent::Findings(lint(config, Some(&metadata), &hints)));
 
     // 2. The authorization request.
     let mut request = config.request.clone();
@@ -686,6 +699,7 @@ where
         issuer: &metadata.issuer,
         authorization_endpoint,
         pushed_authorization_request_endpoint: metadata.pushed_authorization_request_endpoint.as_deref(),
+        jwks: Some(&jwks),
     };
     let mut run_config = config.clone();
     run_config.request = request.clone();
@@ -698,6 +712,31 @@ where
     let prepared = prepare_authorization(&run_config, &endpoints, &par_audience, now, rng, d.backend).await?;
     if let Some(jwt) = &prepared.request_object_jwt {
         d.jwt("request_object", jwt);
+    }
+    if let Some(nested) = &prepared.request_object_jwe {
+        d.timeline.push(TimelineEvent::Checks {
+            step: "request_object (encrypted)",
+            steps: vec![Step {
+                check: "jar.encrypt",
+                clause: "RFC 9101 §4; OIDC Core §6.1 (signed, then encrypted)",
+                outcome: super::check::Outcome::Passed {
+                    detail: format!(
+                        "encrypted to the server's key {} with {} / {}",
+                        nested
+                            .header
+                            .get("kid")
+                            .and_then(Value::as_str)
+                            .unwrap_or("(derived from the client secret)"),
+                        nested.header.get("alg").and_then(Value::as_str).unwrap_or_default(),
+                        nested.header.get("enc").and_then(Value::as_str).unwrap_or_default()
+                    ),
+                },
+                decrypted: Some(super::check::Decrypted {
+                    header: Value::Object(nested.header.clone()),
+                    plaintext: nested.jws.clone(),
+                }),
+            }],
+        });
     }
     let authorize_url = match prepared.first {
         FirstMessage::Redirect { authorize_url } => authorize_url,
@@ -741,7 +780,7 @@ async fn front_channel<T, B, C>(
 ) -> Result<CallbackParams, FlowError>
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
 {
     let request = &pending.request;
@@ -798,7 +837,7 @@ async fn complete<T, B, C>(
 ) -> Result<(), FlowError>
 where
     T: Transport + ?Sized,
-    B: CryptoBackend + ?Sized,
+    B: EncryptionBackend + ?Sized,
     C: Clock + ?Sized,
 {
     let PendingAuthorization {
@@ -811,6 +850,7 @@ where
     let mode = resolve_response_mode(request.response_mode.as_deref(), &request.response_type)?;
     let auth = config.client_auth()?;
     let audience = |endpoint: &str| assertion_audience(options, metadata, endpoint);
+    let (encryption, secret) = (&config.encryption, config.confidential_secret());
 
     // 4. The authorization response.
     let expectations = ResponseExpectations {
@@ -822,12 +862,14 @@ where
         iss_parameter_supported: defaults.iss_parameter_supported,
         leeway: options.leeway,
         client_secret: config.client_secret.clone(),
+        decryption: encryption.decryption(encryption.authorization_response, secret),
     };
     if let Some(jwt) = received.get("response") {
         d.jwt("jarm", jwt);
     }
     let now = d.clock.now();
     let report = validate_authorization_response(&received, &expectations, Some(jwks), now, d.backend).await;
+    d.decrypted_jwt("jarm (decrypted)", &report.steps);
     d.timeline.push(TimelineEvent::Checks {
         step: "authorization_response",
         steps: report.steps,
@@ -847,6 +889,7 @@ where
         access_token: access_token.map(str::to_string),
         code: code.map(str::to_string),
         client_secret: config.client_secret.clone(),
+        decryption: encryption.decryption(encryption.id_token, secret),
     };
 
     // 5. A front-channel ID token (implicit, hybrid).
@@ -861,6 +904,7 @@ where
         );
         let now = d.clock.now();
         let report = validate_id_token(id_token, &expect, Some(jwks), now, d.backend).await;
+        d.decrypted_jwt("id_token (authorization response, decrypted)", &report.steps);
         d.timeline.push(TimelineEvent::Checks {
             step: "id_token (authorization response)",
             steps: report.steps,
@@ -891,6 +935,7 @@ where
             let expect = id_expectations(IdTokenSource::TokenEndpoint, Some(tokens.access_token.expose()), None);
             let now = d.clock.now();
             let report = validate_id_token(id_token.expose(), &expect, Some(jwks), now, d.backend).await;
+            d.decrypted_jwt("id_token (token response, decrypted)", &report.steps);
             d.timeline.push(TimelineEvent::Checks {
                 step: "id_token (token response)",
                 steps: report.steps,
@@ -953,8 +998,10 @@ where
             algs: defaults.userinfo_algs.clone(),
             id_token_sub: d.outcome.id_token.as_ref().and_then(|t| t.sub().map(str::to_string)),
             client_secret: config.client_secret.clone(),
+            decryption: encryption.decryption(encryption.userinfo, secret),
         };
         let report = super::userinfo::validate_userinfo(&info, &expect, Some(jwks), d.backend).await;
+        d.decrypted_jwt("userinfo (decrypted)", &report.steps);
         d.timeline.push(TimelineEvent::Checks {
             step: "userinfo (checks)",
             steps: report.steps,

@@ -6,11 +6,12 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::check::{verify_server_jwt, CheckFailure, Checks, Report, ServerJwt};
+use super::encryption::{decrypt_if_encrypted, EncryptedResponse, ResponseDecryption};
 use super::jarm::expected_found;
 use crate::clock::UnixTime;
 use crate::jose::alg::Sha;
 use crate::jose::jwt::numeric_date;
-use crate::jose::{base64url, Algorithm, CryptoBackend, Jwks, SecretString};
+use crate::jose::{base64url, Algorithm, EncryptionBackend, Jwks, SecretString};
 
 /// Where the ID token came from, which decides whether `at_hash`/`c_hash` are required.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +42,9 @@ pub struct IdTokenExpectations {
     pub code: Option<String>,
     /// For HS* ID tokens: the client secret is the key (step 8).
     pub client_secret: Option<SecretString>,
+    /// The registered `id_token_encrypted_response_alg`/`_enc` and the client's keys (step 1);
+    /// `None`: ID tokens must not be encrypted.
+    pub decryption: Option<ResponseDecryption>,
 }
 
 impl IdTokenExpectations {
@@ -56,6 +60,7 @@ impl IdTokenExpectations {
             access_token: None,
             code: None,
             client_secret: None,
+            decryption: None,
         }
     }
 }
@@ -83,7 +88,7 @@ pub fn half_hash(alg: Algorithm, value: &str) -> String {
     base64url::encode(&digest[..digest.len() / 2])
 }
 
-pub async fn validate_id_token<B: CryptoBackend + ?Sized>(
+pub async fn validate_id_token<B: EncryptionBackend + ?Sized>(
     jwt: &str,
     expect: &IdTokenExpectations,
     jwks: Option<&Jwks>,
@@ -94,6 +99,18 @@ pub async fn validate_id_token<B: CryptoBackend + ?Sized>(
     let result = run(&mut checks, jwt, expect, jwks, now, backend).await;
     checks.finish(result)
 }
+
+/// The decryption step's codes (OIDC Core §3.1.3.7 step 1).
+const ID_TOKEN_JWE: EncryptedResponse = EncryptedResponse {
+    what: "the ID token",
+    step: "id_token.decrypt",
+    clause: "OIDC Core §3.1.3.7 step 1; RFC 7516 §5.2",
+    not_encrypted: "id_token.not_encrypted",
+    malformed: "id_token.malformed",
+    alg_unexpected: "id_token.encryption_alg_unexpected",
+    key_not_found: "id_token.encryption_key_not_found",
+    decryption_failed: "id_token.decryption_failed",
+};
 
 /// The ID token's steps, clauses and codes for [`verify_server_jwt`].
 const ID_TOKEN: ServerJwt = ServerJwt {
@@ -115,7 +132,7 @@ const ID_TOKEN: ServerJwt = ServerJwt {
     signature_invalid: "id_token.signature_invalid",
 };
 
-async fn run<B: CryptoBackend + ?Sized>(
+async fn run<B: EncryptionBackend + ?Sized>(
     c: &mut Checks,
     jwt: &str,
     expect: &IdTokenExpectations,
@@ -123,17 +140,10 @@ async fn run<B: CryptoBackend + ?Sized>(
     now: UnixTime,
     backend: &B,
 ) -> Result<VerifiedIdToken, CheckFailure> {
-    // 1. Decrypt if encrypted: not supported.
-    const DECRYPT: &str = "OIDC Core §3.1.3.7 step 1";
-    if jwt.split('.').count() == 5 {
-        return Err(c.fail(
-            "id_token.decrypt",
-            DECRYPT,
-            "id_token.encrypted_unsupported",
-            "the ID token is encrypted (JWE); this client does not decrypt ID tokens",
-        ));
-    }
-    c.skip("id_token.decrypt", DECRYPT, "not encrypted");
+    // 1. "If the ID Token is encrypted, decrypt it using the keys and algorithms that the
+    // Client specified during Registration": a nested JWT, whose inner JWS the steps below check.
+    let decrypted = decrypt_if_encrypted(c, &ID_TOKEN_JWE, jwt, expect.decryption.as_ref(), backend).await?;
+    let jwt = decrypted.as_deref().unwrap_or(jwt);
 
     // 6–8. Parse, alg (the expected one, RS256 unless registered otherwise; never none), the
     // key (the client secret for HS*, else the server's JWKS by kid/alg) and the signature.

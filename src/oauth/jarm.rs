@@ -4,10 +4,11 @@
 use serde_json::{Map, Value};
 
 use super::check::{server_jwt_key, CheckFailure, Checks, KeyChoice};
+use super::encryption::{decrypt_if_encrypted, EncryptedResponse, ResponseDecryption};
 use crate::clock::UnixTime;
 use crate::jose::jws::{self, decode_unverified};
 use crate::jose::jwt::numeric_date;
-use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
+use crate::jose::{Algorithm, EncryptionBackend, Jwks, SecretString};
 
 /// What the client expects of a JARM response.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +21,9 @@ pub struct JarmExpectations {
     pub leeway: i64,
     /// For HS* responses: the client secret is the key (JARM §2.2 / OIDC Core §10.1).
     pub client_secret: Option<SecretString>,
+    /// The registered `authorization_encrypted_response_alg`/`_enc` (JARM §3) and the keys;
+    /// `None`: the response must not be encrypted.
+    pub decryption: Option<ResponseDecryption>,
 }
 
 /// A JARM response whose every check passed.
@@ -30,11 +34,23 @@ pub struct VerifiedJarm {
     pub kid: Option<String>,
 }
 
+/// The decryption step's codes (JARM §2.4 step 1).
+const JARM_JWE: EncryptedResponse = EncryptedResponse {
+    what: "the JARM response",
+    step: "jarm.decrypt",
+    clause: "JARM §2.4 step 1; RFC 7516 §5.2",
+    not_encrypted: "jarm.not_encrypted",
+    malformed: "jarm.malformed",
+    alg_unexpected: "jarm.encryption_alg_unexpected",
+    key_not_found: "jarm.encryption_key_not_found",
+    decryption_failed: "jarm.decryption_failed",
+};
+
 const PARSE: &str = "JARM §2.4; RFC 7515 §5.2 (three parts, JSON header and payload)";
 
 /// Runs JARM steps 1–9 (decryption, parse, crit, alg, iss, aud, exp, key, signature),
 /// recording each in `checks`.
-pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
+pub(crate) async fn verify<B: EncryptionBackend + ?Sized>(
     checks: &mut Checks,
     jwt: &str,
     expect: &JarmExpectations,
@@ -42,16 +58,9 @@ pub(crate) async fn verify<B: CryptoBackend + ?Sized>(
     now: UnixTime,
     backend: &B,
 ) -> Result<VerifiedJarm, CheckFailure> {
-    // 1. "decrypt if encrypted": a JWE has five parts. Not supported: say so, don't fake it.
-    if jwt.split('.').count() == 5 {
-        return Err(checks.fail(
-            "jarm.decrypt",
-            "JARM §2.4 step 1; RFC 7516 §7.1",
-            "jarm.encrypted_unsupported",
-            "the response is an encrypted JWT (JWE, five parts); this client does not decrypt JARM responses",
-        ));
-    }
-    checks.skip("jarm.decrypt", "JARM §2.4 step 1", "not encrypted (three parts)");
+    // 1. "decrypt if encrypted" (JARM §2.4 step 1), with the key and algorithms registered.
+    let decrypted = decrypt_if_encrypted(checks, &JARM_JWE, jwt, expect.decryption.as_ref(), backend).await?;
+    let jwt = decrypted.as_deref().unwrap_or(jwt);
 
     // 2. Parse: three parts, JSON-object header and payload.
     let decoded =

@@ -51,6 +51,11 @@ pub enum Fix {
         response_type: String,
     },
     UsePkceS256,
+    /// Request-object encryption (RFC 9101 §4): this `alg` and `enc`, or off (`alg: None`).
+    SetRequestObjectEncryption {
+        alg: Option<&'static str>,
+        enc: Option<&'static str>,
+    },
     /// `token_endpoint_auth_method` and the assertion alg together (FAPI 2.0: private_key_jwt
     /// with PS256, ES256 or EdDSA).
     SetAuthMethod {
@@ -85,6 +90,12 @@ impl Fix {
                     config.assertion_alg = alg;
                 }
             }
+            Fix::SetRequestObjectEncryption { alg, enc } => {
+                config.encryption.request_object =
+                    super::encryption::JweChoice::from_names(alg.unwrap_or_default(), enc.unwrap_or_default())
+                        .ok()
+                        .flatten();
+            }
             Fix::UsePkceS256 => {
                 config.request.pkce = Some(Pkce {
                     method: PkceMethod::S256,
@@ -116,6 +127,9 @@ pub struct LintHints {
     pub require_signed_request_object: bool,
     /// The target follows a FAPI 2.0 profile: its rule set (`lint_fapi2.rs`) applies too.
     pub fapi2: Option<super::lint_fapi2::Fapi2Profile>,
+    /// The server's JWKS when it is known (the flow has fetched it): a request object to be
+    /// encrypted needs a key with use enc there.
+    pub server_jwks: Option<crate::jose::Jwks>,
 }
 
 const PINGONE_HOSTS: [&str; 5] = [
@@ -502,6 +516,7 @@ pub fn lint(config: &Config, metadata: Option<&ServerMetadata>, hints: &LintHint
             );
         }
     }
+    out.extend(super::lint_jwe::findings(config, metadata, hints));
     if let Some(profile) = hints.fapi2 {
         out.extend(super::lint_fapi2::findings(config, profile));
     }

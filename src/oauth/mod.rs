@@ -10,6 +10,7 @@ pub mod client_auth;
 pub mod delivery;
 pub mod device;
 pub mod dpop;
+pub mod encryption;
 pub mod error;
 pub mod par;
 pub mod pkce;
@@ -17,10 +18,11 @@ pub mod random;
 pub mod request;
 pub mod request_object;
 
-pub use check::{CheckFailure, Outcome, Report, Step};
+pub use check::{CheckFailure, Decrypted, Outcome, Report, Step};
 pub use client_auth::ClientAuth;
 pub use delivery::Delivery;
 pub use dpop::{DpopKey, DpopProof};
+pub use encryption::{ClientEncryption, JweChoice, NestedRequestObject, ResponseDecryption};
 pub use error::{ClientError, ServerErrorBody};
 pub use par::{process_pushed_authorization_response, PushedAuthorizationResponse, PushedRequest};
 pub use pkce::{CodeVerifier, Pkce, PkceMethod};
@@ -51,6 +53,7 @@ pub use discovery::{discover, DerivedDefaults, ServerMetadata};
 pub mod config;
 pub mod lint;
 pub mod lint_fapi2;
+mod lint_jwe;
 pub mod pingone;
 
 pub use config::Config;

@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use super::callback::CallbackParams;
 use super::check::{Checks, Report};
+use super::encryption::ResponseDecryption;
 use super::jarm::{self, JarmExpectations, VerifiedJarm};
 use crate::clock::UnixTime;
-use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
+use crate::jose::{Algorithm, EncryptionBackend, Jwks, SecretString};
 use crate::protocol::param;
 
 /// What the client expects of the response to the request it sent.
@@ -28,6 +29,9 @@ pub struct ResponseExpectations {
     pub leeway: i64,
     /// For HS* JARM responses.
     pub client_secret: Option<SecretString>,
+    /// The registered `authorization_encrypted_response_alg`/`_enc` and the keys to decrypt
+    /// with; `None`: JARM responses must not be encrypted.
+    pub decryption: Option<ResponseDecryption>,
 }
 
 impl ResponseExpectations {
@@ -41,6 +45,7 @@ impl ResponseExpectations {
             iss_parameter_supported: false,
             leeway: 60,
             client_secret: None,
+            decryption: None,
         }
     }
 }
@@ -96,7 +101,7 @@ impl fmt::Debug for AuthorizationResponse {
 
 /// Validates the parameters received at the redirect URI, in order, stopping at the first
 /// failure: the JARM steps (when `expect.jarm`), then `state`, `error`, `iss`.
-pub async fn validate_authorization_response<B: CryptoBackend + ?Sized>(
+pub async fn validate_authorization_response<B: EncryptionBackend + ?Sized>(
     received: &CallbackParams,
     expect: &ResponseExpectations,
     jwks: Option<&Jwks>,
@@ -108,7 +113,7 @@ pub async fn validate_authorization_response<B: CryptoBackend + ?Sized>(
     checks.finish(result)
 }
 
-async fn run<B: CryptoBackend + ?Sized>(
+async fn run<B: EncryptionBackend + ?Sized>(
     checks: &mut Checks,
     received: &CallbackParams,
     expect: &ResponseExpectations,
@@ -130,6 +135,7 @@ async fn run<B: CryptoBackend + ?Sized>(
             algs: expect.jarm_algs.clone(),
             leeway: expect.leeway,
             client_secret: expect.client_secret.clone(),
+            decryption: expect.decryption.clone(),
         };
         let verified = jarm::verify(checks, jwt, &expectations, jwks, now, backend).await?;
         let params = verified

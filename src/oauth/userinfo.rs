@@ -8,9 +8,10 @@
 use serde_json::{Map, Value};
 
 use super::check::{verify_server_jwt, CheckFailure, Checks, Report, ServerJwt};
+use super::encryption::{decrypt_if_encrypted, is_jwe, EncryptedResponse, ResponseDecryption};
 use super::jarm::expected_found;
 use super::token::UserInfo;
-use crate::jose::{Algorithm, CryptoBackend, Jwks, SecretString};
+use crate::jose::{Algorithm, EncryptionBackend, Jwks, SecretString};
 
 /// What the client knows before it looks at a userinfo response.
 #[derive(Clone, Debug)]
@@ -24,10 +25,13 @@ pub struct UserinfoExpectations {
     pub id_token_sub: Option<String>,
     /// For an HS* signed response (keyed with the client secret, OIDC Core §10.1).
     pub client_secret: Option<SecretString>,
+    /// The registered `userinfo_encrypted_response_alg`/`_enc` and the client's keys;
+    /// `None`: the response must not be encrypted.
+    pub decryption: Option<ResponseDecryption>,
 }
 
 /// The checks of a userinfo response, in order; the claims when all pass.
-pub async fn validate_userinfo<B: CryptoBackend + ?Sized>(
+pub async fn validate_userinfo<B: EncryptionBackend + ?Sized>(
     info: &UserInfo,
     expect: &UserinfoExpectations,
     jwks: Option<&Jwks>,
@@ -39,6 +43,18 @@ pub async fn validate_userinfo<B: CryptoBackend + ?Sized>(
 }
 
 const SIGNED: &str = "OIDC Core §5.3.2";
+
+/// The decryption step's codes.
+const USERINFO_JWE: EncryptedResponse = EncryptedResponse {
+    what: "the userinfo response",
+    step: "userinfo.decrypt",
+    clause: "OIDC Core §5.3.2; OIDC Registration §2 userinfo_encrypted_response_alg",
+    not_encrypted: "userinfo.not_encrypted",
+    malformed: "userinfo.malformed",
+    alg_unexpected: "userinfo.encryption_alg_unexpected",
+    key_not_found: "userinfo.encryption_key_not_found",
+    decryption_failed: "userinfo.decryption_failed",
+};
 
 /// A signed userinfo response's steps, clauses and codes for [`verify_server_jwt`].
 const USERINFO: ServerJwt = ServerJwt {
@@ -60,7 +76,7 @@ const USERINFO: ServerJwt = ServerJwt {
     signature_invalid: "userinfo.signature_invalid",
 };
 
-async fn run<B: CryptoBackend + ?Sized>(
+async fn run<B: EncryptionBackend + ?Sized>(
     c: &mut Checks,
     info: &UserInfo,
     expect: &UserinfoExpectations,
@@ -69,10 +85,54 @@ async fn run<B: CryptoBackend + ?Sized>(
 ) -> Result<Map<String, Value>, CheckFailure> {
     let claims = match info {
         UserInfo::Claims(claims) => {
+            if let Some(d) = &expect.decryption {
+                return Err(c.fail_with(
+                    USERINFO_JWE.step,
+                    USERINFO_JWE.clause,
+                    USERINFO_JWE.not_encrypted,
+                    format!(
+                        "the userinfo response is plain JSON, but this client registered {} encryption",
+                        d.expected
+                    ),
+                    vec![
+                        ("expected".into(), d.expected.to_string()),
+                        ("found".into(), "not encrypted".into()),
+                    ],
+                ));
+            }
             c.skip("userinfo.signature", SIGNED, "a JSON object, not signed");
             claims.clone()
         }
-        UserInfo::Jwt(jwt) => verify_signed(c, jwt, expect, jwks, backend).await?,
+        UserInfo::Jwt(jwt) => {
+            // OIDC Registration §2: "If both signing and encryption are requested, the response
+            // will be signed then encrypted"; encrypted only, the plaintext is the JSON claims.
+            let decrypted = if is_jwe(jwt) || expect.decryption.is_some() {
+                decrypt_if_encrypted(c, &USERINFO_JWE, jwt, expect.decryption.as_ref(), backend).await?
+            } else {
+                None
+            };
+            match decrypted {
+                // JSON claims begin with '{' (their values may hold dots, so the parts are no test).
+                Some(inner) if !inner.trim_start().starts_with('{') => {
+                    verify_signed(c, &inner, expect, jwks, backend).await?
+                }
+                Some(inner) => match serde_json::from_str::<Value>(&inner) {
+                    Ok(Value::Object(claims)) => {
+                        c.skip("userinfo.signature", SIGNED, "encrypted JSON claims, not signed");
+                        claims
+                    }
+                    _ => {
+                        return Err(c.fail(
+                            "userinfo.parse",
+                            USERINFO.parse_clause,
+                            USERINFO.malformed,
+                            "the decrypted content is neither a signed JWT nor a JSON object",
+                        ))
+                    }
+                },
+                None => verify_signed(c, jwt, expect, jwks, backend).await?,
+            }
+        }
     };
 
     // §5.3.2: "The sub (subject) Claim MUST always be returned in the UserInfo Response", and
@@ -102,21 +162,13 @@ async fn run<B: CryptoBackend + ?Sized>(
     Ok(claims)
 }
 
-async fn verify_signed<B: CryptoBackend + ?Sized>(
+async fn verify_signed<B: EncryptionBackend + ?Sized>(
     c: &mut Checks,
     jwt: &str,
     expect: &UserinfoExpectations,
     jwks: Option<&Jwks>,
     backend: &B,
 ) -> Result<Map<String, Value>, CheckFailure> {
-    if jwt.split('.').count() == 5 {
-        return Err(c.fail(
-            "userinfo.decrypt",
-            SIGNED,
-            "userinfo.encrypted_unsupported",
-            "the userinfo response is encrypted (JWE); this client does not decrypt it yet",
-        ));
-    }
     let claims = verify_server_jwt(
         c,
         &USERINFO,

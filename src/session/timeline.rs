@@ -181,6 +181,9 @@ pub struct CheckEntry {
     /// The failure code, for a failed check.
     pub code: Option<String>,
     pub detail: String,
+    /// What a decryption step decrypted (the JWE header and the nested JWT or claims).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<crate::oauth::Decrypted>,
 }
 
 impl CheckEntry {
@@ -202,6 +205,7 @@ impl From<&Step> for CheckEntry {
             outcome: outcome.into(),
             code,
             detail: detail.clone(),
+            decrypted: step.decrypted.clone(),
         }
     }
 }

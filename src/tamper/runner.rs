@@ -279,7 +279,7 @@ pub async fn run_preset<B, C>(
     keyring: &Keyring,
 ) -> PresetOutcome
 where
-    B: CryptoBackend + ?Sized,
+    B: crate::jose::EncryptionBackend + ?Sized,
     C: Clock + 'static,
 {
     let clock = Rc::new(TamperClock::new(Box::new(clock)));

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::announce::{announcer, refocus_if_lost};
 use super::context::{page_rng, register_now, state};
 use super::copy_button::CopyButton;
+use super::jwe_fields::{id_token_offered, jarm_offered, target_metadata_memo, userinfo_offered, JweChoiceFields};
 use super::registration_panel::RegistrationEndpoint;
 use super::request_panel::{SelectField, TextField};
 use super::webcrypto::{Operation, WebCryptoBackend};
@@ -23,12 +24,17 @@ const SIGNING_ALGS: [&str; 12] = [
 ];
 
 /// The keys the generator offers: (value, label, spec).
-const KEY_KINDS: [(&str, &str, KeyGenSpec); 9] = [
+const KEY_KINDS: [(&str, &str, KeyGenSpec); 10] = [
     ("rsa-2048", "RSA 2048 (RS*/PS*)", KeyGenSpec::Rsa { bits: 2048 }),
     ("rsa-3072", "RSA 3072", KeyGenSpec::Rsa { bits: 3072 }),
     ("rsa-4096", "RSA 4096", KeyGenSpec::Rsa { bits: 4096 }),
     ("ec-p256", "EC P-256 (ES256)", KeyGenSpec::Ec { crv: EcCurve::P256 }),
     ("ec-p384", "EC P-384 (ES384)", KeyGenSpec::Ec { crv: EcCurve::P384 }),
+    (
+        "ec-p521",
+        "EC P-521 (ES512, ECDH-ES)",
+        KeyGenSpec::Ec { crv: EcCurve::P521 },
+    ),
     ("ed25519", "Ed25519 (EdDSA)", KeyGenSpec::Ed25519),
     ("oct-32", "HMAC secret, 32 bytes (HS256)", KeyGenSpec::Oct { bytes: 32 }),
     ("oct-48", "HMAC secret, 48 bytes (HS384)", KeyGenSpec::Oct { bytes: 48 }),
@@ -42,6 +48,23 @@ fn kind_label(spec: KeyGenSpec) -> String {
         KeyGenSpec::Ed25519 => "Ed25519".into(),
         KeyGenSpec::X25519 => "X25519".into(),
         KeyGenSpec::Oct { bytes } => format!("HMAC {bytes}-byte"),
+    }
+}
+
+/// Marks `jwk` as an encryption key (`use: "enc"`, RFC 7517 §4.2): RSA for RSA-OAEP(-256),
+/// EC for ECDH-ES*. Its `alg`, if any, named a signature algorithm and is dropped. A symmetric
+/// or OKP key is refused: A128KW/A256KW/dir use the client secret (OIDC Core §10.2).
+pub fn as_encryption_key(mut jwk: Jwk) -> Result<Jwk, String> {
+    match jwk.material.kty() {
+        "RSA" | "EC" => {
+            jwk.key_use = Some("enc".into());
+            jwk.alg = None;
+            jwk.key_ops = None;
+            Ok(jwk)
+        }
+        other => Err(format!(
+            "an encryption key is RSA (RSA-OAEP, RSA-OAEP-256) or EC (ECDH-ES); this one is {other} (A128KW, A256KW and dir use the client secret, OIDC Core §10.2)"
+        )),
     }
 }
 
@@ -82,6 +105,7 @@ pub fn ClientPanel() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let show_secret = RwSignal::new(false);
+    let metadata = target_metadata_memo();
     let register_status = RwSignal::new(None::<Result<String, String>>);
 
     let register = move |_| {
@@ -133,6 +157,40 @@ pub fn ClientPanel() -> impl IntoView {
                 <SelectField id="client-assertion-alg" label="Client assertion algorithm" options=SIGNING_ALGS.iter().map(|o| (*o, *o)).collect() get=|w| w.client.assertion_alg.clone() set=|w, v| w.client.assertion_alg = v/>
                 <SelectField id="client-jarm-alg" label="JARM signing algorithm (registered)" options=SIGNING_ALGS.iter().map(|o| (*o, *o)).collect() get=|w| w.client.jarm_alg.clone() set=|w, v| w.client.jarm_alg = v/>
                 <SelectField id="client-id-token-alg" label="ID token signing algorithm (registered)" options=SIGNING_ALGS.iter().map(|o| (*o, *o)).collect() get=|w| w.client.id_token_alg.clone() set=|w, v| w.client.id_token_alg = v/>
+                // Encrypted responses (JARM §3, OIDC Registration §2): registered with the client's use:enc key.
+                <JweChoiceFields
+                    id="client-jarm-encryption"
+                    label="JARM encryption (registered)"
+                    get=|w| (w.encryption.jarm_alg.clone(), w.encryption.jarm_enc.clone())
+                    set=|w, alg, enc| {
+                        w.encryption.jarm_alg = alg;
+                        w.encryption.jarm_enc = enc;
+                    }
+                    offered=jarm_offered
+                    metadata=metadata
+                />
+                <JweChoiceFields
+                    id="client-id-token-encryption"
+                    label="ID token encryption (registered)"
+                    get=|w| (w.encryption.id_token_alg.clone(), w.encryption.id_token_enc.clone())
+                    set=|w, alg, enc| {
+                        w.encryption.id_token_alg = alg;
+                        w.encryption.id_token_enc = enc;
+                    }
+                    offered=id_token_offered
+                    metadata=metadata
+                />
+                <JweChoiceFields
+                    id="client-userinfo-encryption"
+                    label="Userinfo encryption (registered)"
+                    get=|w| (w.encryption.userinfo_alg.clone(), w.encryption.userinfo_enc.clone())
+                    set=|w, alg, enc| {
+                        w.encryption.userinfo_alg = alg;
+                        w.encryption.userinfo_enc = enc;
+                    }
+                    offered=userinfo_offered
+                    metadata=metadata
+                />
             </div>
             <Toggle
                 id="client-sync"
@@ -160,6 +218,8 @@ fn KeyManager() -> impl IntoView {
     let app = state();
     let ws = app.workspace;
     let kind = RwSignal::new("rsa-2048".to_string());
+    // "sig" or "enc": what the next generated or imported key is for.
+    let purpose = RwSignal::new("sig".to_string());
     let busy = RwSignal::new(None::<String>);
     let message = RwSignal::new(None::<Result<String, String>>);
     // A key generated (after up to seconds of waiting) or imported is said through the
@@ -187,7 +247,7 @@ fn KeyManager() -> impl IntoView {
                 };
                 let kid = entry.kid();
                 w.keys.retain(|k| k.kid() != kid);
-                if w.active_key.is_none() && entry.jwk.is_private() {
+                if w.active_key.is_none() && entry.jwk.is_private() && !entry.is_encryption() {
                     w.active_key = Some(kid);
                 }
                 w.keys.push(entry);
@@ -201,7 +261,19 @@ fn KeyManager() -> impl IntoView {
             return;
         };
         let spec = *spec;
-        let label = kind_label(spec);
+        let for_encryption = purpose.get_untracked() == "enc";
+        if for_encryption && !matches!(spec, KeyGenSpec::Rsa { .. } | KeyGenSpec::Ec { .. }) {
+            message.set(Some(Err(
+                "An encryption key is RSA (RSA-OAEP) or EC (ECDH-ES): A128KW, A256KW and dir use the client secret (OIDC Core §10.2)."
+                    .into(),
+            )));
+            return;
+        }
+        let label = if for_encryption {
+            format!("{} encryption", kind_label(spec))
+        } else {
+            kind_label(spec)
+        };
         busy.set(Some(format!(
             "Generating an {label} key with WebCrypto (off the main thread)…"
         )));
@@ -211,6 +283,14 @@ fn KeyManager() -> impl IntoView {
                 Ok(backend) => backend
                     .generate(spec)
                     .await
+                    .map(|jwk| {
+                        if for_encryption {
+                            as_encryption_key(jwk)
+                        } else {
+                            Ok(jwk)
+                        }
+                    })
+                    .and_then(|jwk| jwk.map_err(|e| crate::jose::JoseError::KeyGeneration { problem: e }))
                     .map(|jwk| (jwk, backend.fell_back(Operation::Generate(spec))))
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
@@ -219,7 +299,12 @@ fn KeyManager() -> impl IntoView {
             match outcome {
                 Ok((jwk, in_rust)) => {
                     let kid = jwk.kid.clone().unwrap_or_default();
-                    add_keys(vec![jwk], format!("generated {label}"));
+                    let origin = if for_encryption {
+                        format!("generated {label} (use enc)")
+                    } else {
+                        format!("generated {label}")
+                    };
+                    add_keys(vec![jwk], origin);
                     // Engines differ here (README, "Browsers"): say where the key was made.
                     let made_by = if in_rust {
                         " in RustCrypto (this browser's WebCrypto does not support it)"
@@ -239,7 +324,14 @@ fn KeyManager() -> impl IntoView {
     let import = move |text: String, file: Option<String>| {
         let pasted = file.is_none();
         let origin = if pasted { "imported text" } else { "imported file" };
-        match parse_keys(&text) {
+        let parsed = parse_keys(&text).and_then(|keys| {
+            if purpose.get_untracked() == "enc" {
+                keys.into_iter().map(as_encryption_key).collect()
+            } else {
+                Ok(keys)
+            }
+        });
+        match parsed {
             Ok(keys) => {
                 let n = add_keys(keys, origin.to_string());
                 let from = file.map(|name| format!(" from {name}")).unwrap_or_default();
@@ -311,6 +403,7 @@ fn KeyManager() -> impl IntoView {
                     let kid_for_use = kid.clone();
                     let kid_for_remove = kid.clone();
                     let radio_id = format!("key-use-{kid}");
+                    let encryption = entry.is_encryption();
                     view! {
                         <li class="key" class:active=active>
                             <div class="key-head">
@@ -319,11 +412,16 @@ fn KeyManager() -> impl IntoView {
                                     name="active-key"
                                     id=radio_id.clone()
                                     prop:checked=active
-                                    disabled=!private
+                                    disabled=!private || encryption
                                     on:change=move |_| ws.update(|w| w.active_key = Some(kid_for_use.clone()))
                                 />
-                                <label for=radio_id>{format!("Sign with {}", entry.jwk.describe())}</label>
+                                <label for=radio_id>{if encryption {
+                                    format!("Decrypt with {} (use: enc; never signs)", entry.jwk.describe())
+                                } else {
+                                    format!("Sign with {}", entry.jwk.describe())
+                                }}</label>
                                 {active.then(|| view! { <span class="badge">"signing key"</span> })}
+                                {encryption.then(|| view! { <span class="badge">"encryption key"</span> })}
                                 <button type="button" aria-label=format!("Remove key {kid}") on:click=move |_| ws.update(|w| {
                                     w.keys.retain(|k| k.kid() != kid_for_remove);
                                     if w.active_key.as_deref() == Some(kid_for_remove.as_str()) { w.active_key = None; }
@@ -354,6 +452,11 @@ fn KeyManager() -> impl IntoView {
                     </select>
                     <button type="button" id="key-generate" on:click=generate disabled=move || busy.get().is_some()>"Generate key"</button>
                 </span>
+                <label for="key-purpose">"Use of new and imported keys"</label>
+                <select id="key-purpose" on:change=move |ev| purpose.set(event_target_value(&ev))>
+                    <option value="sig" selected=move || purpose.get() == "sig">"Signing (use: sig)"</option>
+                    <option value="enc" selected=move || purpose.get() == "enc">"Encryption (use: enc): RSA for RSA-OAEP, EC for ECDH-ES"</option>
+                </select>
                 <label for="key-import">"Import (PEM, JWK or JWKS)"</label>
                 <textarea
                     id="key-import"

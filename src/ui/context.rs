@@ -272,6 +272,15 @@ pub fn mock_metadata() -> Option<ServerMetadata> {
     process_discovery_response(&issuer, &response).ok()
 }
 
+/// The in-page server's JWKS (its `use: "enc"` keys are what request objects are encrypted
+/// to), fetched from its `jwks_uri` as a run fetches it.
+pub fn mock_jwks() -> Option<crate::jose::Jwks> {
+    let uri = mock_metadata()?.jwks_uri?;
+    let transport = InProcessTransport::new(server()?);
+    let response = transport.send_now(&Request::get(uri.as_str())).ok()?;
+    crate::oauth::discovery::process_jwks_response(&response).ok()
+}
+
 /// A CSPRNG seeded from `crypto.getRandomValues` (all zeros only if the browser has no
 /// WebCrypto, in which case the page already says it cannot sign).
 pub fn page_rng() -> ChaCha20Rng {

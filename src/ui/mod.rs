@@ -9,6 +9,7 @@ mod device_run;
 mod dpop_fields;
 mod external;
 pub mod fetch_transport;
+mod jwe_fields;
 pub mod jws_signer;
 mod jwt_tool;
 pub mod keys_audit;

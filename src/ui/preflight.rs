@@ -52,6 +52,11 @@ pub(super) fn hints(ws: &Workspace) -> LintHints {
             (TargetKind::InPage, ProfileName::Fapi2MessageSigning) => Some(Fapi2Profile::MessageSigning),
             _ => None,
         },
+        // The in-page server's keys, asked for only when a request object is to be encrypted
+        // to one; a real server's JWKS is fetched by the run, which lints again with it.
+        server_jwks: (ws.target.kind == TargetKind::InPage && !ws.encryption.request_object_alg.is_empty())
+            .then(super::context::mock_jwks)
+            .flatten(),
     }
 }
 

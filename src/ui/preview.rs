@@ -67,10 +67,17 @@ pub async fn prepare(
         .authorization_endpoint
         .clone()
         .ok_or("the server publishes no authorization_endpoint")?;
+    // The server's JWKS, for a request object encrypted to it: the in-page server's is at
+    // hand; a real server's is fetched by the run, so its preview shows why it cannot encrypt.
+    let jwks = match target.kind {
+        crate::workspace::TargetKind::InPage => super::context::mock_jwks(),
+        _ => None,
+    };
     let endpoints = Endpoints {
         issuer: &metadata.issuer,
         authorization_endpoint: &authorization_endpoint,
         pushed_authorization_request_endpoint: metadata.pushed_authorization_request_endpoint.as_deref(),
+        jwks: jwks.as_ref(),
     };
     let backend = WebCryptoBackend::new().map_err(|e| e.to_string())?;
     let now = BrowserClock.now();
@@ -195,8 +202,17 @@ fn PreparedView(prepared: PreparedAuthorization, address: String) -> impl IntoVi
         }
         .into_any(),
     };
+    // RFC 9101 §4 / OIDC Core §6.1: the nested JWT that is sent, the signed one above inside.
+    let jwe = prepared.request_object_jwe.clone().map(|nested| {
+        view! {
+            <h3>"Then encrypted to the server (what is sent)"</h3>
+            <JsonBlock what="JWE protected header" value=serde_json::Value::Object(nested.header) id="preview-jwe-header"/>
+            <CodeBlock what="Encrypted request object (JWE)" text=nested.jwe id="preview-jwe"/>
+        }
+    });
     view! {
         {jwt}
+        {jwe}
         {first}
     }
 }

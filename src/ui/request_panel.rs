@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::context::{page_rng, state};
 use super::dpop_fields::DpopFields;
+use super::jwe_fields::{request_object_offered, target_metadata_memo, JweChoiceFields};
 use super::learn::LearnLinks;
 use super::widgets::Toggle;
 use crate::oauth::pkce::{Pkce, PkceMethod};
@@ -331,6 +332,7 @@ pub fn RequestPanel() -> impl IntoView {
 #[component]
 fn RequestObjectOptionsForm() -> impl IntoView {
     let ws = state().workspace;
+    let metadata = target_metadata_memo();
     let toggle = |id: &'static str, label: &'static str, get: fn(&Workspace) -> bool, set: fn(&mut Workspace, bool)| {
         view! {
             <Toggle
@@ -351,6 +353,18 @@ fn RequestObjectOptionsForm() -> impl IntoView {
                     options=REQUEST_OBJECT_ALGS.iter().map(|a| (*a, if *a == ALG_NONE { "none (unsigned, only if the server allows)" } else { *a })).collect()
                     get=|w| w.request_object_alg.clone()
                     set=|w, v| w.request_object_alg = v
+                />
+                // RFC 9101 §4 / OIDC Core §6.1: signed, then encrypted to the server's use:enc key.
+                <JweChoiceFields
+                    id="ro-encryption"
+                    label="Encrypt the request object"
+                    get=|w| (w.encryption.request_object_alg.clone(), w.encryption.request_object_enc.clone())
+                    set=|w, alg, enc| {
+                        w.encryption.request_object_alg = alg;
+                        w.encryption.request_object_enc = enc;
+                    }
+                    offered=request_object_offered
+                    metadata=metadata
                 />
                 <SelectField
                     id="ro-aud"

@@ -40,8 +40,11 @@ fn ResultView(flow: FlowRun) -> impl IntoView {
     let response_checks = checks_of(&flow, "authorization_response");
     let id_checks = checks_of(&flow, "id_token");
     let jarm = flow.timeline.iter().find_map(|e| match e {
+        // An encrypted response shows the signed JWT it held.
         TimelineEvent::Jwt {
-            step: "jarm", compact, ..
+            step: "jarm" | "jarm (decrypted)",
+            compact,
+            ..
         } => Some(compact.clone()),
         _ => None,
     });

@@ -15,7 +15,7 @@ use super::mock_api::BrowserClock;
 use super::preview::HttpRequestView;
 use super::sequence::SequenceDiagram;
 use super::webcrypto::WebCryptoBackend;
-use super::widgets::{next_task, CodeBlock, DecodedJwt, Toggle};
+use super::widgets::{next_task, CodeBlock, DecodedJwt, JsonBlock, Toggle};
 use crate::clock::format_rfc3339;
 use crate::http::{Request, Response};
 use crate::mock_as::{checks, AuthorizationServer, InProcessTransport, SigningTransport};
@@ -591,6 +591,14 @@ pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
                 // The failure code's note when there is one, else the check's.
                 let note_key = s.code.clone().unwrap_or_else(|| s.check.clone());
                 let (detail, code, check) = (s.detail, s.code, s.check.clone());
+                // A decryption step shows what it decrypted: the JWE header, then the content.
+                let decrypted = s.decrypted.map(|d| view! {
+                    <details class="decrypted">
+                        <summary>"Decrypted: JWE header and content"</summary>
+                        <JsonBlock what="JWE protected header" value=d.header/>
+                        <CodeBlock what="Decrypted content (nested JWT or claims)" text=d.plaintext/>
+                    </details>
+                });
                 view! {
                     <li class=format!("check {class}") data-check=check>
                         <span class="mark" aria-hidden="true">{mark}</span>
@@ -603,6 +611,7 @@ pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
                         " "
                         <cite>{s.clause}</cite>
                         <LearnNote code=note_key/>
+                        {decrypted}
                     </li>
                 }
             }).collect_view()}
