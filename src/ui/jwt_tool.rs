@@ -16,7 +16,7 @@ use super::webcrypto::WebCryptoBackend;
 use super::widgets::{is_compact_jwe, DecodedJwe, DecodedJwt, JsonBlock};
 use crate::http::{Request, Transport};
 use crate::jose::jwe::{self, ContentEncryption, JweOperation, KeyManagement};
-use crate::jose::jws::{decode_unverified, verify_compact_with_jwks};
+use crate::jose::jws::{decode_unverified, verify_compact_with_jwks, verify_json, JsonJws};
 use crate::jose::{Algorithm, Jwk, Jwks, SecretString};
 use crate::mock_as::encryption::server_decryption_keys;
 use crate::mock_as::path;
@@ -140,8 +140,103 @@ struct MatchedKey {
     thumbprint: Option<String>,
 }
 
-/// Verifies `jwt` with the one key of `jwks` its header selects, and names that key.
-fn verify_with(jwt: &str, jwks: &Jwks, source: &str) -> Result<MatchedKey, String> {
+/// Whether the paste is a JWS in the JSON serialization (RFC 7515 §7.2) rather than compact.
+fn is_json_jws(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// A JSON-serialized JWS as the tool shows it before any verification.
+#[derive(Clone, Debug, PartialEq)]
+struct JsonJwsView {
+    /// "general (RFC 7515 §7.2.1)" or "flattened (§7.2.2)".
+    form: &'static str,
+    /// Per signature: its protected header (decoded; an empty object when absent) and its
+    /// unprotected header.
+    signatures: Vec<(Value, Option<Value>)>,
+    /// The payload as text: base64url-decoded, or as it is with `"b64": false` (RFC 7797);
+    /// `None` when detached.
+    payload: Option<String>,
+    unencoded: bool,
+}
+
+/// Reads a JSON-serialized JWS for display: its form, each signature's headers and the
+/// payload (RFC 7797 `b64: false` taken into account). Nothing here is verified.
+fn read_json_jws(text: &str) -> Result<JsonJwsView, String> {
+    let jws = JsonJws::parse(text).map_err(|e| e.to_string())?;
+    let mut signatures = Vec::with_capacity(jws.signatures.len());
+    for (i, entry) in jws.signatures.iter().enumerate() {
+        let protected = match &entry.protected {
+            Some(p) => {
+                let bytes = crate::jose::base64url::decode(p, "JWS protected header").map_err(|e| e.to_string())?;
+                serde_json::from_slice::<Value>(&bytes)
+                    .map_err(|e| format!("signature {}: the protected header is not JSON: {e}", i + 1))?
+            }
+            None => Value::Object(Map::new()),
+        };
+        signatures.push((protected, entry.header.clone().map(Value::Object)));
+    }
+    // RFC 7797 §3: "b64" sits in the protected header, with one value for all signatures.
+    let unencoded = signatures
+        .first()
+        .is_some_and(|(p, _)| p.get("b64") == Some(&Value::Bool(false)));
+    let payload = match &jws.payload {
+        None => None,
+        Some(p) if unencoded => Some(p.clone()),
+        Some(p) => {
+            let bytes = crate::jose::base64url::decode(p, "JWS payload").map_err(|e| e.to_string())?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    Ok(JsonJwsView {
+        form: if jws.flattened {
+            "flattened (RFC 7515 §7.2.2)"
+        } else {
+            "general (RFC 7515 §7.2.1)"
+        },
+        signatures,
+        payload,
+        unencoded,
+    })
+}
+
+/// Verifies a JSON-serialized JWS with each key of `jwks` in turn; the first key one of its
+/// signatures verifies with is named, with that signature's place.
+fn verify_json_with(text: &str, detached: Option<&str>, jwks: &Jwks, source: &str) -> Result<MatchedKey, String> {
+    let mut first_error = None;
+    for (i, key) in jwks.keys.iter().enumerate() {
+        match verify_json(text, detached.map(str::as_bytes), key, &Algorithm::ALL) {
+            Ok(v) => {
+                let count = JsonJws::parse(text).map_or(1, |j| j.signatures.len());
+                return Ok(MatchedKey {
+                    alg: format!("{}, signature {} of {count}", v.alg.name(), v.index + 1),
+                    source: source.to_string(),
+                    position: i + 1,
+                    of: jwks.keys.len(),
+                    kid: key.kid.clone(),
+                    description: key.describe(),
+                    thumbprint: (key.material.kty() != "oct").then(|| key.thumbprint()),
+                });
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(match first_error {
+        Some(e) => format!(
+            "Not verified: no signature verifies with any of the {} key(s): {e}",
+            jwks.keys.len()
+        ),
+        None => "Not verified: there is no key to try.".into(),
+    })
+}
+
+/// Verifies `jwt` with the one key of `jwks` its header selects, and names that key. A JSON
+/// serialization goes to [`verify_json_with`], with `detached` as its payload if it has none.
+fn verify_with(jwt: &str, detached: Option<&str>, jwks: &Jwks, source: &str) -> Result<MatchedKey, String> {
+    if is_json_jws(jwt) {
+        return verify_json_with(jwt, detached, jwks, source);
+    }
     let (verified, key) =
         verify_compact_with_jwks(jwt, jwks, &Algorithm::ALL).map_err(|e| format!("Not verified: {e}"))?;
     Ok(MatchedKey {
@@ -301,6 +396,58 @@ async fn fetch_jwks(input: &str) -> Result<(String, Jwks), String> {
     Ok((href, jwks))
 }
 
+/// A JWS in the JSON serialization, decoded (not verified): its form, each signature's
+/// headers, the payload (or a field for the detached one).
+#[component]
+fn DecodedJsonJws(text: String, detached: RwSignal<String>) -> impl IntoView {
+    let Ok(view) = read_json_jws(&text) else {
+        return ().into_any();
+    };
+    let count = view.signatures.len();
+    let signatures = view
+        .signatures
+        .into_iter()
+        .enumerate()
+        .map(|(i, (protected, unprotected))| {
+            let alg = protected
+                .get("alg")
+                .or_else(|| unprotected.as_ref().and_then(|u| u.get("alg")))
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
+            view! {
+                <li>
+                    <p>{format!("Signature {} of {count}: alg {alg}", i + 1)}</p>
+                    <div class="jwt-parts">
+                        <JsonBlock what="Protected header" value=protected/>
+                        {unprotected.map(|u| view! { <JsonBlock what="Unprotected header (not integrity protected)" value=u/> })}
+                    </div>
+                </li>
+            }
+        })
+        .collect_view();
+    let payload = match view.payload {
+        Some(p) => view! {
+            <super::widgets::CodeBlock what=if view.unencoded { "Payload (unencoded, RFC 7797 b64: false)" } else { "Payload (decoded)" } text=p id="jwt-json-payload"/>
+        }
+        .into_any(),
+        None => view! {
+            <p>"The payload is detached (RFC 7515 Appendix F): type it to verify."</p>
+            <label for="jwt-detached">"Detached payload"</label>
+            <textarea id="jwt-detached" rows="2" spellcheck="false" prop:value=move || detached.get() on:input=move |ev| detached.set(event_target_value(&ev))></textarea>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="decoded-jwt" id="jwt-json">
+            <h4>"Pasted JWS, JSON serialization"<span class="muted">{format!(" ({}; decoded, not verified here)", view.form)}</span></h4>
+            <ol class="json-signatures">{signatures}</ol>
+            {payload}
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn JwtTool() -> impl IntoView {
     let app = state();
@@ -310,6 +457,7 @@ pub fn JwtTool() -> impl IntoView {
     let jwks_url = RwSignal::new(String::new());
     let fetching = RwSignal::new(false);
     let verdict = RwSignal::new(None::<Result<MatchedKey, String>>);
+    let detached = RwSignal::new(String::new());
     let decrypt_source = RwSignal::new(DecryptSource::Client);
     let decrypt_key_text = RwSignal::new(String::new());
     let decrypted = RwSignal::new(None::<Result<Decrypted, String>>);
@@ -342,8 +490,12 @@ pub fn JwtTool() -> impl IntoView {
             } else {
                 found.jwt
             };
-            let d = decode_unverified(&jwt).map_err(|e| e.to_string())?;
-            let claims = serde_json::from_slice::<Value>(&d.payload)
+            let payload = if is_json_jws(&jwt) {
+                read_json_jws(&jwt)?.payload.unwrap_or_default().into_bytes()
+            } else {
+                decode_unverified(&jwt).map_err(|e| e.to_string())?.payload
+            };
+            let claims = serde_json::from_slice::<Value>(&payload)
                 .ok()
                 .and_then(|v| v.as_object().cloned())
                 .unwrap_or_default();
@@ -362,14 +514,24 @@ pub fn JwtTool() -> impl IntoView {
             return;
         };
         verdict.set(None);
+        // A JSON serialization without payload (RFC 7515 Appendix F) is verified over the
+        // detached payload typed beside it.
+        let detached_payload = (is_json_jws(&jwt) && read_json_jws(&jwt).is_ok_and(|v| v.payload.is_none()))
+            .then(|| detached.get_untracked())
+            .filter(|d| !d.is_empty());
         let keys: Result<(Jwks, &str), String> = match source.get_untracked() {
             KeySource::Fetched => {
                 let url = jwks_url.get_untracked();
                 fetching.set(true);
                 leptos::task::spawn_local(async move {
-                    let outcome = fetch_jwks(&url)
-                        .await
-                        .and_then(|(href, jwks)| verify_with(&jwt, &jwks, &format!("the JWKS fetched from {href}")));
+                    let outcome = fetch_jwks(&url).await.and_then(|(href, jwks)| {
+                        verify_with(
+                            &jwt,
+                            detached_payload.as_deref(),
+                            &jwks,
+                            &format!("the JWKS fetched from {href}"),
+                        )
+                    });
                     verdict.set(Some(outcome));
                     fetching.set(false);
                     super::announce::refocus_if_lost("jwt-verify").await;
@@ -399,7 +561,9 @@ pub fn JwtTool() -> impl IntoView {
                 (Jwks::new(keys), "this client's keys and secret")
             })),
         };
-        verdict.set(Some(keys.and_then(|(jwks, source)| verify_with(&jwt, &jwks, source))));
+        verdict.set(Some(keys.and_then(|(jwks, source)| {
+            verify_with(&jwt, detached_payload.as_deref(), &jwks, source)
+        })));
     };
 
     let jwe_token = Memo::new(move |_| cleaned.get().ok().map(|f| f.jwt).filter(|t| is_compact_jwe(t)));
@@ -513,7 +677,11 @@ pub fn JwtTool() -> impl IntoView {
                         <tr data-claim=name.clone()><th scope="row"><code>{name.clone()}</code></th><td><code class="claim-value">{value}</code></td><td>{note}</td></tr>
                     }).collect_view();
                     Some(view! {
-                        <DecodedJwt what=if jwe_token.get_untracked().is_some() { "Inner JWT (decrypted from the JWE)".to_string() } else { "Pasted JWT".to_string() } compact=jwt/>
+                        {if is_json_jws(&jwt) {
+                            view! { <DecodedJsonJws text=jwt detached=detached/> }.into_any()
+                        } else {
+                            view! { <DecodedJwt what=if jwe_token.get_untracked().is_some() { "Inner JWT (decrypted from the JWE)".to_string() } else { "Pasted JWT".to_string() } compact=jwt/> }.into_any()
+                        }}
                         <table class="claims" id="jwt-claims">
                             <caption>"Claims, explained"</caption>
                             <thead><tr><th scope="col">"claim"</th><th scope="col">"value"</th><th scope="col">"meaning"</th></tr></thead>

@@ -180,7 +180,11 @@ pub fn jwe_part_sizes(compact: &str) -> String {
 /// Whether `compact` has the shape of a compact JWE (five dot-separated parts) rather than a
 /// JWS (three).
 pub fn is_compact_jwe(compact: &str) -> bool {
-    compact.trim().split('.').count() == 5
+    let compact = compact.trim();
+    compact.split('.').count() == 5
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A JWT decoded (without verification, and labelled so): coloured compact form, header and
