@@ -707,7 +707,7 @@ fn build() -> Vec<TamperPreset> {
             "jarm-jwe-tag-changed",
             "Encrypted JARM response: authentication tag changed",
             Encryption,
-            "The JARM response, signed then encrypted to the client (JARM §2.3), has one bit of its authentication tag flipped in flight, so the client cannot decrypt it (RFC 7516 §11.5).",
+            "The JARM response, signed then encrypted to the client (JARM §2.3), has one bit of its authentication tag flipped in flight, so the client must refuse it at its first step, decryption (JARM §2.4 step 1; RFC 7516 §5.2 step 16, §11.5).",
             Expected::client("jarm.decryption_failed", "JARM §2.4 step 1; RFC 7516 §5.2"),
             Setup::encrypted_jarm,
             Change::Wire(Tamper::JarmJweTag),

@@ -195,6 +195,13 @@ fn server(
             client_secret: Some(Secret::new("tamper-other-client-secret-0123456789abcdef")),
             jwks: None,
             token_endpoint_auth_method: crate::protocol::auth_method::CLIENT_SECRET_POST.into(),
+            // Without a jwks it has no key to encrypt to: its responses are signed only.
+            authorization_encrypted_response_alg: None,
+            authorization_encrypted_response_enc: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            userinfo_encrypted_response_alg: None,
+            userinfo_encrypted_response_enc: None,
             ..setup.client.clone()
         };
         server
