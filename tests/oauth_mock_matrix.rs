@@ -3,8 +3,12 @@
 //! with the server signing ID tokens and JARM responses in the same family, and each run
 //! completing with validated tokens; the flows that reach the token endpoint (every response
 //! type with `code`) once more with DPoP (RFC 9449) on, each ending with a DPoP-bound token
-//! that userinfo accepts with a proof. Then every client authentication method, the refresh
-//! grant, and the server's refusals surfaced by the client with their check codes.
+//! that userinfo accepts with a proof. With JWE (RFC 7516): request objects signed then
+//! encrypted to the server and JARM responses encrypted to the client, one key management
+//! alg per key type (RSA, P-256, a key from the client secret), over every response type with
+//! each JARM mode, by JAR and PAR + JAR, synchronously and with deferred signing. Then every
+//! client authentication method, the refresh grant, and the server's refusals surfaced by the
+//! client with their check codes.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -17,12 +21,14 @@ use std::time::Instant;
 use oauth_common::{backend, key, rng, run, FAMILIES, NOW};
 use oauth_playground::clock::FixedClock;
 use oauth_playground::http::{Request, Transport};
-use oauth_playground::jose::{Algorithm, Jwk, SecretString};
+use oauth_playground::jose::jwe::{ContentEncryption, KeyManagement};
+use oauth_playground::jose::{Algorithm, EcCurve, Jwk, SecretString};
 use oauth_playground::jose::{CryptoBackend, JoseError, KeyGenSpec, RustCryptoBackend};
 use oauth_playground::mock_as::{profiles, AuthorizationServer, InProcessTransport, ProfileName, SigningTransport};
 use oauth_playground::oauth::dpop::access_token_hash;
 use oauth_playground::oauth::{
-    introspect, run_flow, AuthorizationRequest, Config, Delivery, DpopKey, FlowOptions, FlowRun,
+    introspect, run_flow, AuthorizationRequest, Config, Delivery, DpopKey, FlowOptions, FlowRun, JweChoice, Outcome,
+    TimelineEvent,
 };
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -66,6 +72,11 @@ impl Setup {
 /// A server with `profile` and `client-1` registered: secret, the public half of `client_key`,
 /// every response type, and the server signing its ID tokens and JARM responses with `alg`.
 fn setup(profile: ProfileName, auth: &str, client_key: Option<&Jwk>, alg: Algorithm) -> Setup {
+    setup_with(profile, auth, client_key, alg, json!({}))
+}
+
+/// [`setup`], with `extra` registration members (replacing any of the same name).
+fn setup_with(profile: ProfileName, auth: &str, client_key: Option<&Jwk>, alg: Algorithm, extra: Value) -> Setup {
     let clock = Rc::new(FixedClock::at(NOW));
     let mut server = AuthorizationServer::new(
         profiles::preset(profile, ISSUER),
@@ -88,6 +99,9 @@ fn setup(profile: ProfileName, auth: &str, client_key: Option<&Jwk>, alg: Algori
     if let Some(key) = client_key {
         let public: Value = serde_json::from_str(&key.to_public().unwrap().to_json()).unwrap();
         client["jwks"] = json!({ "keys": [public] });
+    }
+    if let (Some(client), Value::Object(extra)) = (client.as_object_mut(), extra) {
+        client.extend(extra);
     }
     server.register_client_json(&client.to_string()).unwrap();
     Setup {
@@ -289,6 +303,164 @@ fn matrix(deferred: bool, jwt_access_tokens: bool, dpop_runs: DpopRuns) {
         5 * (8 + 3 * 6) * 4
     };
     assert_eq!(with_dpop, expected_dpop);
+}
+
+/// One JWE case of the encrypted matrix: the family the JWTs are signed with, how the request
+/// object is encrypted to the server, how JARM responses are encrypted to the client, and the
+/// client's decryption key (none for the algs keyed from the client secret, OIDC Core §10.2).
+struct JweCase {
+    signing: Algorithm,
+    request_object: JweChoice,
+    jarm: JweChoice,
+    enc_key: Option<Jwk>,
+}
+
+fn enc_key(spec: KeyGenSpec, seed: u64, kid: &str) -> Jwk {
+    let mut key = oauth_playground::jose::keygen::generate(spec, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+    key.kid = Some(kid.into());
+    key.key_use = Some("enc".into());
+    key
+}
+
+/// One key management alg per key type, each direction: RSA-OAEP-256 to the server's and the
+/// client's RSA keys, ECDH-ES(+A128KW) to their P-256 keys, A256KW and dir with the key from
+/// the confidential client's secret.
+fn jwe_cases() -> Vec<JweCase> {
+    let choice = JweChoice::new;
+    vec![
+        JweCase {
+            signing: Algorithm::RS256,
+            request_object: choice(KeyManagement::RsaOaep256, ContentEncryption::A256Gcm),
+            jarm: choice(KeyManagement::RsaOaep256, ContentEncryption::A128CbcHs256),
+            enc_key: Some(enc_key(KeyGenSpec::Rsa { bits: 2048 }, 21, "client-enc-rsa")),
+        },
+        JweCase {
+            signing: Algorithm::ES256,
+            request_object: choice(KeyManagement::EcdhEsA128Kw, ContentEncryption::A128Gcm),
+            jarm: choice(KeyManagement::EcdhEs, ContentEncryption::A256Gcm),
+            enc_key: Some(enc_key(KeyGenSpec::Ec { crv: EcCurve::P256 }, 22, "client-enc-p256")),
+        },
+        JweCase {
+            signing: Algorithm::HS256,
+            request_object: choice(KeyManagement::A256Kw, ContentEncryption::A256CbcHs512),
+            jarm: choice(KeyManagement::Dir, ContentEncryption::A256Gcm),
+            enc_key: None,
+        },
+    ]
+}
+
+/// The synchronous path: the server signs and encrypts while it answers.
+#[test]
+fn every_flow_with_an_encrypted_request_object_and_encrypted_jarm_completes() {
+    encrypted_matrix(false);
+}
+
+/// The page's path: signatures after the answer, so each JWE is sealed around a JWS computed
+/// later (a hybrid flow's JARM response carries an ID token signed later still).
+#[test]
+fn the_encrypted_matrix_completes_when_the_server_signs_after_answering() {
+    encrypted_matrix(true);
+}
+
+fn encrypted_matrix(deferred: bool) {
+    let started = Instant::now();
+    let mut total = 0;
+    let mut failures = Vec::new();
+    let deliveries = [Delivery::Jar, Delivery::ParJar];
+    for case in jwe_cases() {
+        let alg = case.signing;
+        let client_key = (alg.kty() != "oct").then(|| key(alg, 7));
+        for response_type in RESPONSE_TYPES {
+            let modes = MODES.iter().filter(|m| {
+                m.is_some_and(|m| m.ends_with("jwt")) && (response_type == "code" || *m != &Some("query.jwt"))
+            });
+            for (mode, delivery) in modes.flat_map(|m| deliveries.into_iter().map(move |d| (m, d))) {
+                total += 1;
+                let (ro, jarm) = (case.request_object, case.jarm);
+                let mut registration = json!({
+                    "request_object_encryption_alg": ro.alg.name(),
+                    "request_object_encryption_enc": ro.enc.name(),
+                    "authorization_encrypted_response_alg": jarm.alg.name(),
+                    "authorization_encrypted_response_enc": jarm.enc.name(),
+                });
+                let keys: Vec<Value> = client_key
+                    .iter()
+                    .chain(case.enc_key.iter())
+                    .map(|k| serde_json::from_str(&k.to_public().unwrap().to_json()).unwrap())
+                    .collect();
+                if !keys.is_empty() {
+                    registration["jwks"] = json!({ "keys": keys });
+                }
+                let setup = setup_with(
+                    ProfileName::Lenient,
+                    "client_secret_post",
+                    client_key.as_ref(),
+                    alg,
+                    registration,
+                );
+                let mut config = config(response_type, *mode, delivery, alg, client_key.clone());
+                config.encryption.request_object = Some(ro);
+                config.encryption.authorization_response = Some(jarm);
+                config.encryption.keys = case.enc_key.iter().cloned().collect();
+                let run = if deferred {
+                    go_through(&setup.deferred(), &setup, &config, &pinned(alg))
+                } else {
+                    go(&setup, &config, &pinned(alg))
+                };
+                let label = format!(
+                    "{} {ro} / JARM {jarm} {response_type} {mode:?} {delivery:?}",
+                    alg.name()
+                );
+                if let Some(e) = &run.error {
+                    failures.push(format!("{label}: {e}"));
+                    continue;
+                }
+                // The request object went encrypted, the server decrypted it, and the JARM
+                // response came encrypted and was decrypted as the first step.
+                assert!(
+                    run.timeline.iter().any(|e| matches!(
+                        e,
+                        TimelineEvent::Checks {
+                            step: "request_object (encrypted)",
+                            ..
+                        }
+                    )),
+                    "{label}: no encrypted request object"
+                );
+                let decrypted = setup
+                    .transport
+                    .server()
+                    .borrow()
+                    .events()
+                    .filter(|e| e.name == "jar.decrypted")
+                    .count();
+                assert_eq!(decrypted, 1, "{label}: the server decrypted one request object");
+                let step = run.steps().find(|s| s.check == "jarm.decrypt");
+                assert!(
+                    step.is_some_and(|s| matches!(s.outcome, Outcome::Passed { .. })),
+                    "{label}: {step:?}"
+                );
+                assert!(checks(&run).contains(&"jarm.signature"), "{label}");
+                if response_type.contains("code") {
+                    assert!(run.outcome.tokens.is_some(), "{label}: the code was exchanged");
+                }
+            }
+        }
+    }
+    println!(
+        "encrypted matrix (deferred signing: {deferred}): {} of {total} flows completed in {:?}",
+        total - failures.len(),
+        started.elapsed()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // 3 key types × (4 JARM modes for code + 3 for each of the 5 other response types) × 2
+    // deliveries.
+    assert_eq!(total, 3 * (4 + 5 * 3) * 2);
 }
 
 /// What a DPoP run must end with: `token_type: DPoP` (RFC 9449 §5); the token bound to the

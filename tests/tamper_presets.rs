@@ -107,6 +107,129 @@ fn proof_jwks(flow: &oauth_playground::oauth::FlowRun) -> Vec<serde_json::Value>
         .collect()
 }
 
+/// An encryption key of the user's own (P-256, `use: enc`).
+fn user_enc_key() -> oauth_playground::jose::Jwk {
+    let mut jwk = oauth_common::key(Algorithm::ES256, 41);
+    jwk.kid = Some("user-enc-p256".into());
+    jwk.key_use = Some("enc".into());
+    jwk.alg = None;
+    jwk
+}
+
+/// The workspace with `jwk` (an encryption key) in the key manager.
+fn with_enc_key(mut ws: Workspace, jwk: oauth_playground::jose::Jwk) -> Workspace {
+    ws.keys.push(KeyEntry {
+        jwk,
+        origin: "test".into(),
+        private_forgotten: false,
+    });
+    ws
+}
+
+fn jwe_presets() -> Vec<&'static TamperPreset> {
+    presets()
+        .iter()
+        .filter(|p| p.category == Category::Encryption)
+        .collect()
+}
+
+#[test]
+fn the_jwe_presets_cover_the_issue_list_each_with_its_check_and_clause() {
+    let jwe = jwe_presets();
+    let expected = [
+        ("jwe-ciphertext-changed", "jar.decryption_failed"),
+        ("jwe-tag-changed", "jar.decryption_failed"),
+        ("jwe-other-recipient-key", "jar.decryption_failed"),
+        ("jwe-kid-unknown", "jar.encryption_key_unknown"),
+        ("jwe-alg-rsa1-5", "jar.encryption_alg_not_supported"),
+        ("jwe-epk-off-curve", "jar.epk_invalid"),
+        ("jwe-encrypted-not-signed", "jar.encrypted_not_signed"),
+        ("jarm-jwe-tag-changed", "jarm.decryption_failed"),
+    ];
+    let found: Vec<(&str, &str)> = jwe.iter().map(|p| (p.id, p.expected.code)).collect();
+    assert_eq!(found, expected);
+    for p in &jwe {
+        let clause = match p.expected.code {
+            "jar.decryption_failed" => "RFC 7516 §11.5",
+            "jar.encryption_key_unknown" => "RFC 7516 §4.1.6",
+            "jar.encryption_alg_not_supported" => "RFC 8725 §3.2",
+            "jar.epk_invalid" => "RFC 8725 §3.4",
+            "jar.encrypted_not_signed" => "OIDC Core §6.1",
+            _ => "RFC 7516 §5.2",
+        };
+        assert!(p.expected.clause.contains(clause), "{}: {}", p.id, p.expected.clause);
+        // The explanation names the clause too.
+        assert!(p.what_changes.contains(clause), "{}: {}", p.id, p.what_changes);
+    }
+}
+
+#[test]
+fn with_encryption_off_the_jwe_presets_turn_it_on_and_really_send_or_receive_a_jwe() {
+    let target = TamperTarget::new(default_workspace());
+    let keyring = Keyring::new();
+    for preset in jwe_presets() {
+        let outcome = go(preset, &target, &keyring);
+        assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
+        let turned_on = |prefix: &str| outcome.notes.iter().any(|n| n.starts_with(prefix));
+        if preset.expected.side == Side::Server {
+            let note = match preset.id {
+                "jwe-epk-off-curve" => "Request object encryption off → ECDH-ES+A256KW / A256GCM (",
+                _ => "Request object encryption off → RSA-OAEP-256 / A256GCM (",
+            };
+            assert!(turned_on(note), "{}: {:?}", preset.id, outcome.notes);
+            // The server refused a JWE: its failure names the JWE's algs.
+            let refused = outcome
+                .events
+                .iter()
+                .find(|e| e.outcome == "failure")
+                .unwrap_or_else(|| panic!("{}: no failure logged", preset.id));
+            assert_eq!(refused.check, Some(preset.expected.code), "{}", preset.id);
+            let alg = refused.details.get("jwe_alg").map(String::as_str);
+            let want = if preset.id == "jwe-alg-rsa1-5" {
+                "RSA1_5"
+            } else if preset.id == "jwe-epk-off-curve" {
+                "ECDH-ES+A256KW"
+            } else {
+                "RSA-OAEP-256"
+            };
+            assert_eq!(alg, Some(want), "{}: {:?}", preset.id, refused.details);
+        } else {
+            assert!(
+                turned_on("JARM encryption off → ECDH-ES+A256KW / A256GCM, to a P-256 key generated for the presets"),
+                "{}: {:?}",
+                preset.id,
+                outcome.notes
+            );
+            assert!(
+                outcome.events.iter().any(|e| e.name == "response.encrypted"),
+                "{}: the server encrypted no response",
+                preset.id
+            );
+        }
+    }
+}
+
+#[test]
+fn with_encryption_on_the_jwe_presets_use_the_users_own_choice() {
+    let mut ws = with_enc_key(default_workspace(), user_enc_key());
+    ws.encryption.request_object_alg = "ECDH-ES".into();
+    ws.encryption.request_object_enc = "A128CBC-HS256".into();
+    ws.encryption.jarm_alg = "ECDH-ES+A128KW".into();
+    ws.encryption.jarm_enc = "A128GCM".into();
+    let target = TamperTarget::new(ws);
+    let keyring = Keyring::new();
+    for preset in jwe_presets() {
+        let outcome = go(preset, &target, &keyring);
+        assert_eq!(outcome.verdict, Verdict::Match, "{}", describe(&outcome));
+        assert!(
+            !outcome.notes.iter().any(|n| n.contains("encryption")),
+            "{}: {:?}",
+            preset.id,
+            outcome.notes
+        );
+    }
+}
+
 fn dpop_presets() -> Vec<&'static TamperPreset> {
     presets().iter().filter(|p| p.category == Category::Dpop).collect()
 }
@@ -390,6 +513,32 @@ fn every_preset_produces_its_expected_code_on_other_configurations_too() {
     ws.run.refresh = true;
     variants.push((
         "DPoP with an ES256 key, nonces required, plain, client_secret_post, refresh",
+        ws,
+    ));
+
+    // JWE on in the user's own settings: the JWE presets use the user's algs (and keys); the
+    // presets that change the signed request object or JARM in flight turn encryption off.
+    let mut ws = default_workspace();
+    ws.delivery = Delivery::Jar;
+    ws.request.response_mode = Some("query.jwt".into());
+    ws.encryption.request_object_alg = "ECDH-ES+A128KW".into();
+    ws.encryption.request_object_enc = "A128GCM".into();
+    ws.encryption.jarm_alg = "A256KW".into();
+    ws.encryption.jarm_enc = "A256GCM".into();
+    variants.push((
+        "JWE: request objects ECDH-ES+A128KW to the server's P-256 key, JARM A256KW from the secret, JAR, query.jwt",
+        ws,
+    ));
+
+    let mut ws = with_enc_key(default_workspace(), user_enc_key());
+    ws.encryption.request_object_alg = "RSA-OAEP-256".into();
+    ws.encryption.jarm_alg = "ECDH-ES".into();
+    ws.encryption.jarm_enc = "A256GCM".into();
+    ws.encryption.id_token_alg = "ECDH-ES+A256KW".into();
+    ws.client.jarm_alg = "ES256".into();
+    ws.request.response_mode = Some("jwt".into());
+    variants.push((
+        "JWE: request objects RSA-OAEP-256 (default enc), JARM ECDH-ES and ID token ECDH-ES+A256KW to the user's P-256 key, PAR + JAR",
         ws,
     ));
 

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::setup::Setup;
-use super::wire::{JarmForgery, ProofAt, ProofChange, Tamper};
+use super::wire::{EncKeyChange, JarmForgery, JweChange, ProofAt, ProofChange, Tamper};
 use super::{Category, Change, Expected, TamperPreset};
 use crate::mock_as::Check;
 use crate::oauth::request_object::{Audience, TypHeader};
@@ -74,7 +74,7 @@ fn build() -> Vec<TamperPreset> {
             RequestObject,
             "After the request object is signed, its payload is changed in flight (the scope gains \"admin\"); header and signature stay as they were.",
             Expected::server(Check::JarSignatureInvalid),
-            Setup::request_object,
+            Setup::unencrypted_request_object,
             Change::Wire(Tamper::RequestObjectPayloadEdited),
         ),
         preset(
@@ -83,7 +83,7 @@ fn build() -> Vec<TamperPreset> {
             RequestObject,
             "The request object is sent unsecured: header alg \"none\" and an empty signature.",
             Expected::server(Check::JarUnsignedNotAllowed),
-            Setup::request_object,
+            Setup::unencrypted_request_object,
             Change::Config(|s| s.config.request_object_alg = None),
         ),
         preset(
@@ -93,7 +93,7 @@ fn build() -> Vec<TamperPreset> {
             "The request object is re-made as HS256 with the client's RSA public key (its PEM text) as the MAC secret and no kid, on a server that accepts HS256 beside RS256 (an ephemeral RSA key is registered when the client has none).",
             Expected::server(Check::JarSignatureInvalid),
             |s| {
-                s.request_object();
+                s.unencrypted_request_object();
                 // The confusion needs a server that takes HS256 beside asymmetric algs.
                 s.server("HS256 added to request_object_algs", |x| {
                     if !x.request_object_algs.iter().any(|a| a == "HS256") {
@@ -182,7 +182,7 @@ fn build() -> Vec<TamperPreset> {
             RequestObject,
             "Beside the request object, a response_type parameter that contradicts the one inside it is added in flight.",
             Expected::server(Check::JarParamMismatch),
-            Setup::request_object,
+            Setup::unencrypted_request_object,
             Change::Wire(Tamper::OuterResponseTypeDiffers),
         ),
         // Lifetime and replay.
@@ -418,7 +418,7 @@ fn build() -> Vec<TamperPreset> {
             Response,
             "The JARM response is re-signed, header and claims unchanged, with an attacker's key the client does not trust.",
             Expected::client("jarm.signature_invalid", "JARM §2.4 step 6; RFC 7515 §5.2"),
-            Setup::jarm,
+            Setup::unencrypted_jarm,
             Change::Wire(Tamper::Jarm(JarmForgery::Resigned)),
         ),
         preset(
@@ -442,7 +442,7 @@ fn build() -> Vec<TamperPreset> {
             Response,
             "The JARM response's iss is rewritten to another authorization server and the JWT re-signed with an attacker's key.",
             Expected::client("jarm.iss_mismatch", "JARM §2.4 step 3"),
-            Setup::jarm,
+            Setup::unencrypted_jarm,
             Change::Wire(Tamper::Jarm(JarmForgery::Iss)),
         ),
         preset(
@@ -451,7 +451,7 @@ fn build() -> Vec<TamperPreset> {
             Response,
             "The JARM response's aud is rewritten to another client and the JWT re-signed with an attacker's key.",
             Expected::client("jarm.aud_mismatch", "JARM §2.4 step 4"),
-            Setup::jarm,
+            Setup::unencrypted_jarm,
             Change::Wire(Tamper::Jarm(JarmForgery::Aud)),
         ),
         preset(
@@ -460,7 +460,7 @@ fn build() -> Vec<TamperPreset> {
             Response,
             "The JARM response's exp is moved one minute beyond the client's leeway into the past and the JWT re-signed with an attacker's key.",
             Expected::client("jarm.expired", "JARM §2.4 step 5; RFC 7519 §4.1.4"),
-            Setup::jarm,
+            Setup::unencrypted_jarm,
             Change::Wire(Tamper::Jarm(JarmForgery::Expired)),
         ),
         preset(
@@ -469,7 +469,7 @@ fn build() -> Vec<TamperPreset> {
             Response,
             "The JARM response's header becomes alg \"none\" (kid dropped) and its signature is removed.",
             Expected::client("jarm.alg_none", "JARM §2.4 step 6; RFC 8725 §3.1"),
-            Setup::jarm,
+            Setup::unencrypted_jarm,
             Change::Wire(Tamper::Jarm(JarmForgery::AlgNone)),
         ),
         preset(
@@ -631,6 +631,86 @@ fn build() -> Vec<TamperPreset> {
             Expected::server(Check::DpopBoundTokenAsBearer),
             dpop_and_userinfo,
             Change::Wire(Tamper::DpopTokenAsBearer),
+        ),
+        // JWE: encrypted request objects (the server's decryption, RFC 9101 §6.1) and an
+        // encrypted JARM response (the client's).
+        preset(
+            "jwe-ciphertext-changed",
+            "Encrypted request object: ciphertext changed",
+            Encryption,
+            "One bit of the encrypted request object's ciphertext is flipped in flight, header, encrypted key, IV and tag unchanged; the server must refuse it with the one answer it gives every decryption failure (RFC 9101 §6.1, RFC 7516 §11.5).",
+            Expected::server(Check::JarDecryptionFailed),
+            Setup::encrypted_request_object,
+            Change::Wire(Tamper::RequestObjectJwe(JweChange::Ciphertext)),
+        ),
+        preset(
+            "jwe-tag-changed",
+            "Encrypted request object: authentication tag changed",
+            Encryption,
+            "One bit of the encrypted request object's authentication tag is flipped in flight, the other four parts unchanged, so the content no longer authenticates (RFC 9101 §6.1, RFC 7516 §11.5).",
+            Expected::server(Check::JarDecryptionFailed),
+            Setup::encrypted_request_object,
+            Change::Wire(Tamper::RequestObjectJwe(JweChange::Tag)),
+        ),
+        preset(
+            "jwe-other-recipient-key",
+            "Request object encrypted to the wrong key (same kid)",
+            Encryption,
+            "On its way to the client, the server's JWKS has the encryption key the client uses swapped for an attacker's fresh key of the same type that carries the server key's kid, so the signed request object is encrypted to a key the server does not hold and does not decrypt (RFC 9101 §6.1, RFC 7516 §11.5).",
+            Expected::server(Check::JarDecryptionFailed),
+            Setup::request_object_encrypted_to_server_key,
+            Change::Wire(Tamper::ServerEncryptionKey(EncKeyChange::OtherKeySameKid)),
+        ),
+        preset(
+            "jwe-kid-unknown",
+            "Request object encrypted to a kid the server does not have",
+            Encryption,
+            "On its way to the client, the server's JWKS gives the encryption key the client uses a kid the server has no key for, so the JWE header names no decryption key of the server (RFC 7516 §4.1.6).",
+            Expected::server(Check::JarEncryptionKeyUnknown),
+            Setup::request_object_encrypted_to_server_key,
+            Change::Wire(Tamper::ServerEncryptionKey(EncKeyChange::UnknownKid)),
+        ),
+        preset(
+            "jwe-alg-rsa1-5",
+            "RSA1_5 in the JWE header",
+            Encryption,
+            "The encrypted request object's protected header is re-encoded with alg RSA1_5, the other parts unchanged; the server must refuse it on the header alone, before any decryption (RFC 8725 §3.2: RSAES-PKCS1-v1_5 invites Bleichenbacher's padding oracle).",
+            Expected::server(Check::JarEncryptionAlgNotSupported),
+            Setup::encrypted_request_object,
+            Change::Wire(Tamper::RequestObjectJwe(JweChange::AlgRsa1_5)),
+        ),
+        preset(
+            "jwe-epk-off-curve",
+            "Ephemeral key (epk) off the curve",
+            Encryption,
+            "The request object is encrypted with ECDH-ES and one bit of its epk's y coordinate is flipped in flight, so the point is not on the server key's curve (RFC 8725 §3.4: an invalid-curve attack, unless the recipient checks the point).",
+            Expected::server(Check::JarEpkInvalid),
+            Setup::request_object_encrypted_with_ecdh,
+            Change::Wire(Tamper::RequestObjectJwe(JweChange::EpkOffCurve)),
+        ),
+        preset(
+            "jwe-encrypted-not-signed",
+            "Encrypted but unsigned request object",
+            Encryption,
+            "The request object is encrypted to the server but not signed (alg none inside the JWE), sent to a server that requires signed request objects (RFC 9101 §4: signed, then encrypted; OIDC Core §6.1).",
+            Expected::server(Check::JarEncryptedNotSigned),
+            |s| {
+                s.encrypted_request_object();
+                s.server("require_signed_request_object → true", |x| {
+                    x.require_signed_request_object = true;
+                    x.allow_unsigned_request_object = false;
+                });
+            },
+            Change::Config(|s| s.config.request_object_alg = None),
+        ),
+        preset(
+            "jarm-jwe-tag-changed",
+            "Encrypted JARM response: authentication tag changed",
+            Encryption,
+            "The JARM response, signed then encrypted to the client (JARM §2.3), has one bit of its authentication tag flipped in flight, so the client must refuse it at its first step, decryption (JARM §2.4 step 1; RFC 7516 §5.2 step 16, §11.5).",
+            Expected::client("jarm.decryption_failed", "JARM §2.4 step 1; RFC 7516 §5.2"),
+            Setup::encrypted_jarm,
+            Change::Wire(Tamper::JarmJweTag),
         ),
     ]
 }

@@ -91,16 +91,18 @@ pub enum Category {
     Endpoints,
     Response,
     Dpop,
+    Encryption,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::RequestObject,
         Category::Lifetime,
         Category::PushedRequest,
         Category::Endpoints,
         Category::Response,
         Category::Dpop,
+        Category::Encryption,
     ];
 
     pub fn title(self) -> &'static str {
@@ -111,6 +113,7 @@ impl Category {
             Category::Endpoints => "Redirect URI, PKCE, code and client authentication",
             Category::Response => "Authorization response, JARM and ID token (client checks)",
             Category::Dpop => "DPoP proofs and sender-constrained tokens",
+            Category::Encryption => "Encrypted request objects and responses (JWE)",
         }
     }
 }

@@ -150,6 +150,29 @@ async fn dpop_key<B: CryptoBackend + ?Sized>(keyring: &Keyring, backend: &B) -> 
     DpopKey::new(jwk, Algorithm::ES256).map_err(|e| format!("the generated DPoP key was refused: {e}"))
 }
 
+/// The id of the encryption key presets give the client when it has none.
+pub(crate) const PRESET_ENC_KID: &str = "tamper-preset-enc-p256";
+
+/// The client encryption key presets use for encrypted responses when the user has none fit:
+/// P-256 (ECDH-ES), `use: enc`, kept by the keyring for the next preset.
+async fn enc_key<B: CryptoBackend + ?Sized>(keyring: &Keyring, backend: &B) -> Result<Jwk, String> {
+    let mut jwk = keyring
+        .key(
+            "client encryption",
+            KeyGenSpec::Ec {
+                crv: crate::jose::EcCurve::P256,
+            },
+            backend,
+        )
+        .await?;
+    jwk.kid = Some(PRESET_ENC_KID.into());
+    jwk.key_use = Some("enc".into());
+    jwk.alg = None;
+    // Whatever usages the backend generated it with (WebCrypto: ECDSA's), it now only derives.
+    jwk.key_ops = None;
+    Ok(jwk)
+}
+
 /// A fresh server with the setup's settings and client (and, when asked, a second client).
 fn server(
     setup: &Setup,
@@ -172,6 +195,13 @@ fn server(
             client_secret: Some(Secret::new("tamper-other-client-secret-0123456789abcdef")),
             jwks: None,
             token_endpoint_auth_method: crate::protocol::auth_method::CLIENT_SECRET_POST.into(),
+            // Without a jwks it has no key to encrypt to: its responses are signed only.
+            authorization_encrypted_response_alg: None,
+            authorization_encrypted_response_enc: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            userinfo_encrypted_response_alg: None,
+            userinfo_encrypted_response_enc: None,
             ..setup.client.clone()
         };
         server
@@ -305,6 +335,12 @@ where
             Err(why) => return cannot_run(why, no_run(), Vec::new(), &setup),
         }
     }
+    if setup.wants_enc_key {
+        match enc_key(keyring, backend).await {
+            Ok(key) => setup.use_enc_key(key),
+            Err(why) => return cannot_run(why, no_run(), Vec::new(), &setup),
+        }
+    }
     let rsa_public_pem = if tamper == Some(Tamper::RequestObjectMacedWithRsaPublicKey) {
         match rsa_public_pem(&mut setup, &target.workspace, backend, keyring).await {
             Ok(pem) => Some(pem),
@@ -371,6 +407,8 @@ where
                     .settings
                     .dpop_proof_max_age
                     .saturating_add(setup.settings.clock_skew.max(0)),
+                jwks_endpoint: format!("{issuer}{}", path::JWKS),
+                request_object_encryption: setup.config.encryption.request_object,
             };
             let transport = TamperTransport::new(inner, tamper, cx, seed(rng));
             let flow = run_flow(&setup.config, &transport, backend, &*clock, rng, &setup.options).await;

@@ -3,7 +3,10 @@
 //! mode, …). Every adjustment of the user's own choice is noted in words.
 
 use crate::clock::UnixTime;
+use crate::jose::jwe::{ContentEncryption, KeyManagement};
+use crate::jose::Jwk;
 use crate::mock_as::{ClientMetadata, ServerSettings};
+use crate::oauth::encryption::{is_symmetric, JweChoice};
 use crate::oauth::{Config, Delivery, DpopKey, FlowOptions, Pkce, PkceMethod};
 use crate::protocol::{auth_method, response_mode};
 
@@ -26,7 +29,46 @@ pub(crate) struct Setup {
     /// The base needs a DPoP key and the user's configuration has none; the runner draws one
     /// from the keyring before the runs (key generation is asynchronous, a base is not).
     pub wants_dpop_key: bool,
+    /// The base needs a client encryption key (for encrypted JARM responses) and the user's
+    /// configuration has none fit for it: the runner draws one from the keyring.
+    pub wants_enc_key: bool,
 }
+
+/// Which kind of key management a preset's encrypted request object needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyKind {
+    /// Any the server offers (the user's own choice first).
+    Any,
+    /// Encrypted to the server's public key, found in its JWKS (not a key from the secret).
+    ServerKey,
+    /// ECDH-ES (an `epk` in the header).
+    Ecdh,
+}
+
+impl KeyKind {
+    fn admits(self, alg: KeyManagement) -> bool {
+        match self {
+            KeyKind::Any => true,
+            KeyKind::ServerKey => !is_symmetric(alg),
+            KeyKind::Ecdh => alg.is_ecdh(),
+        }
+    }
+}
+
+/// The algs a preset falls back to, most preferred first (the asymmetric ones: they need no
+/// client secret).
+const FALLBACK_ALGS: [KeyManagement; 4] = [
+    KeyManagement::RsaOaep256,
+    KeyManagement::EcdhEsA256Kw,
+    KeyManagement::EcdhEs,
+    KeyManagement::EcdhEsA128Kw,
+];
+const FALLBACK_ENCS: [ContentEncryption; 4] = [
+    ContentEncryption::A256Gcm,
+    ContentEncryption::A128Gcm,
+    ContentEncryption::A128CbcHs256,
+    ContentEncryption::A256CbcHs512,
+];
 
 impl Setup {
     pub fn new(target: &TamperTarget, now: UnixTime) -> Self {
@@ -59,6 +101,7 @@ impl Setup {
             now,
             notes,
             wants_dpop_key: false,
+            wants_enc_key: false,
         }
     }
 
@@ -234,6 +277,140 @@ impl Setup {
                 .push("Userinfo call off → on (this preset changes what is presented at userinfo).".into());
             self.options.userinfo = true;
         }
+    }
+
+    /// Whether the server offers `choice` (its `encryption_algs`/`_encs`) and, for a symmetric
+    /// alg, the client has the secret the key derives from (OIDC Core §10.2).
+    fn usable(&self, choice: JweChoice) -> bool {
+        let s = &self.settings;
+        s.encryption_algs.iter().any(|a| a == choice.alg.name())
+            && s.encryption_encs.iter().any(|e| e == choice.enc.name())
+            && (!choice.is_symmetric() || self.config.confidential_secret().is_some())
+    }
+
+    /// A choice of `kind` the server offers: `own` when it fits, else the first fallback.
+    fn pick(&self, own: Option<JweChoice>, kind: KeyKind) -> Option<JweChoice> {
+        if let Some(own) = own.filter(|c| kind.admits(c.alg) && self.usable(*c)) {
+            return Some(own);
+        }
+        let encs: Vec<ContentEncryption> = own.map(|c| c.enc).into_iter().chain(FALLBACK_ENCS).collect();
+        FALLBACK_ALGS
+            .into_iter()
+            .filter(|a| kind.admits(*a))
+            .flat_map(|alg| encs.iter().map(move |enc| JweChoice::new(alg, *enc)))
+            .find(|c| self.usable(*c))
+    }
+
+    fn encrypt_request_object(&mut self, kind: KeyKind, why: &str) {
+        self.request_object();
+        let own = self.config.encryption.request_object;
+        // Nothing the server offers fits: the user's setting stays, and the control run
+        // shows the server's refusal (or the tampering finds no JWE and says so).
+        let Some(choice) = self.pick(own, kind) else { return };
+        if own != Some(choice) {
+            self.notes.push(format!(
+                "Request object encryption {} → {choice} ({why}).",
+                own.map_or("off".to_string(), |c| c.to_string())
+            ));
+            self.config.encryption.request_object = Some(choice);
+        }
+        self.client.request_object_encryption_alg = Some(choice.alg.name().into());
+        self.client.request_object_encryption_enc = Some(choice.enc.name().into());
+    }
+
+    /// The base needs a request object signed, then encrypted to the server (RFC 9101 §4): a
+    /// request object delivery, and the user's encryption choice or one the server offers.
+    pub fn encrypted_request_object(&mut self) {
+        self.encrypt_request_object(KeyKind::Any, "this preset changes an encrypted request object");
+    }
+
+    /// As [`Setup::encrypted_request_object`], encrypted to a key the client takes from the
+    /// server's JWKS (not one derived from the client secret).
+    pub fn request_object_encrypted_to_server_key(&mut self) {
+        self.encrypt_request_object(
+            KeyKind::ServerKey,
+            "this preset changes the server key the request object is encrypted to",
+        );
+    }
+
+    /// As [`Setup::encrypted_request_object`], with ECDH-ES key agreement (an `epk`).
+    pub fn request_object_encrypted_with_ecdh(&mut self) {
+        self.encrypt_request_object(KeyKind::Ecdh, "this preset changes the ephemeral key (epk) of ECDH-ES");
+    }
+
+    /// The base sends the request object signed and not encrypted (for presets that change
+    /// the signed request object in flight, or expect the unencrypted refusal).
+    pub fn unencrypted_request_object(&mut self) {
+        self.request_object();
+        if let Some(choice) = self.config.encryption.request_object.take() {
+            self.notes.push(format!(
+                "Request object encryption {choice} → off (this preset changes or judges the signed request object itself)."
+            ));
+            self.client.request_object_encryption_alg = None;
+            self.client.request_object_encryption_enc = None;
+        }
+    }
+
+    /// The base needs a JARM response that is signed and not encrypted (the presets that
+    /// forge its signed JWT).
+    pub fn unencrypted_jarm(&mut self) {
+        self.jarm();
+        if let Some(choice) = self.config.encryption.authorization_response.take() {
+            self.notes.push(format!(
+                "JARM encryption {choice} → off (this preset forges the signed JARM response itself)."
+            ));
+            self.client.authorization_encrypted_response_alg = None;
+            self.client.authorization_encrypted_response_enc = None;
+        }
+    }
+
+    /// The base needs a JARM response signed, then encrypted to the client (JARM §2.3): the
+    /// user's JARM encryption when the server offers it and the client can decrypt it, else
+    /// ECDH-ES with a P-256 key from the keyring ([`Setup::use_enc_key`]).
+    pub fn encrypted_jarm(&mut self) {
+        self.jarm();
+        let own = self.config.encryption.authorization_response;
+        let decryptable = |c: JweChoice| {
+            c.is_symmetric()
+                || self.config.encryption.keys.iter().any(|k| {
+                    crate::jose::jwe::check_key(k, c.alg, c.enc, crate::jose::jwe::JweOperation::Decrypt).is_ok()
+                })
+        };
+        if own.is_some_and(|c| self.usable(c) && decryptable(c)) {
+            return;
+        }
+        self.wants_enc_key = true;
+    }
+
+    /// The keyring's P-256 key for a base that wants an encryption key: its private half
+    /// decrypts in the client, its public half (`use: enc`) is registered, JARM encrypted to
+    /// it with an ECDH-ES alg the server offers.
+    pub fn use_enc_key(&mut self, key: Jwk) {
+        self.wants_enc_key = false;
+        let own = self.config.encryption.authorization_response;
+        let Some(choice) = self.pick(own, KeyKind::Ecdh) else {
+            return;
+        };
+        let Ok(public) = key.to_public() else { return };
+        self.notes.push(format!(
+            "JARM encryption {} → {choice}, to a P-256 key generated for the presets (use enc) (this preset changes an encrypted JARM response).",
+            own.map_or("off".to_string(), |c| c.to_string())
+        ));
+        self.config.encryption.authorization_response = Some(choice);
+        self.config.encryption.keys.push(key);
+        self.client.authorization_encrypted_response_alg = Some(choice.alg.name().into());
+        self.client.authorization_encrypted_response_enc = Some(choice.enc.name().into());
+        let member: serde_json::Value = serde_json::from_str(&public.to_json()).unwrap_or_default();
+        let mut jwks = self
+            .client
+            .jwks
+            .take()
+            .unwrap_or_else(|| serde_json::json!({ "keys": [] }));
+        match jwks.get_mut("keys").and_then(serde_json::Value::as_array_mut) {
+            Some(keys) => keys.push(member),
+            None => jwks = serde_json::json!({ "keys": [member] }),
+        }
+        self.client.jwks = Some(jwks);
     }
 
     /// A server setting the preset's premise needs, noted when it changes the user's.

@@ -17,11 +17,13 @@ use super::catalog::{ATTACKER_ISSUER, OTHER_CLIENT_ID};
 use super::runner::Keyring;
 use crate::clock::{Clock, UnixTime};
 use crate::http::{Method, Request, Response, Transport, TransportError};
+use crate::jose::jwe::{self as jwe_alg, JweOperation};
 use crate::jose::jws::{self, unsecured, Compact};
 use crate::jose::{base64url, Algorithm, CryptoBackend, Jwk, KeyGenSpec, KeyMaterial, SecretBytes, ShortHmacKeys};
 use crate::mock_as::{form_post_page, InProcessTransport};
 use crate::oauth::client_auth::client_assertion;
 use crate::oauth::dpop::access_token_hash;
+use crate::oauth::encryption::{is_jwe, JweChoice};
 use crate::oauth::{parse_form_post_html, ClientAuth, DpopKey};
 use crate::protocol::{
     claim, dpop, form_decode, form_encode, grant_type, param, without_query, PAR_REQUEST_URI_PREFIX,
@@ -95,6 +97,33 @@ pub(crate) enum ProofChange {
     NonceRemoved,
 }
 
+/// How an encrypted request object (a compact JWE, RFC 7516 §7.1) is changed in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum JweChange {
+    /// One bit of the ciphertext flipped.
+    Ciphertext,
+    /// One bit of the authentication tag flipped.
+    Tag,
+    /// The protected header's `alg` relabelled `RSA1_5`, the other parts as they were.
+    AlgRsa1_5,
+    /// The `epk`'s `y` coordinate changed by one bit, so the point is on no curve the
+    /// recipient uses.
+    EpkOffCurve,
+}
+
+/// How the server's encryption keys are changed in the JWKS the client fetches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EncKeyChange {
+    /// The key the client encrypts to is replaced by an attacker's key of the same type,
+    /// carrying the server key's `kid`.
+    OtherKeySameKid,
+    /// The key keeps its material but gets a `kid` the server does not have.
+    UnknownKid,
+}
+
+/// A `kid` no key of the preset's server has.
+pub(crate) const UNKNOWN_ENC_KID: &str = "tamper-unknown-enc-key";
+
 /// The one message a tampered run changes in flight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tamper {
@@ -140,6 +169,12 @@ pub(crate) enum Tamper {
     /// At userinfo, the DPoP-bound access token goes as `Authorization: Bearer`, without
     /// the proof (what a thief who has the token but not the key can send).
     DpopTokenAsBearer,
+    /// The encrypted request object is changed.
+    RequestObjectJwe(JweChange),
+    /// The server's JWKS answer changes the encryption key the client encrypts to.
+    ServerEncryptionKey(EncKeyChange),
+    /// The encrypted JARM response's authentication tag is changed.
+    JarmJweTag,
 }
 
 impl Tamper {
@@ -162,6 +197,10 @@ impl Tamper {
             Tamper::TokenResponseFromOtherSession => "token response to a code redemption",
             Tamper::DpopProof { at, .. } | Tamper::DpopProofReplayed(at) => at.request(),
             Tamper::DpopTokenAsBearer => "userinfo request with a DPoP-bound access token",
+            Tamper::RequestObjectJwe(JweChange::EpkOffCurve) => "request object encrypted with ECDH-ES",
+            Tamper::RequestObjectJwe(_) => "encrypted request object",
+            Tamper::ServerEncryptionKey(_) => "server JWKS with the encryption key the client uses",
+            Tamper::JarmJweTag => "encrypted JARM response",
         }
     }
 }
@@ -221,6 +260,10 @@ pub(crate) struct WireContext<'a, B: ?Sized> {
     pub dpop_nonce_required: bool,
     /// How old a proof's `iat` may be at the server: `dpop_proof_max_age` plus clock skew.
     pub dpop_max_age: i64,
+    /// The server's JWKS endpoint.
+    pub jwks_endpoint: String,
+    /// How the client encrypts its request objects (which server key it takes).
+    pub request_object_encryption: Option<JweChoice>,
 }
 
 pub(crate) struct TamperTransport<'a, B: ?Sized> {
@@ -597,6 +640,64 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
         .map_err(|e| e.to_string())
     }
 
+    /// The server's JWKS with the encryption key the client will encrypt its request object to
+    /// changed; `None` when it has no such key (nothing to change).
+    async fn change_jwks(&self, body: &[u8], change: EncKeyChange) -> Result<Option<Vec<u8>>, String> {
+        let Some(choice) = self.cx.request_object_encryption else {
+            return Ok(None);
+        };
+        let mut jwks: Value = serde_json::from_slice(body).map_err(|e| format!("the JWKS is not JSON: {e}"))?;
+        let keys = jwks
+            .get_mut("keys")
+            .and_then(Value::as_array_mut)
+            .ok_or("the JWKS has no keys array")?;
+        let mut changed = false;
+        for member in keys.iter_mut() {
+            let Ok(key) = Jwk::from_json(&member.to_string()) else {
+                continue;
+            };
+            // The key the client takes (oauth::encryption::server_encryption_key).
+            let taken = key.key_use.as_deref() == Some("enc")
+                && jwe_alg::check_key(&key, choice.alg, choice.enc, JweOperation::Encrypt).is_ok();
+            if !taken {
+                continue;
+            }
+            let replacement = match change {
+                EncKeyChange::UnknownKid => {
+                    let mut key = key;
+                    key.kid = Some(UNKNOWN_ENC_KID.into());
+                    key
+                }
+                EncKeyChange::OtherKeySameKid => {
+                    let spec = match &key.material {
+                        KeyMaterial::Rsa { .. } => KeyGenSpec::Rsa {
+                            bits: key.material.rsa_modulus_bits().unwrap_or(2048).max(2048),
+                        },
+                        KeyMaterial::Ec { crv, .. } => KeyGenSpec::Ec { crv: *crv },
+                        _ => KeyGenSpec::X25519,
+                    };
+                    let attacker = self
+                        .cx
+                        .keyring
+                        .key(&format!("attacker encryption {spec:?}"), spec, self.cx.backend)
+                        .await?;
+                    let mut public = attacker.to_public().map_err(|e| e.to_string())?;
+                    public.kid = key.kid.clone();
+                    public.key_use = Some("enc".into());
+                    public.alg = key.alg.clone();
+                    public.key_ops = None;
+                    public
+                }
+            };
+            *member = serde_json::from_str(&replacement.to_json()).map_err(|e| e.to_string())?;
+            changed = true;
+        }
+        if !changed {
+            return Ok(None);
+        }
+        serde_json::to_vec(&jwks).map(Some).map_err(|e| e.to_string())
+    }
+
     /// Whether `request` carries the DPoP proof a tamper at `at` is about.
     fn proof_due(&self, request: &Request, pairs: &Pairs, at: ProofAt) -> bool {
         request.headers.get(dpop::HEADER).is_some()
@@ -825,6 +926,12 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
             Tamper::TokenParam { name, value } if self.is_code_redemption(&request, &pairs) => {
                 set(&mut pairs, name, value.into());
             }
+            Tamper::RequestObjectJwe(change) => {
+                let Some(jwe) = request_object.filter(|r| is_jwe(r)) else {
+                    return Ok(request);
+                };
+                set(&mut pairs, param::REQUEST, change_jwe(&jwe, change)?);
+            }
             Tamper::AssertionAudience(aud) if get(&pairs, param::CLIENT_ASSERTION).is_some() => {
                 set(&mut pairs, param::CLIENT_ASSERTION, self.assertion(aud).await?);
             }
@@ -896,6 +1003,31 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
                 self.applied.set(true);
                 Ok(other)
             }
+            Tamper::JarmJweTag if at_authorize => {
+                let Some(mut delivered) = Delivered::read(&response, &self.cx.redirect_uri) else {
+                    return Ok(response);
+                };
+                let Some(jwe) = get(delivered.pairs(), param::RESPONSE)
+                    .filter(|r| is_jwe(r))
+                    .map(str::to_string)
+                else {
+                    return Ok(response);
+                };
+                set(delivered.pairs(), param::RESPONSE, change_jwe(&jwe, JweChange::Tag)?);
+                self.applied.set(true);
+                Ok(delivered.into_response(&response))
+            }
+            Tamper::ServerEncryptionKey(change)
+                if self.is_at(request, &self.cx.jwks_endpoint) && response.status == 200 =>
+            {
+                let Some(body) = self.change_jwks(&response.body, change).await? else {
+                    return Ok(response);
+                };
+                let mut changed = response.clone();
+                changed.body = body;
+                self.applied.set(true);
+                Ok(changed)
+            }
             Tamper::TokenResponseFromOtherSession if self.is_code_redemption(request, &params_of(request)) => {
                 let other = self.cx.other_session.token_response.clone();
                 let other = other.ok_or("the other session left no token response")?;
@@ -905,6 +1037,48 @@ impl<'a, B: CryptoBackend + ?Sized> TamperTransport<'a, B> {
             _ => Ok(response),
         }
     }
+}
+
+/// One bit of a base64url part flipped (in its first byte, or the last with `last`).
+fn flip_bit(part: &str, what: &str, last: bool) -> Result<String, String> {
+    let mut bytes = base64url::decode(part, "JWE part").map_err(|e| format!("the JWE {what}: {e}"))?;
+    let byte = if last { bytes.last_mut() } else { bytes.first_mut() };
+    let byte = byte.ok_or_else(|| format!("the JWE {what} is empty"))?;
+    *byte ^= 1;
+    Ok(base64url::encode(&bytes))
+}
+
+/// A compact JWE with one change (the other parts as they came).
+fn change_jwe(jwe: &str, change: JweChange) -> Result<String, String> {
+    let mut parts: Vec<String> = jwe.split('.').map(str::to_string).collect();
+    let [header, _, _, ciphertext, tag] = &mut parts[..] else {
+        return Err("the request object is not a compact JWE of five parts".into());
+    };
+    match change {
+        JweChange::Ciphertext => *ciphertext = flip_bit(ciphertext, "ciphertext", false)?,
+        JweChange::Tag => *tag = flip_bit(tag, "authentication tag", false)?,
+        JweChange::AlgRsa1_5 | JweChange::EpkOffCurve => {
+            let bytes = base64url::decode(header, "JWE protected header").map_err(|e| e.to_string())?;
+            let mut members: Map<String, Value> =
+                serde_json::from_slice(&bytes).map_err(|e| format!("the JWE header is not a JSON object: {e}"))?;
+            if change == JweChange::AlgRsa1_5 {
+                members.insert("alg".into(), Value::from("RSA1_5"));
+            } else {
+                let epk = members
+                    .get_mut("epk")
+                    .and_then(Value::as_object_mut)
+                    .ok_or("the JWE header has no epk (the request object is not encrypted with ECDH-ES)")?;
+                let y = epk
+                    .get("y")
+                    .and_then(Value::as_str)
+                    .ok_or("the epk has no y coordinate (not an EC key)")?;
+                let off_curve = flip_bit(y, "epk y coordinate", true)?;
+                epk.insert("y".into(), Value::from(off_curve));
+            }
+            *header = base64url::encode(Value::Object(members).to_string());
+        }
+    }
+    Ok(parts.join("."))
 }
 
 impl<B: CryptoBackend + ?Sized> Transport for TamperTransport<'_, B> {

@@ -104,3 +104,27 @@ test('run all: every preset produces its expected error', async ({ page }) => {
   await expect(page.locator('#tamper [data-outcome="match"]')).toHaveCount(n);
   await expect(page.locator('#tamper-run-all')).toBeEnabled();
 });
+
+// JWE (RFC 7516): a group of their own; with encryption off in the workspace, a preset turns
+// request-object (or JARM) encryption on for its own run, with WebCrypto doing the JWE work.
+const JWE = PRESETS.filter((p) => p.category === 'encryption');
+
+test('the JWE presets: a group of their own, each expecting a decryption check', async ({ page }) => {
+  expect(JWE.length).toBeGreaterThanOrEqual(7);
+  expect(JWE.every((p) => /^(jar|jarm)\./.test(p.expected.code))).toBe(true);
+  await openApp(page);
+  const group = page.getByRole('region', { name: 'Encrypted request objects and responses (JWE)' });
+  const ids = await group.locator('[data-preset]').evaluateAll((rows) => rows.map((r) => r.dataset.preset));
+  expect(ids).toEqual(JWE.map((p) => p.id));
+});
+
+test('an off-curve epk: encryption turned on with ECDH-ES for the run, refused at jar.epk_invalid', async ({ page }) => {
+  await openApp(page);
+  const id = 'jwe-epk-off-curve';
+  const row = page.locator(`[data-preset="${id}"]`);
+  await page.click(`#tamper-run-${id}`);
+  await expect(row).toHaveAttribute('data-outcome', 'match', { timeout: 20_000 });
+  await expect(row.locator('.notes')).toContainText('Request object encryption off → ECDH-ES+A256KW / A256GCM');
+  await timelineComplete(page);
+  await expect(page.locator('#run-server-check')).toHaveText('jar.epk_invalid');
+});
