@@ -100,6 +100,9 @@ test('PAR + signed-then-encrypted request object + encrypted JARM and ID token: 
   await expect(page.locator('#sequence-diagram')).toBeVisible();
   await expect(page.locator('#sequence-diagram')).not.toContainText('✗');
   await expect(page.locator('#sequence-diagram')).not.toContainText('failed');
+  // The client's own encryption is drawn as such, not as a validation.
+  await expect(page.locator('#sequence-diagram')).toContainText('encrypt request_object ✓');
+  await expect(page.locator('#sequence-diagram')).not.toContainText('validate request_object');
   await expect(page.locator('#result-id-claims')).toContainText('"sub": "alice"');
 
   const decrypted = page.locator('#timeline [data-check="jarm.decrypt"]').first();
