@@ -21,7 +21,7 @@ export async function generateRsaKey(page) {
 // The playground aimed at the provider: external issuer, private_key_jwt, PAR + JAR RS256.
 // `path` is where the app is served (a build for a sub-path is opened there); `dpop` starts the
 // provider with DPoP and its nonces on (the app's DPoP switch is the test's to turn on).
-// `jwe` starts it with encryption on: `{ requestObject, jarm, idToken }`, each `[alg, enc]` or
+// `jwe` starts it with encryption on: `{ requestObject, jarm, idToken, userinfo }`, each `[alg, enc]` or
 // absent; an EC P-256 key with use enc is made in the app and registered in the client's jwks
 // with the response choices, and the app's selects are set the same. `enabledJWA` narrows the
 // provider's lists (tests/e2e/oidc-provider.mjs).
@@ -45,7 +45,12 @@ export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jw
   if (jwe?.requestObject) [registered.request_object_encryption_alg, registered.request_object_encryption_enc] = jwe.requestObject;
   if (jwe?.jarm) [registered.authorization_encrypted_response_alg, registered.authorization_encrypted_response_enc] = jwe.jarm;
   if (jwe?.idToken) [registered.id_token_encrypted_response_alg, registered.id_token_encrypted_response_enc] = jwe.idToken;
-  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client: registered, dpop, encryption: Boolean(jwe), enabledJWA });
+  // A userinfo JWT (signed, then encrypted) needs the provider's features.jwtUserinfo.
+  if (jwe?.userinfo) {
+    [registered.userinfo_encrypted_response_alg, registered.userinfo_encrypted_response_enc] = jwe.userinfo;
+    registered.userinfo_signed_response_alg = 'RS256';
+  }
+  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client: registered, dpop, encryption: Boolean(jwe), enabledJWA, features: jwe?.userinfo ? { jwtUserinfo: { enabled: true } } : {} });
   await page.check('#target-external');
   await setText(page, '#external-issuer', op.issuer);
   await page.click('#external-discover');
@@ -60,6 +65,7 @@ export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jw
   if (jwe?.requestObject) await chooseEncryption(page, 'ro-encryption', ...jwe.requestObject);
   if (jwe?.jarm) await chooseEncryption(page, 'client-jarm-encryption', ...jwe.jarm);
   if (jwe?.idToken) await chooseEncryption(page, 'client-id-token-encryption', ...jwe.idToken);
+  if (jwe?.userinfo) await chooseEncryption(page, 'client-userinfo-encryption', ...jwe.userinfo);
   await expect(page.locator('#callback-url-own')).toHaveText(redirectUri);
   return op;
 }

@@ -1,10 +1,12 @@
 // JWE interop with an independent server: oidc-provider (npm) on loopback with
 // features.encryption on, its JWKS holding an RSA key with use enc, and the playground's client
-// registered with its use enc EC key and encrypted JARM responses and ID tokens
-// (ECDH-ES+A128KW / A256GCM). The app pushes (PAR) a request object signed with RS256 and then
+// registered with its use enc EC key and encrypted JARM responses, ID tokens and userinfo
+// (ECDH-ES+A128KW / A256GCM; userinfo as a signed-then-encrypted JWT, features.jwtUserinfo).
+// The app pushes (PAR) a request object signed with RS256 and then
 // encrypted to the provider's key (RSA-OAEP-256 / A256GCM), the provider's login and consent
 // run in the window the app opens, the encrypted JARM response comes back to /callback, the
-// token response carries an encrypted ID token: each decrypted by the app as its first check.
+// token response carries an encrypted ID token, userinfo answers with a JWE: each decrypted by
+// the app as its first check.
 // Then a refusal: the request object encrypted with an alg the provider does not allow.
 import { mkdirSync } from 'node:fs';
 import { test, expect, timelineComplete } from './fixtures.mjs';
@@ -17,6 +19,7 @@ const JWE = {
   requestObject: ['RSA-OAEP-256', 'A256GCM'],
   jarm: ['ECDH-ES+A128KW', 'A256GCM'],
   idToken: ['ECDH-ES+A128KW', 'A256GCM'],
+  userinfo: ['ECDH-ES+A128KW', 'A256GCM'],
 };
 
 test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION} with JWE`, () => {
@@ -29,7 +32,7 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION} with JWE`, () => {
     op = undefined;
   });
 
-  test('PAR + signed-then-encrypted request object → encrypted JARM → encrypted ID token, all decrypted and verified', async ({ page }) => {
+  test('PAR + signed-then-encrypted request object → encrypted JARM → encrypted ID token and userinfo, all decrypted and verified', async ({ page }) => {
     op = await setUp(page, { jwe: JWE });
     // The provider's discovery lists every choice, and its JWKS has the key to encrypt to.
     await expect(page.locator('#preflight-findings [data-code^="lint.encryption"]')).toHaveCount(0);
@@ -50,7 +53,7 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION} with JWE`, () => {
     const par = await page.locator('#timeline [data-step="par"]').first().evaluate((e) => e.textContent);
     expect(par).toMatch(/request=[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+/);
 
-    for (const check of ['jarm.decrypt', 'id_token.decrypt']) {
+    for (const check of ['jarm.decrypt', 'id_token.decrypt', 'userinfo.decrypt']) {
       const row = page.locator(`#timeline [data-check="${check}"]`).first();
       await expect(row, check).toHaveClass(/pass/);
       const text = await row.evaluate((e) => e.textContent);
@@ -62,6 +65,10 @@ test.describe(`oidc-provider ${OIDC_PROVIDER_VERSION} with JWE`, () => {
     }
     await expect(page.locator('#timeline [data-step="authorization_response"] [data-check^="jarm."].fail')).toHaveCount(0);
     await expect(page.locator('#timeline [data-step="id_token (token response)"] .check.fail')).toHaveCount(0);
+    // The userinfo JWE's content is the provider's signed JWT, verified after decryption.
+    const userinfo = page.locator('#timeline [data-step="userinfo (checks)"]');
+    await expect(userinfo.locator('[data-check="userinfo.signature"]')).toHaveClass(/pass/);
+    await expect(userinfo.locator('[data-check="userinfo.sub"]')).toHaveClass(/pass/);
     await expect(page.locator('#result-id-claims')).toContainText('"sub": "alice"');
     await expect(page.locator('#result-id-claims')).toContainText(op.issuer);
     await expect(page.locator('#sequence-diagram')).not.toContainText('failed');
