@@ -41,13 +41,17 @@ pub(super) fn userinfo_offered(m: &ServerMetadata) -> (Option<Vec<String>>, Opti
 }
 
 /// The target's metadata as the pre-flight sees it (the in-page server's, or the discovered
-/// one), recomputed only when the target or the in-page server's settings change.
+/// one), recomputed only when the target changes or the in-page server was reconfigured.
+/// The server is rebuilt from the workspace by an effect that runs after a settings change,
+/// so its revision (bumped once it is rebuilt) is the trigger, not the settings themselves:
+/// read at the settings change, its discovery would still be the previous profile's.
 pub(super) fn target_metadata_memo() -> Memo<Option<ServerMetadata>> {
     let app = state();
     let ws = app.workspace;
-    let inputs = Memo::new(move |_| ws.with(|w| (w.target.clone(), w.server.clone())));
+    let inputs = Memo::new(move |_| ws.with(|w| w.target.clone()));
     Memo::new(move |_| {
-        let (target, _) = inputs.get();
+        let target = inputs.get();
+        app.server_revision.track();
         super::external::target_metadata(&target, app.discovered.get().as_ref()).ok()
     })
 }
@@ -104,8 +108,12 @@ pub(super) fn JweChoiceFields(
     .collect_view();
     view! {
         <label for=alg_id.clone()>{format!("{label}: alg")}</label>
+        // `prop:value` as well as each option's `selected`: once the user has picked an
+        // option, the browser no longer follows that option's `selected` attribute (its
+        // dirtiness, HTML §4.10.10), so a one-click fix back to it would not show without it.
         <select
             id=alg_id
+            prop:value=move || current.with(|(alg, _)| alg.clone())
             on:change=move |ev| {
                 let alg = event_target_value(&ev);
                 ws.update(|w| {
@@ -120,6 +128,7 @@ pub(super) fn JweChoiceFields(
         <label for=enc_id.clone()>{format!("{label}: enc")}</label>
         <select
             id=enc_id
+            prop:value=move || current.with(|(_, enc)| enc.clone())
             disabled=move || current.with(|(alg, _)| alg.is_empty())
             on:change=move |ev| {
                 let enc = event_target_value(&ev);

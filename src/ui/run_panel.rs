@@ -591,13 +591,22 @@ pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
                 // The failure code's note when there is one, else the check's.
                 let note_key = s.code.clone().unwrap_or_else(|| s.check.clone());
                 let (detail, code, check) = (s.detail, s.code, s.check.clone());
-                // A decryption step shows what it decrypted: the JWE header, then the content.
-                let decrypted = s.decrypted.map(|d| view! {
-                    <details class="decrypted">
-                        <summary>"Decrypted: JWE header and content"</summary>
-                        <JsonBlock what="JWE protected header" value=d.header/>
-                        <CodeBlock what="Decrypted content (nested JWT or claims)" text=d.plaintext/>
-                    </details>
+                // A decryption step shows what it decrypted: the JWE header, then the content
+                // (a nested JWT decoded into its header and claims); the request object's
+                // encryption step, what it encrypted.
+                let decrypted = s.decrypted.map(|d| {
+                    let summary = if check.ends_with(".encrypt") {
+                        "Encrypted: JWE header and the signed content"
+                    } else {
+                        "Decrypted: JWE header and content"
+                    };
+                    view! {
+                        <details class="decrypted">
+                            <summary>{summary}</summary>
+                            <JsonBlock what="JWE protected header" value=d.header/>
+                            <NestedContent plaintext=d.plaintext/>
+                        </details>
+                    }
                 });
                 view! {
                     <li class=format!("check {class}") data-check=check>
@@ -616,6 +625,21 @@ pub fn CheckRows(checks: Vec<CheckEntry>) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The plaintext of a JWE: a nested JWT decoded (header and claims), JSON claims as JSON,
+/// anything else as text.
+#[component]
+fn NestedContent(plaintext: String) -> impl IntoView {
+    if plaintext.split('.').count() == 3 && crate::jose::jws::decode_unverified(&plaintext).is_ok() {
+        return view! { <DecodedJwt what="Nested JWT".to_string() compact=plaintext/> }.into_any();
+    }
+    match serde_json::from_str::<serde_json::Value>(&plaintext) {
+        Ok(value @ serde_json::Value::Object(_)) => {
+            view! { <JsonBlock what="Decrypted claims" value=value/> }.into_any()
+        }
+        _ => view! { <CodeBlock what="Decrypted content" text=plaintext/> }.into_any(),
     }
 }
 

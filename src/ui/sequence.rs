@@ -99,7 +99,15 @@ pub fn arrows(flow: &FlowRun) -> Vec<Arrow> {
             }
             TimelineEvent::Checks { step, steps } => {
                 let failed = steps.iter().any(|s| !s.passed());
-                let label = format!("validate {step}{}", if failed { " — failed" } else { " ✓" });
+                // The request object's encryption (jar.encrypt) is the client's own work, not a
+                // validation of something received.
+                let encrypting = !steps.is_empty() && steps.iter().all(|s| s.check.ends_with(".encrypt"));
+                let label = if encrypting {
+                    let what = step.trim_end_matches(" (encrypted)");
+                    format!("encrypt {what}{}", if failed { " — failed" } else { " ✓" })
+                } else {
+                    format!("validate {step}{}", if failed { " — failed" } else { " ✓" })
+                };
                 out.push(arrow(CLIENT, CLIENT, label, false, failed));
             }
             TimelineEvent::Jwt { .. } | TimelineEvent::Findings(_) => {}

@@ -12,6 +12,7 @@ import * as jose from 'jose';
 import { test, expect, openApp, setText, timelineComplete } from './fixtures.mjs';
 import { startProvider } from './oidc-provider.mjs';
 import { CLIENT_ID, generateRsaKey, setUp, runToProvider, signIn } from './external-flow.mjs';
+import { setUpEncryptedRun } from './jwe-flow.mjs';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 // Screenshots to look at by eye (forced colours, dark, narrow); not kept in the repository.
@@ -98,6 +99,16 @@ test.describe('axe-core finds no WCAG 2.0/2.1 A or AA violation', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await openApp(page);
     await run(page);
+    await openDisclosures(page, '#run');
+    await expectNoViolations(page);
+  });
+
+  test('after an encrypted run (JWE request object, JARM and ID token): preview and decryption steps, opened', async ({ page }) => {
+    await openApp(page);
+    await setUpEncryptedRun(page);
+    await expect(page.locator('#preview-jwe-header')).toBeVisible();
+    await run(page);
+    await expect(page.locator('#run-outcome')).toContainText('Succeeded');
     await openDisclosures(page, '#run');
     await expectNoViolations(page);
   });

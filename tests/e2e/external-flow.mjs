@@ -3,6 +3,7 @@
 // sub-path build's test (tests/e2e/subpath.spec.mjs).
 import { expect, openApp, setText } from './fixtures.mjs';
 import { startProvider } from './oidc-provider.mjs';
+import { chooseEncryption, generateEncryptionKey } from './jwe-flow.mjs';
 
 export const CLIENT_ID = 'playground-interop';
 const STORAGE_KEY = 'oauth-playground.workspace';
@@ -20,9 +21,14 @@ export async function generateRsaKey(page) {
 // The playground aimed at the provider: external issuer, private_key_jwt, PAR + JAR RS256.
 // `path` is where the app is served (a build for a sub-path is opened there); `dpop` starts the
 // provider with DPoP and its nonces on (the app's DPoP switch is the test's to turn on).
-export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt', path = '/', dpop = false } = {}) {
+// `jwe` starts it with encryption on: `{ requestObject, jarm, idToken, userinfo }`, each `[alg, enc]` or
+// absent; an EC P-256 key with use enc is made in the app and registered in the client's jwks
+// with the response choices, and the app's selects are set the same. `enabledJWA` narrows the
+// provider's lists (tests/e2e/oidc-provider.mjs).
+export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jwt', path = '/', dpop = false, jwe, enabledJWA } = {}) {
   await openApp(page, path);
-  const keys = await generateRsaKey(page);
+  let keys = await generateRsaKey(page);
+  if (jwe) keys = [...keys.filter((k) => k.use !== 'enc'), await generateEncryptionKey(page, 'ec-p256')];
   for (const key of keys) expect(key.d, 'only the public half is registered').toBeUndefined();
   // The callback route sits under the app's public URL.
   const redirectUri = new URL('callback', page.url()).href;
@@ -35,7 +41,16 @@ export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jw
           token_endpoint_auth_signing_alg: undefined,
           client_secret: await page.inputValue('#client-secret'),
         };
-  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client, dpop });
+  const registered = { ...client };
+  if (jwe?.requestObject) [registered.request_object_encryption_alg, registered.request_object_encryption_enc] = jwe.requestObject;
+  if (jwe?.jarm) [registered.authorization_encrypted_response_alg, registered.authorization_encrypted_response_enc] = jwe.jarm;
+  if (jwe?.idToken) [registered.id_token_encrypted_response_alg, registered.id_token_encrypted_response_enc] = jwe.idToken;
+  // A userinfo JWT (signed, then encrypted) needs the provider's features.jwtUserinfo.
+  if (jwe?.userinfo) {
+    [registered.userinfo_encrypted_response_alg, registered.userinfo_encrypted_response_enc] = jwe.userinfo;
+    registered.userinfo_signed_response_alg = 'RS256';
+  }
+  const op = await startProvider({ clientId: CLIENT_ID, jwks: { keys }, redirectUri, client: registered, dpop, encryption: Boolean(jwe), enabledJWA, features: jwe?.userinfo ? { jwtUserinfo: { enabled: true } } : {} });
   await page.check('#target-external');
   await setText(page, '#external-issuer', op.issuer);
   await page.click('#external-discover');
@@ -47,6 +62,10 @@ export async function setUp(page, { responseMode = 'jwt', auth = 'private_key_jw
   await page.selectOption('#ro-alg', 'RS256');
   await page.selectOption('#req-response-type', 'code');
   await page.selectOption('#req-response-mode', responseMode);
+  if (jwe?.requestObject) await chooseEncryption(page, 'ro-encryption', ...jwe.requestObject);
+  if (jwe?.jarm) await chooseEncryption(page, 'client-jarm-encryption', ...jwe.jarm);
+  if (jwe?.idToken) await chooseEncryption(page, 'client-id-token-encryption', ...jwe.idToken);
+  if (jwe?.userinfo) await chooseEncryption(page, 'client-userinfo-encryption', ...jwe.userinfo);
   await expect(page.locator('#callback-url-own')).toHaveText(redirectUri);
   return op;
 }

@@ -4,6 +4,9 @@
 // The playground registers as a confidential client authenticating with private_key_jwt and
 // its own public JWKS, and reaches the server from the browser, so CORS is allowed for the
 // origins of the client's redirect URIs (what a real deployment would configure).
+// With `encryption`, its JWE support (features.encryption) is on: its JWKS holds an RSA key with
+// use enc (request objects are encrypted to it), and the client's registration may ask for
+// encrypted JARM responses, ID tokens and userinfo (to the use enc key in the client's jwks).
 // With `dpop`, the provider's DPoP feature (RFC 9449) is on with server nonces required at
 // every endpoint that takes a proof, and the client's tokens must be DPoP-bound.
 import { createServer } from 'node:net';
@@ -51,6 +54,33 @@ function decodeJws(compact) {
   }
 }
 
+// The provider's encryption key: `use: "enc"` and no `alg`, so oidc-provider offers every RSA
+// key-management alg its enabledJWA allows for it (lib/helpers/initialize_keystore.js,
+// jwkEncryptionAlgorithms) and decrypts request objects with it.
+function encryptionKey() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: 'interop-enc-rsa', use: 'enc' };
+}
+
+// What the provider accepts and produces when encryption is on. oidc-provider's defaults leave
+// ECDH-ES+A*KW out (only A128KW, A256KW, ECDH-ES, RSA-OAEP, RSA-OAEP-256, dir); these add them
+// for the responses. `overrides` replaces any list (a test narrows one to provoke a refusal).
+function encryptionAlgs(overrides = {}) {
+  const keyManagement = ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
+  const content = ['A128CBC-HS256', 'A128GCM', 'A256CBC-HS512', 'A256GCM'];
+  return {
+    requestObjectEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256'],
+    requestObjectEncryptionEncValues: content,
+    authorizationEncryptionAlgValues: keyManagement,
+    authorizationEncryptionEncValues: content,
+    idTokenEncryptionAlgValues: keyManagement,
+    idTokenEncryptionEncValues: content,
+    userinfoEncryptionAlgValues: keyManagement,
+    userinfoEncryptionEncValues: content,
+    ...overrides,
+  };
+}
+
 // oidc-provider's DPoP feature (its docs, features.dPoP): `nonceSecret` (32 bytes) turns server
 // nonces on, `requireNonce` decides per request whether a proof without one is refused with
 // use_dpop_nonce. Here: always, so PAR, token and userinfo each demand one.
@@ -62,7 +92,8 @@ function dpopFeature() {
 // callback as the only redirect URI. Returns the issuer and a `close`, what the provider did
 // with each DPoP proof (`dpopExchanges`), the access tokens it issued (`accessTokens`, with
 // their `jkt`) and why it refused token requests (`grantErrors`).
-export async function startProvider({ clientId, jwks, redirectUri, client = {}, features = {}, dpop = false }) {
+// `encryption` turns JWE on (see above); `enabledJWA` narrows what it allows.
+export async function startProvider({ clientId, jwks, redirectUri, client = {}, features = {}, dpop = false, encryption = false, enabledJWA = {} }) {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const allowedOrigins = new Set([new URL(redirectUri).origin]);
@@ -71,7 +102,15 @@ export async function startProvider({ clientId, jwks, redirectUri, client = {}, 
     client = { dpop_bound_access_tokens: true, ...client };
     features = { ...dpopFeature(), ...features };
   }
+  const keys = [signingKey()];
+  let jwa = {};
+  if (encryption) {
+    keys.push(encryptionKey());
+    features = { encryption: { enabled: true }, ...features };
+    jwa = { enabledJWA: encryptionAlgs(enabledJWA) };
+  }
   const provider = new Provider(issuer, {
+    ...jwa,
     clients: [
       {
         client_id: clientId,
@@ -89,7 +128,7 @@ export async function startProvider({ clientId, jwks, redirectUri, client = {}, 
         ...client,
       },
     ],
-    jwks: { keys: [signingKey()] },
+    jwks: { keys },
     cookies: { keys: ['interop-tests-only-not-a-secret'] },
     features: {
       devInteractions: { enabled: true },
