@@ -24,7 +24,7 @@ const SIGNING_ALGS: [&str; 12] = [
 ];
 
 /// The keys the generator offers: (value, label, spec).
-const KEY_KINDS: [(&str, &str, KeyGenSpec); 10] = [
+const KEY_KINDS: [(&str, &str, KeyGenSpec); 11] = [
     ("rsa-2048", "RSA 2048 (RS*/PS*)", KeyGenSpec::Rsa { bits: 2048 }),
     ("rsa-3072", "RSA 3072", KeyGenSpec::Rsa { bits: 3072 }),
     ("rsa-4096", "RSA 4096", KeyGenSpec::Rsa { bits: 4096 }),
@@ -36,6 +36,8 @@ const KEY_KINDS: [(&str, &str, KeyGenSpec); 10] = [
         KeyGenSpec::Ec { crv: EcCurve::P521 },
     ),
     ("ed25519", "Ed25519 (EdDSA)", KeyGenSpec::Ed25519),
+    // RFC 8037 §3.2: X25519 only agrees keys (ECDH-ES); it is always made an encryption key.
+    ("x25519", "X25519 (ECDH-ES encryption only)", KeyGenSpec::X25519),
     ("oct-32", "HMAC secret, 32 bytes (HS256)", KeyGenSpec::Oct { bytes: 32 }),
     ("oct-48", "HMAC secret, 48 bytes (HS384)", KeyGenSpec::Oct { bytes: 48 }),
     ("oct-64", "HMAC secret, 64 bytes (HS512)", KeyGenSpec::Oct { bytes: 64 }),
@@ -62,8 +64,15 @@ pub fn as_encryption_key(mut jwk: Jwk) -> Result<Jwk, String> {
             jwk.key_ops = None;
             Ok(jwk)
         }
+        // RFC 8037 §3.2: an OKP key on X25519 agrees keys for ECDH-ES (an Ed25519 one signs).
+        "OKP" if jwk.material.crv() == Some("X25519") => {
+            jwk.key_use = Some("enc".into());
+            jwk.alg = None;
+            jwk.key_ops = None;
+            Ok(jwk)
+        }
         other => Err(format!(
-            "an encryption key is RSA (RSA-OAEP, RSA-OAEP-256) or EC (ECDH-ES); this one is {other} (A128KW, A256KW and dir use the client secret, OIDC Core §10.2)"
+            "an encryption key is RSA (RSA-OAEP, RSA-OAEP-256), EC or X25519 (ECDH-ES); this one is {other} (A128KW, A256KW and dir use the client secret, OIDC Core §10.2)"
         )),
     }
 }
@@ -261,10 +270,16 @@ fn KeyManager() -> impl IntoView {
             return;
         };
         let spec = *spec;
-        let for_encryption = purpose.get_untracked() == "enc";
-        if for_encryption && !matches!(spec, KeyGenSpec::Rsa { .. } | KeyGenSpec::Ec { .. }) {
+        // X25519 cannot sign (RFC 8037 §3.2), so it is an encryption key whatever the purpose.
+        let for_encryption = purpose.get_untracked() == "enc" || matches!(spec, KeyGenSpec::X25519);
+        if for_encryption
+            && !matches!(
+                spec,
+                KeyGenSpec::Rsa { .. } | KeyGenSpec::Ec { .. } | KeyGenSpec::X25519
+            )
+        {
             message.set(Some(Err(
-                "An encryption key is RSA (RSA-OAEP) or EC (ECDH-ES): A128KW, A256KW and dir use the client secret (OIDC Core §10.2)."
+                "An encryption key is RSA (RSA-OAEP), EC or X25519 (ECDH-ES): A128KW, A256KW and dir use the client secret (OIDC Core §10.2)."
                     .into(),
             )));
             return;
@@ -455,7 +470,7 @@ fn KeyManager() -> impl IntoView {
                 <label for="key-purpose">"Use of new and imported keys"</label>
                 <select id="key-purpose" on:change=move |ev| purpose.set(event_target_value(&ev))>
                     <option value="sig" selected=move || purpose.get() == "sig">"Signing (use: sig)"</option>
-                    <option value="enc" selected=move || purpose.get() == "enc">"Encryption (use: enc): RSA for RSA-OAEP, EC for ECDH-ES"</option>
+                    <option value="enc" selected=move || purpose.get() == "enc">"Encryption (use: enc): RSA for RSA-OAEP, EC or X25519 for ECDH-ES"</option>
                 </select>
                 <label for="key-import">"Import (PEM, JWK or JWKS)"</label>
                 <textarea

@@ -79,7 +79,10 @@ pub(super) fn SelectField(
     let ws = state().workspace;
     view! {
         <label for=id>{label}</label>
-        <select id=id on:change=move |ev| ws.update(|w| set(w, event_target_value(&ev)))>
+        // `prop:value` as well as each option's `selected`: once the user has picked an option
+        // the browser no longer follows `selected` attributes, so a one-click fix that sets
+        // the value back to an earlier choice would change the workspace but not the select.
+        <select id=id prop:value=move || ws.with(get) on:change=move |ev| ws.update(|w| set(w, event_target_value(&ev)))>
             {options
                 .into_iter()
                 .map(|(value, text)| view! { <option value=value selected=move || ws.with(get) == value>{text}</option> })

@@ -171,3 +171,25 @@ test.describe('refusals', () => {
     await expect(page.locator('#run-outcome')).toHaveCount(0);
   });
 });
+
+test('an X25519 key from the key manager (RFC 8037 §3.2): JARM encrypted to it with ECDH-ES, decrypted in the run', async ({ page }) => {
+  await openApp(page);
+  // X25519 only agrees keys: it becomes an encryption key even with "Signing" as the purpose.
+  await page.selectOption('#key-purpose', 'sig');
+  await page.selectOption('#key-kind', 'x25519');
+  await page.click('#key-generate');
+  await expect(page.locator('#key-message')).toContainText('encryption key');
+  await chooseEncryption(page, 'client-jarm-encryption', 'ECDH-ES', 'A128GCM');
+  await page.check('#delivery-par-jar');
+  await page.selectOption('#req-response-mode', 'jwt');
+  const outcome = await run(page);
+  await expect(outcome).toContainText('Succeeded');
+  const row = page.locator('#timeline [data-check="jarm.decrypt"]').first();
+  await expect(row).toHaveClass(/pass/);
+  await expect(row).toContainText('ECDH-ES');
+  const details = row.locator('details.decrypted');
+  await row.locator('xpath=ancestor::details[contains(@class,"checks-event")]').evaluate((d) => { d.open = true; });
+  await details.locator('summary').click();
+  await expect(details).toContainText('"crv": "X25519"');
+  await expect(page.locator('#timeline .check.fail')).toHaveCount(0);
+});
