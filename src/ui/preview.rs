@@ -15,7 +15,7 @@ use super::external::target_metadata;
 use super::mock_api::BrowserClock;
 use super::request_panel::delivery_label;
 use super::webcrypto::WebCryptoBackend;
-use super::widgets::{pretty, CodeBlock, CompactJwt, JsonBlock};
+use super::widgets::{jwe_part_sizes, pretty, CodeBlock, CompactJwe, CompactJwt, JsonBlock};
 use crate::clock::Clock;
 use crate::http::Request;
 use crate::oauth::config::RequestObjectEdit;
@@ -207,7 +207,8 @@ fn PreparedView(prepared: PreparedAuthorization, address: String) -> impl IntoVi
         view! {
             <h3>"Then encrypted to the server (what is sent)"</h3>
             <JsonBlock what="JWE protected header" value=serde_json::Value::Object(nested.header) id="preview-jwe-header"/>
-            <CodeBlock what="Encrypted request object (JWE)" text=nested.jwe id="preview-jwe"/>
+            <p class="jwe-sizes">{jwe_part_sizes(&nested.jwe)}</p>
+            <CompactJwe compact=nested.jwe id="preview-jwe"/>
         }
     });
     view! {
