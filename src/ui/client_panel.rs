@@ -37,7 +37,7 @@ const KEY_KINDS: [(&str, &str, KeyGenSpec); 11] = [
     ),
     ("ed25519", "Ed25519 (EdDSA)", KeyGenSpec::Ed25519),
     // RFC 8037 §3.2: X25519 only agrees keys (ECDH-ES); it is always made an encryption key.
-    ("x25519", "X25519 (ECDH-ES encryption only)", KeyGenSpec::X25519),
+    ("x25519", "X25519 (ECDH-ES)", KeyGenSpec::X25519),
     ("oct-32", "HMAC secret, 32 bytes (HS256)", KeyGenSpec::Oct { bytes: 32 }),
     ("oct-48", "HMAC secret, 48 bytes (HS384)", KeyGenSpec::Oct { bytes: 48 }),
     ("oct-64", "HMAC secret, 64 bytes (HS512)", KeyGenSpec::Oct { bytes: 64 }),

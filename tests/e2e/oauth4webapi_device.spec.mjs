@@ -138,7 +138,8 @@ test('Server step: Rotate keys publishes the new keys beside the old, tokens car
   await openApp(page);
   const before = await page.evaluate(async () => {
     const { mock } = window.oauthPlayground;
-    return (await (await mock.fetch(`${mock.issuer}/jwks`)).json()).keys.map((k) => k.kid);
+    // The signing keys: the encryption keys (use enc) are not rotated with them.
+    return (await (await mock.fetch(`${mock.issuer}/jwks`)).json()).keys.filter((k) => k.use !== 'enc').map((k) => k.kid);
   });
   await page.click('text=Signing keys and rotation');
   await page.click('#rotate-keys');
@@ -147,7 +148,7 @@ test('Server step: Rotate keys publishes the new keys beside the old, tokens car
   await expect(page.locator('#signing-key-table tr[data-key-state="retiring"]')).toHaveCount(4);
   const after = await page.evaluate(async () => {
     const { mock } = window.oauthPlayground;
-    return (await (await mock.fetch(`${mock.issuer}/jwks`)).json()).keys.map((k) => k.kid);
+    return (await (await mock.fetch(`${mock.issuer}/jwks`)).json()).keys.filter((k) => k.use !== 'enc').map((k) => k.kid);
   });
   expect(after).toHaveLength(8);
   expect(after.slice(4)).toEqual(before);
