@@ -9,6 +9,9 @@ cd "$ROOT"
 TRUNK_VERSION=0.21.14
 # Firefox's WebDriver server, from crates.io (Debian has none); 0.37 drives Firefox ESR 153.
 GECKODRIVER_VERSION=0.37.1
+# The splitter of the release build (scripts/wasm-split.mjs); its minor version must match the
+# wasm_split_helpers runtime Leptos brings (Cargo.lock), which tests/toolchain.rs checks.
+WASM_SPLIT_VERSION=0.2.4
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -58,6 +61,12 @@ ensure_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$version" --force --quiet
 }
 
+ensure_wasm_split() {
+  cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" && return
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (wasm_split_cli_support, the release build's splitter; about 3 minutes)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force --quiet
+}
+
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null && return
   apt_install nodejs npm
@@ -104,6 +113,7 @@ ensure_build_tools() {
   ensure_wasm_target
   ensure_npm_packages
   ensure_wasm_bindgen
+  ensure_wasm_split
   ensure_trunk
   # Offline once set up: when the registry is unreachable, everything must already be cached.
   cargo fetch --locked --quiet 2>/dev/null || cargo fetch --locked --offline --quiet

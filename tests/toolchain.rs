@@ -125,3 +125,31 @@ fn every_firefox_launch_uses_the_same_binary() {
         "tests/webdriver/smoke.mjs starts another Firefox than webdriver.json's {binary}"
     );
 }
+
+#[test]
+fn the_splitter_matches_the_split_runtime_leptos_brings() {
+    // wasm_split_cli_support rewrites the imports wasm_split_macros/_helpers emit (a custom
+    // section with a format version, placeholder import modules); the two are released in
+    // step, so the splitter's minor version must be the runtime's.
+    let tools = read("scripts/tools.sh");
+    let pin = shell_assignment(&tools, "WASM_SPLIT_VERSION");
+    let lock = read("Cargo.lock");
+    let runtime = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"wasm_split_helpers\"\n"))
+        .map(|p| quoted_after(p, "version ="))
+        .expect("wasm_split_helpers in Cargo.lock (through leptos)");
+    let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    assert_eq!(
+        minor(&pin),
+        minor(&runtime),
+        "wasm-split-cli {pin} and wasm_split_helpers {runtime} are different releases"
+    );
+    assert!(tools.contains(
+        r#"cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked"#
+    ));
+    assert!(
+        read("README.md").contains(&format!("| wasm-split-cli | {pin} |")),
+        "README's tool table names another wasm-split-cli than {pin}"
+    );
+}

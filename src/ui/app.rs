@@ -3,18 +3,15 @@ use leptos::prelude::*;
 use super::announce::{provide_announcer, LiveRegion};
 use super::client_panel::ClientPanel;
 use super::context::AppState;
-use super::jws_signer::JwsSigner;
-use super::jwt_tool::JwtTool;
-use super::learn::LearnPages;
+use super::lazy_tools::{LazyTool, Tool};
 use super::offline::UpdatePrompt;
 use super::preflight::PreflightPanel;
-use super::preview::{CompareView, PreviewPanel};
+use super::preview::PreviewPanel;
 use super::request_panel::RequestPanel;
 use super::result_panel::ResultPanel;
 use super::run_panel::RunPanel;
 use super::server_panel::ServerPanel;
 use super::session_panel::{SessionBar, SharedBanner};
-use super::tamper_panel::TamperPanel;
 use super::widgets::CodeBlock;
 use crate::workspace::{Workspace, SET_ASIDE_KEY, STORAGE_KEY};
 
@@ -70,13 +67,13 @@ pub fn App() -> impl IntoView {
                     <PreviewPanel/>
                 </div>
                 <RunPanel/>
-                <TamperPanel/>
+                <LazyTool tool=Tool::Tamper/>
                 <ResultPanel/>
             </div>
-            <CompareView/>
-            <JwtTool/>
-            <JwsSigner/>
-            <LearnPages/>
+            <LazyTool tool=Tool::Compare/>
+            <LazyTool tool=Tool::Jwt/>
+            <LazyTool tool=Tool::Signer/>
+            <LazyTool tool=Tool::Learn/>
         </main>
         <LiveRegion/>
     }

@@ -13,6 +13,7 @@ mod jwe_fields;
 pub mod jws_signer;
 mod jwt_tool;
 pub mod keys_audit;
+mod lazy_tools;
 mod learn;
 pub mod mock_api;
 mod offline;

@@ -48,6 +48,9 @@ test('offline: a reload shows the app from the cache and an in-page flow succeed
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('app-interactive').length > 0);
     await expect(page.locator('h1')).toHaveText('OAuth Playground');
+    // The lazily loaded tools come from the cache too (scripts/wasm-split.mjs).
+    for (const id of ['#tamper', '#compare', '#jwt-tool', '#learn']) await expect(page.locator(id)).toBeVisible();
+    await expect(page.locator('.lazy-tool')).toHaveCount(0);
     await page.check('#delivery-par-jar');
     await expect(await run(page)).toContainText('Succeeded');
     // The callback page too.
