@@ -86,6 +86,24 @@ try {
     run('wasm-bindgen', ['--target=web', '--no-typescript', '--keep-lld-exports', '--no-demangle',
       `--out-dir=${bindgenOut}`, `--out-name=${stem}`, join(splitOut, `${stem}.wasm`)]);
     let loader = readFileSync(join(splitOut, '__wasm_split.js'), 'utf8');
+    // The loader compiles each part with WebAssembly.instantiateStreaming, which refuses an
+    // answer whose Content-Type is not application/wasm; a plain static server that does not
+    // know the type would leave every tool unloadable. wasm-bindgen's own glue falls back to
+    // the bytes in that case; the loader is given the same fallback.
+    const streaming = 'WebAssembly.instantiateStreaming(src, imports)';
+    if (!loader.includes(streaming)) fail('__wasm_split.js no longer calls WebAssembly.instantiateStreaming(src, imports)');
+    loader = `${loader.split(streaming).join('instantiateAnyType(src, imports)')}
+// Added by scripts/wasm-split.mjs: instantiateStreaming when the server says application/wasm,
+// else the bytes (a refused answer is an error naming its status).
+async function instantiateAnyType(source, imports) {
+    const response = await source;
+    if (!response.ok) throw new Error(\`\${response.url}: HTTP \${response.status}\`);
+    if ((response.headers.get('Content-Type') || '').split(';')[0].trim() === 'application/wasm') {
+        return WebAssembly.instantiateStreaming(response, imports);
+    }
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+}
+`;
     for (const name of readdirSync(splitOut).filter((f) => f.endsWith('.wasm') && f !== `${stem}.wasm`).sort()) {
       const path = join(splitOut, name);
       run('wasm-opt', ['-Oz', `--output=${path}`, path]);

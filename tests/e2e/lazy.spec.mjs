@@ -63,3 +63,18 @@ test('is explained with a retry, and the rest of the page keeps working', async 
   await expect(page.locator('#jwt-claims')).toContainText('retry');
 });
 });
+
+test('a part served with another Content-Type than application/wasm still loads', async ({ page }) => {
+  // instantiateStreaming refuses such an answer; scripts/wasm-split.mjs gives the loader the
+  // fallback wasm-bindgen's glue has (compile from the bytes), for servers that do not know .wasm.
+  await page.route(/\/split_learn-[0-9a-f]+\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const headers = Object.fromEntries(
+      Object.entries(response.headers()).filter(([name]) => !['content-encoding', 'content-length'].includes(name)),
+    );
+    await route.fulfill({ response, headers: { ...headers, 'content-type': 'application/octet-stream' } });
+  });
+  await openApp(page);
+  await expect(page.locator('#learn')).toBeVisible();
+  await expect(page.locator('#lazy-learn')).toHaveCount(0);
+});
