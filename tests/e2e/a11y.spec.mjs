@@ -221,6 +221,16 @@ test.describe('axe-core finds no WCAG 2.0/2.1 A or AA violation', () => {
     await expect(page.locator('#callback-status')).toContainText('No playground window is waiting');
     await expectNoViolations(page);
   });
+
+  test.describe('with a tool whose part could not be fetched', () => {
+    test.use({ allowedConsoleErrors: [/ERR_INTERNET_DISCONNECTED|^TypeError: Failed to fetch\n\s+at .*__wasm_split-[0-9a-f]{16}\.js/] });
+    test('the alert and its retry button', async ({ page }) => {
+      await page.route(/\/split_tamper-[0-9a-f]+\.wasm$/, (route) => route.abort('internetdisconnected'));
+      await openApp(page);
+      await expect(page.locator('#lazy-tamper')).toHaveAttribute('role', 'alert');
+      await expectNoViolations(page);
+    });
+  });
 });
 
 test.describe('with a real authorization server (oidc-provider)', () => {

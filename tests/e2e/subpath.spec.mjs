@@ -44,6 +44,9 @@ test('under the sub-path: the app is interactive, proposes its callback there, a
   // The example JWKS is fetched relative to the page, so from under the sub-path too.
   const example = await page.request.get(`${origin}${BASE}examples/rfc7515-appendix-a.jwks.json`);
   expect(example.status()).toBe(200);
+  // The lazily loaded tools' parts are fetched relative to their loader, so from the sub-path.
+  for (const id of ['#tamper', '#compare', '#jwt-tool', '#learn']) await expect(page.locator(id)).toBeVisible();
+  await expect(page.locator('.lazy-tool')).toHaveCount(0);
 });
 
 test('the callback route is a real file: 200 with the callback page, and its link goes home', async ({ page }) => {
