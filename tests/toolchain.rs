@@ -18,6 +18,15 @@ fn quoted_after(text: &str, key: &str) -> String {
     line.split('"').nth(1).expect("a quoted value").to_string()
 }
 
+/// The version Cargo.lock holds of the package `name` (the first entry of that name).
+fn locked_version(name: &str) -> String {
+    read("Cargo.lock")
+        .split("[[package]]")
+        .find(|p| p.contains(&format!("name = \"{name}\"\n")))
+        .map(|p| quoted_after(p, "version ="))
+        .unwrap_or_else(|| panic!("{name} in Cargo.lock"))
+}
+
 #[test]
 fn trunk_runs_the_wasm_bindgen_the_crate_is_pinned_to() {
     let cargo_pin = quoted_after(&read("Cargo.toml"), "wasm-bindgen =");
@@ -28,13 +37,7 @@ fn trunk_runs_the_wasm_bindgen_the_crate_is_pinned_to() {
     let trunk_pin = quoted_after(&read("Trunk.toml"), "wasm_bindgen =");
     assert_eq!(cargo_pin.trim_start_matches('='), trunk_pin);
 
-    let lock = read("Cargo.lock");
-    let locked = lock
-        .split("[[package]]")
-        .find(|p| p.contains("name = \"wasm-bindgen\"\n"))
-        .map(|p| quoted_after(p, "version ="))
-        .expect("wasm-bindgen in Cargo.lock");
-    assert_eq!(locked, trunk_pin);
+    assert_eq!(locked_version("wasm-bindgen"), trunk_pin);
 }
 
 #[test]
@@ -133,12 +136,7 @@ fn the_splitter_matches_the_split_runtime_leptos_brings() {
     // step, so the splitter's minor version must be the runtime's.
     let tools = read("scripts/tools.sh");
     let pin = shell_assignment(&tools, "WASM_SPLIT_VERSION");
-    let lock = read("Cargo.lock");
-    let runtime = lock
-        .split("[[package]]")
-        .find(|p| p.contains("name = \"wasm_split_helpers\"\n"))
-        .map(|p| quoted_after(p, "version ="))
-        .expect("wasm_split_helpers in Cargo.lock (through leptos)");
+    let runtime = locked_version("wasm_split_helpers");
     let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
     assert_eq!(
         minor(&pin),
