@@ -11,6 +11,8 @@
 // for both apps the moment their first render is attached with its handlers.
 //
 // Usage: node scripts/bench-load.mjs <this-dist> [<peer-dist>|-] [runs=7]
+// PEER_NAME names the second column when it is not the peer, e.g. an earlier build of this app
+// (PEER_NAME='one module (d2bc2eb)' node scripts/bench-load.mjs target/bench-dist old-dist).
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { args, executablePath } from '../tests/e2e/chromium.mjs';
@@ -103,7 +105,7 @@ try {
   const apps = [{ name: 'this app', ...(await serve(ours)) }];
   servers.push(apps[0].child);
   if (peer && peer !== '-') {
-    apps.push({ name: 'authlete/oauth-playground', ...(await serve(peer)) });
+    apps.push({ name: process.env.PEER_NAME || 'authlete/oauth-playground', ...(await serve(peer)) });
     servers.push(apps[1].child);
   }
   const results = {};
