@@ -75,6 +75,16 @@ impl Tool {
         }
     }
 
+    /// What the page says when the tool's part could not be fetched.
+    fn failure(self) -> String {
+        format!(
+            "The {} could not be loaded: its part of the app (a separate .wasm file) was not \
+             fetched. The network may be off before this build was saved for offline use, or \
+             the site was updated since this page was opened.",
+            self.name()
+        )
+    }
+
     async fn load(self) -> Result<AnyView, SplitLoaderError> {
         match self {
             Tool::Tamper => tamper_panel_view().await,
@@ -122,9 +132,12 @@ pub fn LazyTool(tool: Tool) -> impl IntoView {
         }
     };
     load();
-    move || {
-        match stage.get() {
-        Stage::Ready => slot.try_update_value(Option::take).flatten().unwrap_or_else(|| ().into_any()),
+    move || match stage.get() {
+        // Taken once: `stage` is Ready once per successful load.
+        Stage::Ready => slot
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
         Stage::Loading => view! {
             <p class="panel lazy-tool hint" id=format!("lazy-{}", tool.id()) aria-busy="true">
                 {format!("Loading the {}…", tool.name())}
@@ -133,14 +146,10 @@ pub fn LazyTool(tool: Tool) -> impl IntoView {
         .into_any(),
         Stage::Failed => view! {
             <div class="panel lazy-tool banner error" id=format!("lazy-{}", tool.id()) role="alert">
-                <p>{format!(
-                    "The {} could not be loaded: its part of the app (a separate .wasm file) was not fetched. The network may be off before this build was saved for offline use, or the site was updated since this page was opened.",
-                    tool.name()
-                )}</p>
+                <p>{tool.failure()}</p>
                 <button type="button" on:click=move |_| load()>"Try again"</button>
             </div>
         }
         .into_any(),
-    }
     }
 }
