@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use wasm_bindgen::JsCast;
 
 use super::jws_signer::JwsSigner;
 use super::jwt_tool::JwtTool;
@@ -96,6 +97,27 @@ impl Tool {
     }
 }
 
+/// The element the address's fragment names (`#learn-par`), if the document has it.
+fn fragment_target() -> Option<web_sys::Element> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
+    let id = hash.strip_prefix('#').filter(|id| !id.is_empty())?;
+    window.document()?.get_element_by_id(id)
+}
+
+/// A fragment that named an element of a tool before the tool was there (a link followed, or
+/// a page opened with `#learn-par`, while its part was being fetched) is followed now, as the
+/// browser would have: scrolled to, and focused when it is focusable (the learning pages are,
+/// with `tabindex=-1`).
+fn reveal_fragment_target() {
+    if let Some(target) = fragment_target() {
+        target.scroll_into_view();
+        if let Ok(element) = target.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
     Loading,
@@ -120,8 +142,12 @@ pub fn LazyTool(tool: Tool) -> impl IntoView {
         let task = async move {
             match tool.load().await {
                 Ok(view) => {
+                    let target_was_missing = fragment_target().is_none();
                     slot.set_value(Some(view));
                     stage.set(Stage::Ready);
+                    if target_was_missing {
+                        request_animation_frame(reveal_fragment_target);
+                    }
                 }
                 Err(_) => stage.set(Stage::Failed),
             }

@@ -65,7 +65,11 @@ fn register(ready: RwSignal<bool>) -> Option<()> {
         let Ok(registration) = JsFuture::from(promise).await else {
             return;
         };
-        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        // Anything but a registration (an automation tool that blocks service workers resolves
+        // with undefined) is treated like no sw.js.
+        let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         if registration.waiting().is_some() && is_update(&container) {
             ready.set(true);
         }
@@ -118,7 +122,11 @@ fn update_now() {
         let Ok(registration) = JsFuture::from(promise).await else {
             return;
         };
-        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        // Anything but a registration (an automation tool that blocks service workers resolves
+        // with undefined) is treated like no sw.js.
+        let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         match registration.waiting() {
             Some(waiting) => {
                 let _ = waiting.post_message(&JsValue::from_str(SKIP_WAITING));

@@ -78,3 +78,27 @@ test('a part served with another Content-Type than application/wasm still loads'
   await expect(page.locator('#learn')).toBeVisible();
   await expect(page.locator('#lazy-learn')).toHaveCount(0);
 });
+
+test.describe('a tool\'s element named while its part is on its way', () => {
+  // No service worker: after the first visit it would answer from its cache, past the route.
+  test.use({ serviceWorkers: 'block' });
+
+test('an address or a link naming it is followed when the part arrives', async ({ page }) => {
+  // The learning pages' part is held back, as on a slow link.
+  await page.route(/\/split_learn-[0-9a-f]+\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await route.continue();
+  });
+  // Opened with the fragment: the browser found no #learn-par at load.
+  await openApp(page, '/#learn-par');
+  await expect(page.locator('#learn-par')).toBeInViewport();
+  await expect(page.locator('#learn-par')).toBeFocused();
+  // A link followed before the part is there.
+  await page.goto('about:blank');
+  await openApp(page, '/');
+  await expect(page.locator('#lazy-learn')).toBeVisible();
+  await page.click('.learn-nav a[href="#learn-dpop"]');
+  await expect(page.locator('#learn-dpop')).toBeInViewport();
+  await expect(page.locator('#learn-dpop')).toBeFocused();
+});
+});
