@@ -169,7 +169,12 @@ for (const id of selected) {
     // never be seen): the wait is for an outcome other than the one before the click, and
     // deliveries run in turn, so each outcome names another delivery.
     async function runFlow(delivery) {
-      await driver.findElement(By.id(`delivery-${delivery}`)).click();
+      // The choice must hold before Run is pressed: WebDriver clicks at a point, with no
+      // stability check, and a click that landed elsewhere while the page was still settling
+      // (once in WebKit, 2026-12-05) ran the previous delivery instead.
+      const radio = await driver.findElement(By.id(`delivery-${delivery}`));
+      for (let attempt = 0; attempt < 3 && !(await radio.isSelected()); attempt++) await radio.click();
+      assert.ok(await radio.isSelected(), `${engine.name}: the ${delivery} delivery could not be chosen`);
       const previous = await text('#run-outcome');
       await driver.findElement(By.id('run-button')).click();
       await waitFor(`the ${delivery} run finishes`, async () =>
@@ -219,7 +224,13 @@ for (const id of selected) {
       const kinds = await driver.executeScript(() =>
         [...document.querySelectorAll('#key-kind option')].map((o) => o.value));
       assert.ok(kinds.length >= 9, `key kinds offered: ${kinds}`);
-      for (const kind of kinds) {
+      // WebKit: no P-521 key here. The page checks a generated P-521 key in RustCrypto (d × G
+      // with u128 products), which is where JavaScriptCore's arithmetic fault strikes (README,
+      // Browsers): on 2026-12-05 one run of eight hung there for 60 s and every later call into
+      // the module then trapped with "Out of bounds memory access". P-521 in WebKit stays in
+      // the reported step of the browser tests (web_crypto, web_jwe).
+      const skipped = id === 'webkit' ? ['ec-p521'] : [];
+      for (const kind of kinds.filter((k) => !skipped.includes(k))) {
         await choose('key-kind', kind);
         const before = await driver.findElements(By.css('#key-list .key'));
         const previous = await text('#key-message');
